@@ -1,0 +1,111 @@
+// For more information about this file see https://dove.feathersjs.com/guides/cli/application.html
+import './env'
+import { feathers } from '@feathersjs/feathers'
+import configuration from '@feathersjs/configuration'
+import { koa, rest, bodyParser, cors, parseAuthentication } from '@feathersjs/koa'
+import socketio from '@feathersjs/socketio'
+import helmet from 'koa-helmet'
+import type { Knex } from 'knex'
+import type { Application, Configuration } from './declarations'
+import { assertValidConfiguration, normalizeSettings } from './configuration'
+import { createLogger } from './logger'
+import { postgresql } from './postgresql'
+import { authentication } from './authentication'
+import { services } from './services/index'
+import { channels } from './channels'
+import { createRateLimiters } from './hooks/rate-limit'
+import { sanitizeError } from './hooks/sanitize-error'
+import { logError } from './hooks/log-error'
+import { httpErrors } from './middleware/http-errors'
+import { requestLogger } from './middleware/request-logger'
+import { clientIp } from './middleware/client-ip'
+import { health } from './middleware/health'
+
+export interface CreateAppOptions {
+  /** Settings merged over config/ (deep for objects), e.g. a database URL or limits for one test. */
+  settings?: Partial<Record<keyof Configuration, any>>
+  /** A knex instance to use instead of opening one; its owner closes it. */
+  db?: Knex
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+/**
+ * Builds a configured application. A factory rather than a module singleton so that tests and the
+ * benchmark can run several instances in one process, and the CLI can boot one without listening.
+ */
+export const createApp = (options: CreateAppOptions = {}): Application => {
+  const app: Application = koa(feathers())
+
+  // Load app configuration, apply overrides, then validate before anything uses it
+  app.configure(configuration())
+  for (const [key, value] of Object.entries(options.settings ?? {})) {
+    const current = app.get(key as keyof Configuration)
+    app.set(
+      key as keyof Configuration,
+      isPlainObject(current) && isPlainObject(value) ? { ...current, ...value } : value
+    )
+  }
+  normalizeSettings(app.settings as Record<string, any>)
+  assertValidConfiguration(app.settings as Record<string, any>)
+
+  const logger = createLogger(app.get('logging'))
+  app.set('logger', logger)
+  app.set('rateLimiters', createRateLimiters(app))
+
+  // Set up Koa middleware
+  app.use(
+    helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } })
+  )
+  app.use(cors({ origin: (ctx) => corsOrigin(app.get('origins'), ctx.get('Origin')), credentials: true }))
+  app.use(requestLogger(logger))
+  app.use(httpErrors(logger))
+  app.use(health(app))
+  app.use(clientIp())
+  app.use(parseAuthentication())
+  app.use(
+    bodyParser({
+      jsonLimit: app.get('limits').bodyBytes,
+      formLimit: app.get('limits').bodyBytes,
+      multipart: false
+    })
+  )
+
+  // Configure services and transports
+  app.configure(rest())
+  app.configure(
+    socketio(
+      {
+        cors: { origin: app.get('origins'), credentials: true },
+        maxHttpBufferSize: Math.max(app.get('websocket').readBufferSize, 65536)
+      },
+      (io) => {
+        io.use((socket, next) => {
+          ;(socket as any).feathers.ip = socket.handshake.address
+          next()
+        })
+      }
+    )
+  )
+  app.configure(postgresql({ db: options.db }))
+  app.configure(authentication)
+  app.configure(services)
+  app.configure(channels)
+
+  // Register hooks that run on all service methods
+  app.hooks({
+    around: { all: [logError] },
+    before: {},
+    after: {},
+    error: { all: [sanitizeError] }
+  })
+  // Register application setup and teardown hooks here
+  app.hooks({ setup: [], teardown: [] })
+
+  return app
+}
+
+/** The allowed Origin echoed back, or nothing (the browser then blocks the response). */
+const corsOrigin = (allowed: string[], origin: string) =>
+  allowed.includes('*') || allowed.includes(origin) ? origin : ''

@@ -1,0 +1,110 @@
+// Refresh tokens: random, stored as a SHA-256 hash, one family per login session. Every use rotates the
+// token; presenting a token that was already rotated is a replay, and revokes the whole family.
+import crypto from 'node:crypto'
+import { NotAuthenticated } from '@feathersjs/errors'
+import { ulid } from 'ulid'
+import type { Application } from '../declarations'
+
+export const hashToken = (token: string) => crypto.createHash('sha256').update(token).digest('hex')
+const newToken = () => crypto.randomBytes(32).toString('base64url')
+
+export interface IssuedToken {
+  refreshToken: string
+  familyId: string
+  userId: string
+  expiresAt: string
+}
+
+const INVALID = 'Invalid or expired refresh token'
+
+export class RefreshTokens {
+  constructor(private readonly app: Application) {}
+
+  private get db() {
+    return this.app.get('postgresqlClient')
+  }
+
+  private expiry() {
+    return new Date(Date.now() + this.app.get('jwt').refreshExpire * 1000).toISOString()
+  }
+
+  /** Starts a new session (token family) for a user who just proved their credentials. */
+  async issue(userId: string, familyId = ulid()): Promise<IssuedToken> {
+    const refreshToken = newToken()
+    const expiresAt = this.expiry()
+    await this.db('refresh_tokens').insert({
+      user_id: userId,
+      token_hash: hashToken(refreshToken),
+      family_id: familyId,
+      expires_at: expiresAt
+    })
+    return { refreshToken, familyId, userId, expiresAt }
+  }
+
+  /**
+   * Exchanges a refresh token for a new one of the same family. The row is locked so two concurrent uses
+   * of one token cannot both succeed: the second sees `used_at` and revokes the family.
+   */
+  async rotate(refreshToken: string): Promise<IssuedToken> {
+    const outcome = await this.db.transaction(async (trx) => {
+      const row = await trx('refresh_tokens')
+        .where({ token_hash: hashToken(refreshToken) })
+        .forUpdate()
+        .first()
+      if (!row || row.revoked_at) return { error: INVALID }
+      if (row.used_at) {
+        await trx('refresh_tokens')
+          .where({ family_id: row.family_id })
+          .whereNull('revoked_at')
+          .update({ revoked_at: trx.fn.now() })
+        return { error: 'Refresh token was already used; the session has been revoked' }
+      }
+      if (new Date(row.expires_at).getTime() <= Date.now()) return { error: INVALID }
+      await trx('refresh_tokens').where({ id: row.id }).update({ used_at: trx.fn.now() })
+      const next = newToken()
+      const expiresAt = this.expiry()
+      await trx('refresh_tokens').insert({
+        user_id: row.user_id,
+        token_hash: hashToken(next),
+        family_id: row.family_id,
+        expires_at: expiresAt
+      })
+      return { token: { refreshToken: next, familyId: row.family_id, userId: row.user_id, expiresAt } }
+    })
+    // Thrown after the transaction so a replay's revocation is committed, not rolled back.
+    if ('error' in outcome) throw new NotAuthenticated(outcome.error)
+    return outcome.token as IssuedToken
+  }
+
+  /** The family a token belongs to, if the token is known (used or not). */
+  async familyOf(refreshToken: string): Promise<{ familyId: string; userId: string } | undefined> {
+    const row = await this.db('refresh_tokens')
+      .where({ token_hash: hashToken(refreshToken) })
+      .first()
+    return row && { familyId: row.family_id, userId: row.user_id }
+  }
+
+  async revokeFamily(familyId: string) {
+    await this.db('refresh_tokens')
+      .where({ family_id: familyId })
+      .whereNull('revoked_at')
+      .update({ revoked_at: this.db.fn.now() })
+  }
+
+  async revokeUser(userId: string) {
+    await this.db('refresh_tokens')
+      .where({ user_id: userId })
+      .whereNull('revoked_at')
+      .update({ revoked_at: this.db.fn.now() })
+  }
+
+  /** A session is live while one of its tokens is neither revoked nor expired. */
+  async isActive(familyId: string) {
+    const row = await this.db('refresh_tokens')
+      .where({ family_id: familyId })
+      .whereNull('revoked_at')
+      .where('expires_at', '>', this.db.fn.now())
+      .first('id')
+    return Boolean(row)
+  }
+}

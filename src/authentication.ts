@@ -1,0 +1,118 @@
+// For more information about this file see https://dove.feathersjs.com/guides/cli/authentication.html
+import { AuthenticationService, JWTStrategy } from '@feathersjs/authentication'
+import type {
+  AuthenticationParams,
+  AuthenticationRequest,
+  AuthenticationResult
+} from '@feathersjs/authentication'
+import { LocalStrategy } from '@feathersjs/authentication-local'
+import { NotAuthenticated } from '@feathersjs/errors'
+import type { Params } from '@feathersjs/feathers'
+import type { Application, HookContext } from './declarations'
+import { RefreshTokens } from './auth/refresh-tokens'
+import { rateLimitLogin } from './hooks/rate-limit'
+import { userExternalResolver, type User } from './services/users/users.schema'
+
+export const authenticationPath = 'api/authentication'
+
+declare module './declarations' {
+  interface ServiceTypes {
+    [authenticationPath]: AuthenticationService
+  }
+  interface Configuration {
+    refreshTokens: RefreshTokens
+  }
+}
+
+const refusedIfBanned = (user: User | undefined) => {
+  if (user?.banned_at) throw new NotAuthenticated('This account is banned')
+}
+
+/**
+ * Access tokens carry `sid`, the session (refresh-token family) they belong to. Logging out or replaying
+ * a rotated refresh token ends the session, and its access tokens stop working at once.
+ */
+class SessionJwtStrategy extends JWTStrategy {
+  // One internal lookup: the raw row stays internal (params.user) and services resolve what leaves.
+  async getEntity(id: string, params: Params) {
+    const { provider: _provider, ...internal } = params
+    return this.entityService.get(id, { ...internal, query: {} })
+  }
+
+  async authenticate(authentication: AuthenticationRequest, params: AuthenticationParams) {
+    const result = await super.authenticate(authentication, params)
+    refusedIfBanned((result as AuthenticationResult).user)
+    const sid = result.authentication?.payload?.sid
+    if (!sid || !(await this.app!.get('refreshTokens').isActive(sid))) {
+      throw new NotAuthenticated('Session has ended, please log in again')
+    }
+    return result
+  }
+}
+
+/** Email addresses are stored lower-cased; a login with any casing finds the account. */
+class EmailLocalStrategy extends LocalStrategy {
+  async findEntity(username: string, params: Params) {
+    return super.findEntity(
+      String(username ?? '')
+        .trim()
+        .toLowerCase(),
+      params
+    )
+  }
+
+  // The raw row stays internal; `externalUser` below shapes what the client receives.
+  async getEntity(result: any) {
+    return result
+  }
+
+  async authenticate(data: AuthenticationRequest, params: Params) {
+    const result = await super.authenticate(data, params)
+    refusedIfBanned((result as AuthenticationResult).user)
+    return result
+  }
+}
+
+export class ChatAuthenticationService extends AuthenticationService {
+  /** A new login (local strategy) starts a session; re-authentication keeps the token's session. */
+  async getPayload(authResult: AuthenticationResult, params: AuthenticationParams) {
+    const payload = await super.getPayload(authResult, params)
+    const existing = authResult.authentication?.payload?.sid
+    if (existing) return { ...payload, sid: existing }
+    const issued = await this.app.get('refreshTokens').issue(authResult.user.user_id)
+    authResult.refreshToken = issued.refreshToken
+    return { ...payload, sid: issued.familyId }
+  }
+}
+
+/** The user in an authentication result leaves the server as that user sees themself. */
+const externalUser = async (context: HookContext) => {
+  const user = context.result?.user
+  if (user) {
+    const self = { ...context, params: { ...context.params, user } } as HookContext
+    context.result = { ...context.result, user: await userExternalResolver.resolve(user, self) }
+  }
+}
+
+/** Ending a session through the Feathers client (`client.logout()`) revokes it like `api/auth/logout`. */
+const revokeSession = async (context: HookContext) => {
+  const sid = context.result?.authentication?.payload?.sid
+  if (sid) await context.app.get('refreshTokens').revokeFamily(sid)
+}
+
+export const authentication = (app: Application) => {
+  const jwtExpire = app.get('jwt').accessExpire
+  const settings = app.get('authentication')
+  app.set('authentication', { ...settings, jwtOptions: { ...settings.jwtOptions, expiresIn: jwtExpire } })
+  app.set('refreshTokens', new RefreshTokens(app))
+
+  const authService = new ChatAuthenticationService(app)
+  authService.register('jwt', new SessionJwtStrategy())
+  authService.register('local', new EmailLocalStrategy())
+
+  app.use(authenticationPath, authService, { methods: ['create', 'remove'], events: [] })
+  app.service(authenticationPath).hooks({
+    before: { create: [rateLimitLogin] },
+    after: { create: [externalUser], remove: [revokeSession, externalUser] }
+  })
+}

@@ -1,0 +1,60 @@
+// For more information about this file see https://dove.feathersjs.com/guides/cli/client.html
+import { feathers } from '@feathersjs/feathers'
+import type { TransportConnection, Application } from '@feathersjs/feathers'
+import authenticationClient from '@feathersjs/authentication-client'
+import type { AuthenticationClientOptions } from '@feathersjs/authentication-client'
+import { userClient } from './services/users/users.shared'
+import { profileClient } from './services/users/profile/profile.shared'
+import { userSearchClient } from './services/users/search/search.shared'
+import { statusClient } from './services/users/status/status.shared'
+import { registerClient } from './services/auth/register/register.shared'
+import { loginClient } from './services/auth/login/login.shared'
+import { refreshClient } from './services/auth/refresh/refresh.shared'
+import { logoutClient } from './services/auth/logout/logout.shared'
+
+export type { User, UserQuery } from './services/users/users.shared'
+export type { ProfileData } from './services/users/profile/profile.shared'
+export type { UserSearchQuery } from './services/users/search/search.shared'
+export type { StatusData, UserStatus } from './services/users/status/status.shared'
+export type { RegisterData } from './services/auth/register/register.shared'
+export type { LoginData, TokenPair } from './services/auth/login/login.shared'
+export type { RefreshData } from './services/auth/refresh/refresh.shared'
+export type { LogoutData, LogoutResult } from './services/auth/logout/logout.shared'
+
+export interface Configuration {
+  connection: TransportConnection<ServiceTypes>
+}
+
+// Extended by every service's `.shared.ts`
+export interface ServiceTypes {}
+
+export type ClientApplication = Application<ServiceTypes, Configuration>
+
+/**
+ * Returns a typed client for the chat backend.
+ *
+ * @param connection The REST or Socket.io Feathers client connection
+ * @param authenticationOptions Additional settings for the authentication client
+ * @see https://dove.feathersjs.com/api/client.html
+ * @returns The Feathers client application
+ */
+export const createClient = (
+  connection: TransportConnection<ServiceTypes>,
+  authenticationOptions: Partial<AuthenticationClientOptions> = {}
+) => {
+  const client: ClientApplication = feathers()
+
+  client.configure(connection)
+  client.configure(authenticationClient({ path: 'api/authentication', ...authenticationOptions }))
+  client.set('connection', connection)
+
+  client.configure(userClient)
+  client.configure(profileClient)
+  client.configure(userSearchClient)
+  client.configure(statusClient)
+  client.configure(registerClient)
+  client.configure(loginClient)
+  client.configure(refreshClient)
+  client.configure(logoutClient)
+  return client
+}

@@ -1,0 +1,36 @@
+// For more information about this file see https://dove.feathersjs.com/guides/cli/typescript.html
+import { HookContext as FeathersHookContext, NextFunction } from '@feathersjs/feathers'
+import { Application as FeathersApplication } from '@feathersjs/koa'
+import type { Knex } from 'knex'
+import type { Logger } from 'pino'
+import type { AppConfiguration } from './configuration'
+import type { User } from './services/users/users.schema'
+
+export type { NextFunction }
+
+// The types for app.get(name) and app.set(name)
+export interface Configuration extends Omit<AppConfiguration, 'authentication'> {
+  authentication: { secret: string; [key: string]: any }
+  postgresqlClient: Knex
+  /** 'postgres' for a PostgreSQL server, 'pglite' for the embedded database. */
+  databaseKind: 'postgres' | 'pglite'
+  logger: Logger
+}
+
+// A mapping of service names to types. Will be extended in service files.
+export interface ServiceTypes {}
+
+// The application instance type that will be used everywhere else
+export type Application = FeathersApplication<ServiceTypes, Configuration>
+
+// The context for hook functions - can be typed with a service class
+export type HookContext<S = any> = FeathersHookContext<Application, S>
+
+// Add the user as an optional property to all params
+declare module '@feathersjs/feathers' {
+  interface Params {
+    user?: User
+    /** Client IP address, set for REST (Koa) and Socket.IO calls; used by rate limits. */
+    ip?: string
+  }
+}

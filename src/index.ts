@@ -1,0 +1,36 @@
+// Starts the server: `npm start`. SIGTERM/SIGINT stop accepting connections, let in-flight requests finish
+// and close the database before exiting.
+import { createApp } from './app'
+
+const main = async () => {
+  const app = createApp()
+  const logger = app.get('logger')
+  const server = await app.listen(app.get('port'), app.get('host') as any)
+  const address = server.address()
+  const port = typeof address === 'object' && address ? address.port : app.get('port')
+  logger.info(
+    { host: app.get('host'), port, database: app.get('databaseKind'), env: app.get('env') },
+    `Chat backend listening on http://${app.get('host')}:${port}`
+  )
+
+  let stopping = false
+  const stop = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    logger.info({ signal }, 'shutting down')
+    const force = setTimeout(() => process.exit(1), 10_000).unref()
+    server.close() // stop accepting; in-flight requests finish
+    await app.teardown()
+    clearTimeout(force)
+    process.exit(0)
+  }
+  process.on('SIGTERM', () => void stop('SIGTERM'))
+  process.on('SIGINT', () => void stop('SIGINT'))
+}
+
+process.on('unhandledRejection', (reason) => console.error('Unhandled rejection', reason))
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error)
+  process.exit(1)
+})

@@ -1,0 +1,31 @@
+// GET /health: 200 when PostgreSQL answers within a second, 503 otherwise. Used by load balancers.
+import type { Middleware } from 'koa'
+import type { Application } from '../declarations'
+
+const withTimeout = <T>(promise: Promise<T>, ms: number) =>
+  Promise.race([
+    promise,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())
+  ])
+
+export const checkDatabase = async (app: Application) => {
+  try {
+    await withTimeout(app.get('postgresqlClient').raw('select 1'), 1000)
+    return 'up'
+  } catch {
+    return 'down'
+  }
+}
+
+export const health =
+  (app: Application): Middleware =>
+  async (ctx, next) => {
+    if (ctx.path !== '/health' || ctx.method !== 'GET') return next()
+    const database = await checkDatabase(app)
+    ctx.status = database === 'up' ? 200 : 503
+    ctx.body = {
+      status: database === 'up' ? 'ok' : 'unavailable',
+      database,
+      uptime_s: Math.round(process.uptime())
+    }
+  }

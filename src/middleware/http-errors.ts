@@ -1,0 +1,41 @@
+// Koa error handler (replaces @feathersjs/koa's errorHandler): Feathers-shaped JSON for every failure,
+// including ones outside services (malformed JSON, oversize bodies, unknown routes), with no SQL or stack.
+import { FeathersError, BadRequest, NotFound, GeneralError } from '@feathersjs/errors'
+import type { Middleware } from 'koa'
+import type { Logger } from 'pino'
+import { toClientError } from '../hooks/sanitize-error'
+
+export class PayloadTooLarge extends FeathersError {
+  constructor(message = 'Request body is too large', data?: unknown) {
+    super(message, 'PayloadTooLarge', 413, 'payload-too-large', data)
+  }
+}
+
+/** Errors thrown by Koa middleware (koa-body, http-errors) carry an HTTP `status`. */
+const fromHttpError = (error: any): FeathersError | undefined => {
+  if (error instanceof FeathersError || typeof error?.status !== 'number') return undefined
+  if (error.status === 413) return new PayloadTooLarge()
+  if (error.status === 400 || error.status === 415 || error.status === 422) {
+    return new BadRequest('Malformed request body: it must be valid JSON')
+  }
+  if (error.status === 404) return new NotFound('Not found')
+  return new GeneralError('Internal server error')
+}
+
+export const httpErrors =
+  (logger: Logger): Middleware =>
+  async (ctx, next) => {
+    try {
+      await next()
+      if (ctx.body === undefined && ctx.status === 404) throw new NotFound(`Path ${ctx.path} not found`)
+    } catch (thrown: any) {
+      const error = fromHttpError(thrown) ?? toClientError(thrown)
+      if (error.code >= 500 && !(thrown instanceof FeathersError && thrown.code === error.code)) {
+        logger.error({ err: thrown, path: ctx.path }, 'request failed')
+      }
+      const retryAfter = (error.data as any)?.retryAfter
+      if (retryAfter) ctx.set('Retry-After', String(retryAfter))
+      ctx.status = error.code
+      ctx.body = error.toJSON()
+    }
+  }

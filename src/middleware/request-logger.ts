@@ -1,0 +1,19 @@
+// One log line per HTTP request. The path is logged without its query string, which may hold tokens.
+import type { Middleware } from 'koa'
+import type { Logger } from 'pino'
+
+export const requestLogger =
+  (logger: Logger): Middleware =>
+  async (ctx, next) => {
+    const start = process.hrtime.bigint()
+    try {
+      await next()
+    } finally {
+      const ms = Number(process.hrtime.bigint() - start) / 1e6
+      const level = ctx.status >= 500 ? 'error' : 'info'
+      logger[level](
+        { method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms * 10) / 10, ip: ctx.ip },
+        'request'
+      )
+    }
+  }

@@ -1,0 +1,123 @@
+// For more information about this file see https://dove.feathersjs.com/guides/cli/databases.html
+// Chooses the database: a PostgreSQL server when DATABASE_URL or DB_HOST is set, else the embedded PGlite.
+import fs from 'node:fs'
+import path from 'node:path'
+import knex, { type Knex } from 'knex'
+import pg from 'pg'
+import type { Logger } from 'pino'
+import type { Application, Configuration, HookContext, NextFunction } from './declarations'
+import { runMigrations } from './migrate'
+
+/** Timestamps travel as ISO strings everywhere (REST, sockets, Redis sync), never as Date objects. */
+const toIso = (value: string) => new Date(value).toISOString()
+const INT8 = 20
+const TIMESTAMPTZ = 1184
+pg.types.setTypeParser(INT8, Number)
+pg.types.setTypeParser(TIMESTAMPTZ, toIso)
+
+type DatabaseSettings = Configuration['database']
+
+export const usesServer = (db: DatabaseSettings) => Boolean(db.url || db.host)
+
+export const postgresConnection = (db: DatabaseSettings): Knex.PgConnectionConfig | string => {
+  const ssl = db.sslMode === 'disable' ? false : { rejectUnauthorized: db.sslMode.startsWith('verify') }
+  if (db.url) return db.url
+  return { host: db.host, port: db.port, user: db.user, password: db.password, database: db.name, ssl }
+}
+
+/**
+ * PGlite does not lock its data folder, and two processes on one folder silently diverge.
+ * A pid lockfile makes the second process fail with a clear message instead.
+ */
+const lockDataDir = (dir: string) => {
+  fs.mkdirSync(dir, { recursive: true })
+  const lockFile = path.join(dir, '.chat-backend.lock')
+  try {
+    const pid = Number(fs.readFileSync(lockFile, 'utf8'))
+    if (pid && pid !== process.pid) {
+      try {
+        process.kill(pid, 0)
+        throw new Error(
+          `PGlite data folder ${dir} is in use by process ${pid}. PGlite serves one process: ` +
+            'set DATABASE_URL to a PostgreSQL server to run several instances.'
+        )
+      } catch (error: any) {
+        if (error.code !== 'ESRCH') throw error
+      }
+    }
+  } catch (error: any) {
+    if (error.code !== 'ENOENT') throw error
+  }
+  fs.writeFileSync(lockFile, String(process.pid))
+  return () => fs.rmSync(lockFile, { force: true })
+}
+
+export const createPglite = (dir: string) => {
+  // Required lazily: the WASM build is large and unused when a PostgreSQL server is configured.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { PGlite } = require('@electric-sql/pglite') as typeof import('@electric-sql/pglite')
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ClientPgLite = require('knex-pglite')
+  const pglite = new PGlite(dir || undefined, { parsers: { [INT8]: Number, [TIMESTAMPTZ]: toIso } })
+  return knex({ client: ClientPgLite, connection: { pglite } } as Knex.Config)
+}
+
+export const createDatabase = (settings: DatabaseSettings, logger?: Logger) => {
+  if (usesServer(settings)) {
+    const db = knex({
+      client: 'pg',
+      // knex prints pool errors to the console by default; they belong in the log.
+      log: logger && {
+        warn: (m: unknown) => logger.warn({ knex: m }, 'knex warning'),
+        error: (m: unknown) => logger.error({ knex: String(m) }, 'knex error'),
+        deprecate: (m: unknown) => logger.warn({ knex: m }, 'knex deprecation'),
+        debug: () => {}
+      },
+      connection: postgresConnection(settings),
+      pool: { min: 0, max: settings.poolMax },
+      // Fail fast when the server is down instead of queueing requests for a minute.
+      acquireConnectionTimeout: 5000
+    })
+    return { db, kind: 'postgres' as const, release: () => {} }
+  }
+  const dir = settings.pgliteDir ? path.resolve(settings.pgliteDir) : ''
+  const release = dir ? lockDataDir(dir) : () => {}
+  return { db: createPglite(dir), kind: 'pglite' as const, release }
+}
+
+/**
+ * Registers the database on the app. The knex instance is created now (it connects lazily), migrations
+ * run in a setup hook, and teardown closes it; an injected instance (tests, CLI) is left to its owner.
+ */
+export const postgresql =
+  (options: { db?: Knex } = {}) =>
+  (app: Application) => {
+    const settings = app.get('database')
+    const created = options.db
+      ? {
+          db: options.db,
+          kind: (options.db.client.config.client === 'pg' ? 'postgres' : 'pglite') as 'postgres' | 'pglite',
+          release: () => {}
+        }
+      : createDatabase(settings, app.get('logger'))
+    app.set('postgresqlClient', created.db)
+    app.set('databaseKind', created.kind)
+
+    app.hooks({
+      setup: [
+        async (_context: HookContext, next: NextFunction) => {
+          if (settings.migrateOnStart && app.get('env') !== 'production') await runMigrations(created.db)
+          await next()
+        }
+      ],
+      teardown: [
+        async (_context: HookContext, next: NextFunction) => {
+          await next()
+          if (!options.db) {
+            await created.db.destroy()
+            created.release()
+          }
+        }
+      ]
+    })
+  }

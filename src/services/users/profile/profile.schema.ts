@@ -1,0 +1,16 @@
+import { Type, getValidator } from '@feathersjs/typebox'
+import type { Static } from '@feathersjs/typebox'
+import { dataValidator } from '../../../validators'
+import { userFields } from '../users.schema'
+
+// The fields a user may change on their own profile; anything else is refused with its name.
+export const profileDataSchema = Type.Object(
+  {
+    name: Type.Optional(userFields.name),
+    avatar_url: Type.Optional(userFields.avatar_url),
+    bio: Type.Optional(userFields.bio)
+  },
+  { $id: 'ProfileData', additionalProperties: false, minProperties: 1 }
+)
+export type ProfileData = Static<typeof profileDataSchema>
+export const profileDataValidator = getValidator(profileDataSchema, dataValidator)

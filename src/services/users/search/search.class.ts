@@ -1,0 +1,15 @@
+import type { Paginated, Params } from '@feathersjs/feathers'
+import type { Application } from '../../../declarations'
+import type { User } from '../users.schema'
+import type { UserSearchQuery } from './search.schema'
+
+/** `GET /api/users/search?q=`: case-insensitive prefix search on name and email, paginated. */
+export class UserSearchService {
+  constructor(private readonly app: Application) {}
+
+  async find(params: Params<UserSearchQuery>): Promise<Paginated<User>> {
+    return this.app
+      .service('api/users')
+      .find({ query: params.query, user: params.user, paginate: undefined }) as Promise<Paginated<User>>
+  }
+}

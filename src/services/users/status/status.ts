@@ -1,0 +1,20 @@
+import { authenticate } from '@feathersjs/authentication'
+import { hooks as schemaHooks } from '@feathersjs/schema'
+import type { Application } from '../../../declarations'
+import { StatusService } from './status.class'
+import { statusDataValidator } from './status.schema'
+import { statusMethods, statusPath } from './status.shared'
+
+export const status = (app: Application) => {
+  app.use(statusPath, new StatusService(app), { methods: [...statusMethods], events: [] })
+  app.service(statusPath).hooks({
+    around: { all: [authenticate('jwt')] },
+    before: { update: [schemaHooks.validateData(statusDataValidator)] }
+  })
+}
+
+declare module '../../../declarations' {
+  interface ServiceTypes {
+    [statusPath]: StatusService
+  }
+}

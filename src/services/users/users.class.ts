@@ -1,0 +1,42 @@
+// For more information about this file see https://dove.feathersjs.com/guides/cli/service.class.html#database-services
+import type { Params } from '@feathersjs/feathers'
+import { KnexService } from '@feathersjs/knex'
+import type { KnexAdapterParams, KnexAdapterOptions } from '@feathersjs/knex'
+import type { Application } from '../../declarations'
+import type { User, UserData, UserPatch, UserQuery } from './users.schema'
+
+export type { User, UserData, UserPatch, UserQuery }
+
+export interface UserParams extends KnexAdapterParams<UserQuery> {}
+
+/** Escapes LIKE wildcards so a search for "50%" means the characters, not a pattern. */
+export const escapeLike = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`)
+
+// Users are addressed by their public `user_id`; the serial `id` stays internal.
+// The ServiceParams generic lets the client re-type params (generator convention).
+export class UserService<_ServiceParams extends Params = UserParams> extends KnexService<
+  User,
+  UserData,
+  UserParams,
+  UserPatch
+> {
+  /** `q` is a case-insensitive prefix search on name or email (both served by prefix indexes). */
+  async find(params?: UserParams & { paginate?: any }): Promise<any> {
+    const { q, ...query } = params?.query ?? {}
+    if (!q) return super.find(params as any)
+    const prefix = `${escapeLike(q.trim().toLowerCase())}%`
+    const knex = this.createQuery({ ...params, query } as UserParams)
+      .where((builder) => builder.whereRaw('lower(name) LIKE ?', [prefix]).orWhere('email', 'like', prefix))
+      .orderByRaw('lower(name), id')
+    return super.find({ ...params, query, knex } as any)
+  }
+}
+
+export const getOptions = (app: Application): KnexAdapterOptions => {
+  return {
+    paginate: { default: app.get('paginate').default, max: app.get('limits').searchPageMax },
+    Model: app.get('postgresqlClient'),
+    name: 'users',
+    id: 'user_id'
+  }
+}

@@ -1,0 +1,117 @@
+// For more information about this file see https://dove.feathersjs.com/guides/cli/service.schemas.html
+import { resolve } from '@feathersjs/schema'
+import { Type, getValidator, StringEnum } from '@feathersjs/typebox'
+import type { Static } from '@feathersjs/typebox'
+import { ulid } from 'ulid'
+import type { HookContext } from '../../declarations'
+import { dataValidator, queryValidator } from '../../validators'
+import { hashPassword } from '../../auth/passwords'
+
+export const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) =>
+  Type.Union([schema, Type.Null()])
+
+export const userStatuses = ['online', 'offline', 'away', 'dnd'] as const
+
+// Main data model schema: one row of `users`, as stored.
+export const userSchema = Type.Object(
+  {
+    id: Type.Integer(),
+    user_id: Type.String(),
+    email: Type.String({ format: 'email' }),
+    name: Type.String(),
+    password_hash: Type.String(),
+    avatar_url: Nullable(Type.String()),
+    bio: Nullable(Type.String()),
+    status: StringEnum([...userStatuses]),
+    last_seen: Nullable(Type.String({ format: 'date-time' })),
+    banned_at: Nullable(Type.String({ format: 'date-time' })),
+    created_at: Type.String({ format: 'date-time' }),
+    updated_at: Type.String({ format: 'date-time' })
+  },
+  { $id: 'User', additionalProperties: false }
+)
+export type User = Static<typeof userSchema>
+export const userValidator = getValidator(userSchema, dataValidator)
+export const userResolver = resolve<User, HookContext>({})
+
+/** A user is allowed to see their own email; everyone else sees the public profile only. */
+const isSelf = (user: User, context: HookContext) => context.params.user?.user_id === user.user_id
+
+// What leaves the server: never the internal id, the hash or the ban flag; email only for yourself.
+export const userExternalResolver = resolve<User, HookContext>({
+  id: async () => undefined,
+  password_hash: async () => undefined,
+  banned_at: async () => undefined,
+  email: async (value, user, context) => (isSelf(user, context) ? value : undefined)
+})
+
+// Field rules shared by registration and profile updates.
+export const userFields = {
+  name: Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' }),
+  email: Type.String({ format: 'email', maxLength: 254 }),
+  avatar_url: Nullable(Type.String({ maxLength: 2048, format: 'uri' })),
+  bio: Nullable(Type.String({ maxLength: 500 })),
+  password: Type.String({ minLength: 1, maxLength: 72 })
+}
+
+// Schema for creating new users (internal: registration validates its own, stricter input first).
+export const userDataSchema = Type.Object(
+  {
+    name: userFields.name,
+    email: userFields.email,
+    password: userFields.password,
+    avatar_url: Type.Optional(userFields.avatar_url),
+    bio: Type.Optional(userFields.bio)
+  },
+  { $id: 'UserData', additionalProperties: false }
+)
+export type UserData = Static<typeof userDataSchema>
+export const userDataValidator = getValidator(userDataSchema, dataValidator)
+export const userDataResolver = resolve<any, HookContext>({
+  user_id: async () => ulid(),
+  email: async (value) => (value as string).trim().toLowerCase(),
+  name: async (value) => (value as string).trim(),
+  password_hash: async (_value, data, context) => hashPassword(context.app, data.password),
+  password: async () => undefined,
+  status: async () => 'offline'
+})
+
+// Schema for updating users (internal: profile, status, admin actions).
+export const userPatchSchema = Type.Object(
+  {
+    name: Type.Optional(userFields.name),
+    avatar_url: Type.Optional(userFields.avatar_url),
+    bio: Type.Optional(userFields.bio),
+    password: Type.Optional(userFields.password),
+    status: Type.Optional(StringEnum([...userStatuses])),
+    last_seen: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
+    banned_at: Type.Optional(Nullable(Type.String({ format: 'date-time' })))
+  },
+  { $id: 'UserPatch', additionalProperties: false }
+)
+export type UserPatch = Static<typeof userPatchSchema>
+export const userPatchValidator = getValidator(userPatchSchema, dataValidator)
+export const userPatchResolver = resolve<any, HookContext>({
+  name: async (value) => (typeof value === 'string' ? value.trim() : value),
+  password_hash: async (value, data, context) =>
+    data.password === undefined ? value : hashPassword(context.app, data.password),
+  password: async () => undefined,
+  updated_at: async () => new Date().toISOString()
+})
+
+// Schema for allowed query properties: exact ids (one or a batch), exact email, and `q` prefix search.
+export const userQuerySchema = Type.Object(
+  {
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    user_id: Type.Optional(
+      Type.Union([Type.String(), Type.Object({ $in: Type.Array(Type.String(), { maxItems: 100 }) })])
+    ),
+    email: Type.Optional(Type.String()),
+    $limit: Type.Optional(Type.Integer({ minimum: 0 })),
+    $skip: Type.Optional(Type.Integer({ minimum: 0 }))
+  },
+  { additionalProperties: false }
+)
+export type UserQuery = Static<typeof userQuerySchema>
+export const userQueryValidator = getValidator(userQuerySchema, queryValidator)
+export const userQueryResolver = resolve<UserQuery, HookContext>({})

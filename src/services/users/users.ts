@@ -1,0 +1,57 @@
+// For more information about this file see https://dove.feathersjs.com/guides/cli/service.html
+import { authenticate } from '@feathersjs/authentication'
+import { hooks as schemaHooks } from '@feathersjs/schema'
+import type { Application } from '../../declarations'
+import { UserService, getOptions } from './users.class'
+import {
+  userDataValidator,
+  userPatchValidator,
+  userQueryValidator,
+  userResolver,
+  userExternalResolver,
+  userDataResolver,
+  userPatchResolver,
+  userQueryResolver
+} from './users.schema'
+import { userPath, userMethods } from './users.shared'
+
+export * from './users.class'
+export * from './users.schema'
+
+// A configure function that registers the service and its hooks via `app.configure`
+export const user = (app: Application) => {
+  app.use(userPath, new UserService(getOptions(app)), {
+    methods: [...userMethods],
+    events: []
+  })
+  app.service(userPath).hooks({
+    around: {
+      all: [
+        authenticate('jwt'),
+        schemaHooks.resolveExternal(userExternalResolver),
+        schemaHooks.resolveResult(userResolver)
+      ]
+    },
+    before: {
+      all: [schemaHooks.validateQuery(userQueryValidator), schemaHooks.resolveQuery(userQueryResolver)],
+      find: [],
+      get: [],
+      create: [schemaHooks.validateData(userDataValidator), schemaHooks.resolveData(userDataResolver)],
+      patch: [schemaHooks.validateData(userPatchValidator), schemaHooks.resolveData(userPatchResolver)],
+      remove: []
+    },
+    after: {
+      all: []
+    },
+    error: {
+      all: []
+    }
+  })
+}
+
+// Add this service to the service type index
+declare module '../../declarations' {
+  interface ServiceTypes {
+    [userPath]: UserService
+  }
+}
