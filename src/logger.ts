@@ -3,7 +3,12 @@ import pino, { type Logger } from 'pino'
 import pretty from 'pino-pretty'
 
 export const createLogger = (options: { level: string; format: 'json' | 'text' }): Logger => {
-  const base = { level: options.level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime }
+  const base = {
+    level: options.level,
+    base: undefined,
+    timestamp: pino.stdTimeFunctions.isoTime,
+    serializers: { err: pino.stdSerializers.err, cause: pino.stdSerializers.err }
+  }
   if (options.format === 'text') {
     return pino(
       base,

@@ -7,10 +7,16 @@ export const logError = async (context: HookContext, next: NextFunction) => {
     await next()
   } catch (error: any) {
     const code = typeof error?.code === 'number' ? error.code : 500
-    if (code >= 500) {
+    // Only client calls log: a nested internal call's failure reaches the outer call anyway, and the CLI
+    // reports its own errors. `cause` is the original error behind a sanitized one.
+    if (code >= 500 && context.params.provider) {
+      const level = code === 503 ? 'warn' : 'error'
       context.app
         .get('logger')
-        ?.error({ err: error, path: context.path, method: context.method }, 'unexpected error')
+        ?.[level](
+          { err: error, cause: error?.cause, path: context.path, method: context.method },
+          'service call failed'
+        )
     }
     throw error
   }

@@ -62,10 +62,9 @@ export const toClientError = (error: any): FeathersError => {
 export const sanitizeError = async (context: HookContext) => {
   const original = context.error
   const clean = toClientError(original)
-  if (clean.code >= 500) {
-    context.app
-      .get('logger')
-      ?.error({ err: original, path: context.path, method: context.method }, 'service error')
+  if (clean !== original && !clean.cause) {
+    // Kept for the log only: `cause` is not part of a Feathers error's JSON.
+    Object.defineProperty(clean, 'cause', { value: original, enumerable: false })
   }
   context.error = clean
 }

@@ -30,7 +30,8 @@ export const httpErrors =
       if (ctx.body === undefined && ctx.status === 404) throw new NotFound(`Path ${ctx.path} not found`)
     } catch (thrown: any) {
       const error = fromHttpError(thrown) ?? toClientError(thrown)
-      if (error.code >= 500 && !(thrown instanceof FeathersError && thrown.code === error.code)) {
+      // Service failures are logged by the logError hook; this catches failures outside services.
+      if (error.code >= 500 && !(thrown instanceof FeathersError)) {
         logger.error({ err: thrown, path: ctx.path }, 'request failed')
       }
       const retryAfter = (error.data as any)?.retryAfter

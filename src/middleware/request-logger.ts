@@ -10,7 +10,7 @@ export const requestLogger =
       await next()
     } finally {
       const ms = Number(process.hrtime.bigint() - start) / 1e6
-      const level = ctx.status >= 500 ? 'error' : 'info'
+      const level = ctx.status >= 500 && ctx.status !== 503 ? 'error' : ctx.status === 503 ? 'warn' : 'info'
       logger[level](
         { method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms * 10) / 10, ip: ctx.ip },
         'request'
