@@ -1,44 +1,89 @@
 // For more information about this file see https://dove.feathersjs.com/api/channels.html
-// The one place that decides who hears what. Every connection of a signed-in user joins `users/<user_id>`;
-// events are published to the narrowest channel that may see them, and anything not listed goes nowhere.
+// The one place that decides who hears what.
+//  - `users/<user_id>`: every authenticated connection of that user.
+//  - `chats/<chat_id>`: every connection of every member of that chat.
+// Connections join their chats when they authenticate (also on reAuthenticate() over a live socket) and
+// join or leave at once when membership changes. Nothing is published unless a rule below says so.
 import type { RealTimeConnection } from '@feathersjs/feathers'
-import '@feathersjs/transport-commons'
-import type { Application } from './declarations'
+import type { Channel } from '@feathersjs/transport-commons'
+import type { Application, HookContext } from './declarations'
+import { Presence } from './presence'
+import { chatIdsOfUser } from './services/chats/membership'
+import type { Chat, ReadReceipt, TypingEvent } from './services/chats/chats.schema'
+import type { Group, GroupMember } from './services/groups/groups.schema'
+import type { UserStatus } from './services/users/status/status.schema'
 
 export const userChannel = (userId: string) => `users/${userId}`
+export const chatChannel = (chatId: string) => `chats/${chatId}`
 
 type ChatConnection = RealTimeConnection & { userId?: string; sessionId?: string }
 
+const connectionsOf = (app: Application, userId: string) => app.channel(userChannel(userId)).connections
+
+const joinChat = (app: Application, userIds: string[], chatId: string) => {
+  for (const userId of userIds) {
+    for (const connection of connectionsOf(app, userId)) app.channel(chatChannel(chatId)).join(connection)
+  }
+}
+
+const leaveChat = (app: Application, userIds: string[], chatId: string) => {
+  for (const userId of userIds) {
+    for (const connection of connectionsOf(app, userId)) app.channel(chatChannel(chatId)).leave(connection)
+  }
+}
+
 /** Detaches a connection from every channel: it hears nothing until it authenticates again. */
 const detach = (app: Application, connection: ChatConnection) => {
+  const userId = connection.userId
   if (app.channels.length > 0) app.channel(app.channels).leave(connection)
   delete connection.userId
   delete connection.sessionId
+  if (userId) void app.get('presence').disconnected(userId, connection)
+}
+
+/**
+ * After every successful authentication over a real-time connection: join the user's channels before the
+ * response is sent, so an event that follows the login is not missed.
+ */
+const attachConnection = async (context: HookContext) => {
+  const connection = context.params.connection as ChatConnection | undefined
+  const user = context.result?.user
+  if (!connection || !user) return
+  const app = context.app
+  if (connection.userId && connection.userId !== user.user_id) detach(app, connection)
+  connection.userId = user.user_id
+  connection.sessionId = context.result.authentication?.payload?.sid
+  app.channel('anonymous').leave(connection)
+  app.channel('authenticated').join(connection)
+  app.channel(userChannel(user.user_id)).join(connection)
+  for (const chatId of await chatIdsOfUser(app.get('postgresqlClient'), user.user_id)) {
+    app.channel(chatChannel(chatId)).join(connection)
+  }
+  await app.get('presence').connected(user.user_id, connection)
+}
+
+/** A chat as one particular member sees it: the other user of a private chat is not themself. */
+const chatViewFor = (chat: Chat, userId: string): Chat => {
+  if (chat.type !== 'private' || !chat.members) return chat
+  const other = chat.members.find((m) => m.user_id !== userId)
+  const { joined_at: _j, last_read_seq: _l, role: _r, ...otherUser } = other ?? ({} as any)
+  return { ...chat, other_user: other ? otherUser : null, unread_count: 0, last_read_seq: 0 }
 }
 
 export const channels = (app: Application) => {
+  app.set('presence', new Presence(app))
+
   app.on('connection', (connection: RealTimeConnection) => {
     app.channel('anonymous').join(connection)
   })
-
-  // Runs on every authentication of a real-time connection, including reAuthenticate() on a live socket.
-  app.on('login', (authResult: any, { connection }: { connection?: ChatConnection }) => {
-    if (!connection) return // REST logins have no connection
-    const userId: string = authResult.user.user_id
-    if (connection.userId && connection.userId !== userId) detach(app, connection)
-    connection.userId = userId
-    connection.sessionId = authResult.authentication?.payload?.sid
-    app.channel('anonymous').leave(connection)
-    app.channel('authenticated').join(connection)
-    app.channel(userChannel(userId)).join(connection)
-  })
-
+  app.on('disconnect', (connection: ChatConnection) => detach(app, connection))
   app.on('logout', (_authResult: any, { connection }: { connection?: ChatConnection }) => {
     if (connection) {
       detach(app, connection)
       app.channel('anonymous').join(connection)
     }
   })
+  app.service('api/authentication').hooks({ after: { create: [attachConnection] } })
 
   // `api/auth/logout` (REST or socket) ends a session: every connection of that session stops hearing events.
   app.service('api/auth/logout').on('created', (result: { session_id: string }) => {
@@ -48,8 +93,60 @@ export const channels = (app: Application) => {
     }
   })
 
-  // Nothing is published unless a rule below says so.
+  // Membership changes take effect for every live connection of the users concerned, at once.
+  app.service('api/chats').on('created', (chat: Chat) => {
+    joinChat(app, chat.members?.map((m) => m.user_id) ?? [], chat.chat_id)
+  })
+  app.service('api/groups').on('created', (group: Group) => {
+    joinChat(app, group.members?.map((m) => m.user_id) ?? [], group.chat_id)
+  })
+  app
+    .service('api/groups')
+    .on('removed', (group: Group) => leaveChat(app, group.member_ids ?? [], group.chat_id))
+  app
+    .service('api/groups/:group_id/members')
+    .on('created', (member: GroupMember) => joinChat(app, [member.user_id], member.chat_id))
+  app
+    .service('api/groups/:group_id/members')
+    .on('removed', (member: GroupMember) => leaveChat(app, [member.user_id], member.chat_id))
+
+  // Publishing rules. Nothing is published unless listed here.
   app.publish(() => undefined)
   app.service('api/auth/logout').publish(() => undefined)
   app.service('api/users').publish('patched', (user: any) => app.channel(userChannel(user.user_id)))
+
+  app.service('api/messages').publish((message: any) => app.channel(chatChannel(message.chat_id)))
+
+  // Each member of a new private chat gets it as they see it (their own unread count, the *other* user).
+  app
+    .service('api/chats')
+    .publish('created', (chat: Chat) =>
+      (chat.members ?? []).map((m) => app.channel(userChannel(m.user_id)).send(chatViewFor(chat, m.user_id)))
+    )
+
+  const toMembers = (group: Group) => app.channel((group.members ?? []).map((m) => userChannel(m.user_id)))
+  app.service('api/groups').publish('created', toMembers)
+  app.service('api/groups').publish('patched', (group: Group) => app.channel(chatChannel(group.chat_id)))
+  app
+    .service('api/groups')
+    .publish('removed', (group: Group) => app.channel((group.member_ids ?? []).map(userChannel)))
+  // The member concerned hears about it too (an added user is told they were added; a removed one, removed).
+  app
+    .service('api/groups/:group_id/members')
+    .publish((member: any) => app.channel(chatChannel(member.chat_id), userChannel(member.user_id)))
+
+  app
+    .service('api/chats/:chat_id/mark-read')
+    .publish('read', (receipt: ReadReceipt) => app.channel(chatChannel(receipt.chat_id)))
+  // Typing goes to the other members only: never back to the typist's own connections.
+  const othersInChat = (event: TypingEvent) =>
+    app.channel(chatChannel(event.chat_id)).filter((c: ChatConnection) => c.userId !== event.user_id)
+  app.service('api/chats/:chat_id/typing').publish('typing_start', othersInChat)
+  app.service('api/chats/:chat_id/typing').publish('typing_stop', othersInChat)
+
+  // Presence goes to users who share a chat with that user (and the user's own other connections).
+  app.service('api/users/status').publish('user_status', async (status: UserStatus): Promise<Channel> => {
+    const chatIds = await chatIdsOfUser(app.get('postgresqlClient'), status.user_id)
+    return app.channel([userChannel(status.user_id), ...chatIds.map(chatChannel)])
+  })
 }

@@ -11,6 +11,16 @@ import { registerClient } from './services/auth/register/register.shared'
 import { loginClient } from './services/auth/login/login.shared'
 import { refreshClient } from './services/auth/refresh/refresh.shared'
 import { logoutClient } from './services/auth/logout/logout.shared'
+import { messageClient } from './services/messages/messages.shared'
+import { chatClient } from './services/chats/chats.shared'
+import { privateChatClient } from './services/chats/private/private-chat.shared'
+import { chatMessageClient } from './services/chats/messages/chat-messages.shared'
+import { messageSearchClient } from './services/chats/search/message-search.shared'
+import { markReadClient } from './services/chats/mark-read/mark-read.shared'
+import { typingClient } from './services/chats/typing/typing.shared'
+import { groupClient } from './services/groups/groups.shared'
+import { groupMemberClient } from './services/groups/members/members.shared'
+import { leaveGroupClient } from './services/groups/leave/leave.shared'
 
 export type { User, UserQuery } from './services/users/users.shared'
 export type { ProfileData } from './services/users/profile/profile.shared'
@@ -20,6 +30,15 @@ export type { RegisterData } from './services/auth/register/register.shared'
 export type { LoginData, TokenPair } from './services/auth/login/login.shared'
 export type { RefreshData } from './services/auth/refresh/refresh.shared'
 export type { LogoutData, LogoutResult } from './services/auth/logout/logout.shared'
+export type { Message, MessagePatch } from './services/messages/messages.shared'
+export type { Chat, ChatQuery } from './services/chats/chats.shared'
+export type { PrivateChatData } from './services/chats/private/private-chat.shared'
+export type { MessageData, MessagePage, MessageQuery } from './services/chats/messages/chat-messages.shared'
+export type { MessageSearchQuery } from './services/chats/search/message-search.shared'
+export type { MarkReadData, ReadReceipt } from './services/chats/mark-read/mark-read.shared'
+export type { TypingData, TypingEvent } from './services/chats/typing/typing.shared'
+export type { Group, GroupData, GroupPatch } from './services/groups/groups.shared'
+export type { GroupMember, GroupMemberData } from './services/groups/members/members.shared'
 
 export interface Configuration {
   connection: TransportConnection<ServiceTypes>
@@ -56,5 +75,15 @@ export const createClient = (
   client.configure(loginClient)
   client.configure(refreshClient)
   client.configure(logoutClient)
+  client.configure(messageClient)
+  client.configure(chatClient)
+  client.configure(privateChatClient)
+  client.configure(chatMessageClient)
+  client.configure(messageSearchClient)
+  client.configure(markReadClient)
+  client.configure(typingClient)
+  client.configure(groupClient)
+  client.configure(groupMemberClient)
+  client.configure(leaveGroupClient)
   return client
 }

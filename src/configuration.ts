@@ -55,7 +55,10 @@ export const configurationSchema = Type.Object(
       searchPageMax: positiveInt(),
       loginPerIpPerMinute: positiveInt(),
       loginPerEmailPerMinute: positiveInt(),
-      registerPerIpPerMinute: positiveInt()
+      registerPerIpPerMinute: positiveInt(),
+      messageMaxLength: positiveInt({ maximum: 100_000 }),
+      typingTimeoutMs: positiveInt(),
+      groupMaxMembers: positiveInt({ minimum: 2 })
     })
   },
   { additionalProperties: true }

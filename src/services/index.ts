@@ -8,6 +8,16 @@ import { register } from './auth/register/register'
 import { login } from './auth/login/login'
 import { refresh } from './auth/refresh/refresh'
 import { logout } from './auth/logout/logout'
+import { message } from './messages/messages'
+import { chat } from './chats/chats'
+import { privateChat } from './chats/private/private-chat'
+import { chatMessages } from './chats/messages/chat-messages'
+import { messageSearch } from './chats/search/message-search'
+import { markRead } from './chats/mark-read/mark-read'
+import { typing } from './chats/typing/typing'
+import { group } from './groups/groups'
+import { groupMembers } from './groups/members/members'
+import { leaveGroup } from './groups/leave/leave'
 
 export const services = (app: Application) => {
   app.configure(user)
@@ -18,5 +28,15 @@ export const services = (app: Application) => {
   app.configure(login)
   app.configure(refresh)
   app.configure(logout)
+  app.configure(message)
+  app.configure(chat)
+  app.configure(privateChat)
+  app.configure(chatMessages)
+  app.configure(messageSearch)
+  app.configure(markRead)
+  app.configure(typing)
+  app.configure(group)
+  app.configure(groupMembers)
+  app.configure(leaveGroup)
   // All services will be registered here
 }

@@ -13,10 +13,15 @@ export class ProfileService {
 
   // PUT changes the fields it is given (the seed's semantics), like PATCH.
   async update(_id: NullableId, data: ProfileData, params: Params): Promise<User> {
-    return this.patch(null, data, params)
+    return this.change(data, params)
   }
 
   async patch(_id: NullableId, data: ProfileData, params: Params): Promise<User> {
+    return this.change(data, params)
+  }
+
+  // The users service emits the `patched` event; this one emits none.
+  private change(data: ProfileData, params: Params): Promise<User> {
     return this.app.service('api/users').patch(params.user!.user_id, data, { user: params.user })
   }
 }

@@ -2,6 +2,7 @@ import { authenticate } from '@feathersjs/authentication'
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application } from '../../../declarations'
 import { userExternalResolver } from '../users.schema'
+import { noEvents } from '../../../hooks/no-events'
 import { ProfileService } from './profile.class'
 import { profileDataValidator } from './profile.schema'
 import { profileMethods, profilePath } from './profile.shared'
@@ -12,8 +13,8 @@ export const profile = (app: Application) => {
     around: { all: [authenticate('jwt'), schemaHooks.resolveExternal(userExternalResolver)] },
     before: {
       find: [],
-      update: [schemaHooks.validateData(profileDataValidator)],
-      patch: [schemaHooks.validateData(profileDataValidator)]
+      update: [schemaHooks.validateData(profileDataValidator), noEvents],
+      patch: [schemaHooks.validateData(profileDataValidator), noEvents]
     }
   })
 }

@@ -4,10 +4,17 @@ import type { StatusData, UserStatus } from './status.schema'
 export type { StatusData, UserStatus }
 export const statusPath = 'api/users/status'
 export const statusMethods = ['update'] as const
-export type StatusClientService = { update(id: null, data: StatusData): Promise<UserStatus> }
+export const statusEvents = ['user_status']
+export type StatusClientService = {
+  update(id: null, data: StatusData): Promise<UserStatus>
+  on(event: 'user_status', listener: (status: UserStatus) => void): void
+}
 
 export const statusClient = (client: ClientApplication) => {
-  client.use(statusPath, client.get('connection').service(statusPath), { methods: [...statusMethods] })
+  client.use(statusPath, client.get('connection').service(statusPath), {
+    methods: [...statusMethods],
+    events: statusEvents
+  })
 }
 
 declare module '../../../client' {

@@ -3,13 +3,14 @@ import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application } from '../../../declarations'
 import { StatusService } from './status.class'
 import { statusDataValidator } from './status.schema'
-import { statusMethods, statusPath } from './status.shared'
+import { statusEvents, statusMethods, statusPath } from './status.shared'
+import { noEvents } from '../../../hooks/no-events'
 
 export const status = (app: Application) => {
-  app.use(statusPath, new StatusService(app), { methods: [...statusMethods], events: [] })
+  app.use(statusPath, new StatusService(app), { methods: [...statusMethods], events: statusEvents })
   app.service(statusPath).hooks({
     around: { all: [authenticate('jwt')] },
-    before: { update: [schemaHooks.validateData(statusDataValidator)] }
+    before: { update: [schemaHooks.validateData(statusDataValidator), noEvents] }
   })
 }
 

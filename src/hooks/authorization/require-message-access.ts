@@ -1,0 +1,49 @@
+// Message-level authorization for `api/messages/:message_id`. The message is loaded once, then the caller
+// must be a participant of its chat (else 404, like a message that does not exist).
+import { Forbidden } from '@feathersjs/errors'
+import type { HookContext } from '../../declarations'
+import { findParticipant } from '../../services/chats/membership'
+import { messageNotFound, type Message } from '../../services/messages/messages.class'
+import { groupRoleOf } from '../../services/groups/group-store'
+
+declare module '@feathersjs/feathers' {
+  interface Params {
+    /** The message named by the id, loaded by requireMessageAccess. */
+    message?: Message
+  }
+}
+
+export const requireMessageAccess = async (context: HookContext) => {
+  if (!context.params.provider) return
+  const db = context.app.get('postgresqlClient')
+  const message: Message | undefined = await db('messages')
+    .where({ message_id: String(context.id) })
+    .first()
+  const userId = context.params.user?.user_id
+  const participant = message && userId && (await findParticipant(db, message.chat_id, userId))
+  if (!message || !participant) throw messageNotFound()
+  context.params.message = message
+  context.params.participant = participant
+}
+
+/** Only the sender may edit. Runs after requireMessageAccess. */
+export const requireSender = async (context: HookContext) => {
+  const { message, user, provider } = context.params
+  if (!provider) return
+  if (message?.sender_id !== user?.user_id) throw new Forbidden('Only the sender can edit this message')
+}
+
+/** The sender may delete; so may an owner or admin of the group the chat belongs to. */
+export const requireSenderOrGroupAdmin = async (context: HookContext) => {
+  const { message, user, provider } = context.params
+  if (!provider || !message || !user) return
+  if (message.sender_id === user.user_id) return
+  const role = await groupRoleOf(
+    context.app.get('postgresqlClient'),
+    { chatId: message.chat_id },
+    user.user_id
+  )
+  if (role !== 'owner' && role !== 'admin') {
+    throw new Forbidden('Only the sender or a group owner or admin can delete this message')
+  }
+}

@@ -1,0 +1,45 @@
+// Rules for a new message that depend on configuration or on other rows: content length, a reply that
+// must be in the same chat, an attachment that must be the sender's own upload.
+import { BadRequest } from '@feathersjs/errors'
+import type { HookContext } from '../declarations'
+
+const invalid = (field: string, message: string) =>
+  new BadRequest(`Invalid data: ${field} ${message}`, [{ instancePath: `/${field}`, message }])
+
+export const enforceMessageRules = async (context: HookContext) => {
+  const data = context.data
+  const max = context.app.get('limits').messageMaxLength
+  const type = data.type ?? 'text'
+  if (typeof data.content === 'string' && data.content.length > max) {
+    throw invalid('content', `must NOT have more than ${max} characters`)
+  }
+  if (type === 'text' && !String(data.content ?? '').trim()) throw invalid('content', 'must not be empty')
+  if (type !== 'text' && !data.file_id) throw invalid('file_id', `is required for a message of type ${type}`)
+  if (type === 'text' && data.file_id) throw invalid('file_id', 'is only allowed on image and file messages')
+
+  const db = context.app.get('postgresqlClient')
+  const chatId = String(context.params.route?.chat_id)
+  if (data.reply_to) {
+    const target = await db('messages')
+      .where({ message_id: data.reply_to, chat_id: chatId })
+      .first('message_id')
+    if (!target) throw invalid('reply_to', 'must be a message of this chat')
+  }
+  if (data.file_id) {
+    const file = await db('files')
+      .where({ file_id: data.file_id, user_id: context.params.user?.user_id, purpose: 'message' })
+      .first('file_id', 'mime_type')
+    if (!file) throw invalid('file_id', 'must be a file you uploaded for a message')
+    if (type === 'image' && !String(file.mime_type).startsWith('image/'))
+      throw invalid('file_id', 'is not an image')
+  }
+}
+
+/** Edits follow the same length limit as new messages. */
+export const enforceEditRules = async (context: HookContext) => {
+  const max = context.app.get('limits').messageMaxLength
+  if (typeof context.data?.content === 'string' && context.data.content.length > max) {
+    throw invalid('content', `must NOT have more than ${max} characters`)
+  }
+  if (!String(context.data?.content ?? '').trim()) throw invalid('content', 'must not be empty')
+}

@@ -1,0 +1,81 @@
+// Builds what a member sees of a list of chats with a fixed number of queries per page (not per chat):
+// last messages, the other user of private chats, group info.
+import type { Knex } from 'knex'
+import { messageColumns, type Message } from '../messages/messages.schema'
+import type { Chat, ChatGroupInfo, ChatMember, ChatUser } from './chats.schema'
+
+export const chatUserColumns = ['user_id', 'name', 'avatar_url', 'status', 'last_seen']
+
+const byKey = <T>(rows: T[], key: (row: T) => string) => new Map(rows.map((row) => [key(row), row]))
+
+export const decorateChats = async (db: Knex, chats: Chat[], viewerId: string): Promise<Chat[]> => {
+  if (chats.length === 0) return chats
+  const withMessages = chats.filter((c) => c.last_seq > 0)
+  const privateIds = chats.filter((c) => c.type === 'private').map((c) => c.chat_id)
+  const groupChatIds = chats.filter((c) => c.type === 'group').map((c) => c.chat_id)
+
+  const [lastMessages, others, groups] = await Promise.all([
+    withMessages.length
+      ? db('messages')
+          .select(messageColumns)
+          .whereIn(
+            ['chat_id', 'seq'],
+            withMessages.map((c) => [c.chat_id, c.last_seq])
+          )
+      : [],
+    privateIds.length
+      ? db('chat_participants as p')
+          .join('users as u', 'u.user_id', 'p.user_id')
+          .whereIn('p.chat_id', privateIds)
+          .whereNot('p.user_id', viewerId)
+          .select(['p.chat_id', ...chatUserColumns.map((c) => `u.${c}`)])
+      : [],
+    groupChatIds.length ? db('groups').whereIn('chat_id', groupChatIds).select(groupInfoColumns) : []
+  ])
+  const lastByChat = byKey(lastMessages as Message[], (m) => m.chat_id)
+  const otherByChat = byKey(others as Array<ChatUser & { chat_id: string }>, (u) => u.chat_id)
+  const groupByChat = byKey(groups as Array<ChatGroupInfo & { chat_id: string }>, (g) => g.chat_id)
+
+  return chats.map((chat) => {
+    const view: Chat = { ...chat, last_message: lastByChat.get(chat.chat_id) ?? null }
+    if (chat.type === 'private') {
+      const other = otherByChat.get(chat.chat_id)
+      view.other_user = other ? withoutChatId(other) : null
+    } else {
+      const group = groupByChat.get(chat.chat_id)
+      view.group = group ? withoutChatId(group) : null
+    }
+    return view
+  })
+}
+
+export const groupInfoColumns = [
+  'group_id',
+  'chat_id',
+  'name',
+  'description',
+  'avatar_url',
+  'owner_id',
+  'member_count'
+]
+
+const withoutChatId = <T extends { chat_id: string }>(row: T): Omit<T, 'chat_id'> => {
+  const { chat_id: _chatId, ...rest } = row
+  return rest
+}
+
+/** The members of one chat, oldest first, with their group role when the chat is a group's. */
+export const chatMembers = async (db: Knex, chatId: string): Promise<ChatMember[]> =>
+  db('chat_participants as p')
+    .join('users as u', 'u.user_id', 'p.user_id')
+    .leftJoin('groups as g', 'g.chat_id', 'p.chat_id')
+    .leftJoin('group_members as m', function () {
+      this.on('m.group_id', '=', 'g.group_id').andOn('m.user_id', '=', 'p.user_id')
+    })
+    .where('p.chat_id', chatId)
+    .orderBy([
+      { column: 'p.joined_at', order: 'asc' },
+      { column: 'p.id', order: 'asc' }
+    ])
+    .select([...chatUserColumns.map((c) => `u.${c}`), 'p.joined_at', 'p.last_read_seq', 'm.role'])
+    .then((rows: any[]) => rows.map((row) => (row.role ? row : { ...row, role: undefined })))

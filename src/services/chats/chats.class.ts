@@ -1,0 +1,102 @@
+// For more information about this file see https://dove.feathersjs.com/guides/cli/service.class.html
+// The canonical chats service (`api/chats`): my chat list and chat details for reads; private chats are
+// created here (through `api/chats/private`), so chat events always come from this path.
+import { BadRequest, NotFound } from '@feathersjs/errors'
+import type { Id, Paginated, Params } from '@feathersjs/feathers'
+import type { Knex } from 'knex'
+import { ulid } from 'ulid'
+import type { Application } from '../../declarations'
+import { addParticipants } from './membership'
+import { chatMembers, decorateChats } from './chat-views'
+import { chatColumns, type Chat, type ChatQuery, type PrivateChatData } from './chats.schema'
+
+export type { Chat, ChatQuery, PrivateChatData }
+
+export interface ChatParams extends Params<ChatQuery> {
+  /** Set on a private-chat create that found the existing chat (nothing new: 200, no event). */
+  existing?: boolean
+}
+
+export class ChatService {
+  constructor(private readonly app: Application) {}
+
+  private get db(): Knex {
+    return this.app.get('postgresqlClient')
+  }
+
+  private viewerId(params?: Params): string {
+    const userId = params?.user?.user_id
+    if (!userId) throw new BadRequest('A chat view needs a user')
+    return userId
+  }
+
+  /** My chats, most recent activity first; unread_count is last_seq - my read pointer (O(1) per chat). */
+  async find(params?: ChatParams): Promise<Paginated<Chat>> {
+    const userId = this.viewerId(params)
+    const paginate = this.app.get('paginate')
+    const limit = Math.min(params?.query?.$limit ?? paginate.default, paginate.max)
+    const skip = params?.query?.$skip ?? 0
+    const mine = this.db('chat_participants as p')
+      .join('chats as c', 'c.chat_id', 'p.chat_id')
+      .where('p.user_id', userId)
+      .modify((q) => {
+        if (params?.query?.type) q.where('c.type', params.query.type)
+      })
+    const [rows, [{ count }]] = await Promise.all([
+      mine
+        .clone()
+        .select([...chatColumns.map((c) => `c.${c}`), 'p.last_read_seq'])
+        .select(this.db.raw('GREATEST(c.last_seq - p.last_read_seq, 0)::int AS unread_count'))
+        .orderByRaw('COALESCE(c.last_message_at, c.created_at) DESC, c.id DESC')
+        .limit(limit)
+        .offset(skip),
+      mine.clone().count({ count: '*' })
+    ])
+    return { total: Number(count), limit, skip, data: await decorateChats(this.db, rows, userId) }
+  }
+
+  /** One chat with its members (membership is checked by the requireChatMember hook). */
+  async get(id: Id, params?: ChatParams): Promise<Chat> {
+    const userId = this.viewerId(params)
+    const db = this.db
+    const row = await db('chats as c')
+      .leftJoin('chat_participants as p', function () {
+        this.on('p.chat_id', '=', 'c.chat_id').andOn('p.user_id', '=', db.raw('?', [userId]))
+      })
+      .where('c.chat_id', String(id))
+      .first([...chatColumns.map((c) => `c.${c}`), 'p.last_read_seq'])
+    if (!row) throw new NotFound('Chat not found')
+    const [chat] = await decorateChats(
+      this.db,
+      [{ ...row, unread_count: Math.max(row.last_seq - (row.last_read_seq ?? 0), 0) }],
+      userId
+    )
+    return { ...chat, members: await chatMembers(this.db, chat.chat_id) }
+  }
+
+  /**
+   * The one private chat between the caller and `user_id`. The unique `private_key` makes concurrent calls
+   * converge: the loser's INSERT … ON CONFLICT DO NOTHING returns nothing and it reads the winner's chat.
+   */
+  async create(data: PrivateChatData, params?: ChatParams): Promise<Chat> {
+    const userId = this.viewerId(params)
+    if (data.user_id === userId) throw new BadRequest('Invalid data: user_id must be another user')
+    const other = await this.db('users').where({ user_id: data.user_id }).first('user_id')
+    if (!other) throw new NotFound('User not found')
+    const privateKey = [userId, data.user_id].sort().join(':')
+
+    const created = await this.db.transaction(async (trx) => {
+      const [chat] = await trx('chats')
+        .insert({ chat_id: ulid(), type: 'private', private_key: privateKey, created_by: userId })
+        .onConflict('private_key')
+        .ignore()
+        .returning('chat_id')
+      if (chat) await addParticipants(trx, chat.chat_id, [userId, data.user_id])
+      return chat?.chat_id as string | undefined
+    })
+    const chatId =
+      created ?? (await this.db('chats').where({ private_key: privateKey }).first('chat_id')).chat_id
+    if (!created && params) params.existing = true
+    return this.get(chatId, params)
+  }
+}

@@ -1,0 +1,24 @@
+// For more information about this file see https://dove.feathersjs.com/guides/cli/service.shared.html
+import type { Paginated } from '@feathersjs/feathers'
+import type { ClientApplication } from '../../client'
+import type { Chat, ChatQuery } from './chats.schema'
+
+export type { Chat, ChatQuery }
+
+export const chatPath = 'api/chats'
+export const chatMethods = ['find', 'get'] as const
+
+export type ChatClientService = {
+  find(params?: { query?: ChatQuery }): Promise<Paginated<Chat>>
+  get(id: string): Promise<Chat>
+}
+
+export const chatClient = (client: ClientApplication) => {
+  client.use(chatPath, client.get('connection').service(chatPath), { methods: [...chatMethods] })
+}
+
+declare module '../../client' {
+  interface ServiceTypes {
+    [chatPath]: ChatClientService
+  }
+}

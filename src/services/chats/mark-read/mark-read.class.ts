@@ -1,0 +1,39 @@
+import { BadRequest } from '@feathersjs/errors'
+import type { NullableId, Params } from '@feathersjs/feathers'
+import type { Application } from '../../../declarations'
+import type { MarkReadData, ReadReceipt } from '../chats.schema'
+
+export const markReadPath = 'api/chats/:chat_id/mark-read'
+
+/**
+ * `PUT /api/chats/:chat_id/mark-read {message_id?}`: moves my read pointer to that message (default: the
+ * latest). The pointer only moves forward; when it moves, the chat's members get a `read` event.
+ */
+export class MarkReadService {
+  constructor(private readonly app: Application) {}
+
+  async update(_id: NullableId, data: MarkReadData, params: Params): Promise<ReadReceipt> {
+    const db = this.app.get('postgresqlClient')
+    const chatId = String(params.route!.chat_id)
+    const userId = params.user!.user_id
+    const chat = await db('chats').where({ chat_id: chatId }).first('last_seq')
+    let seq = chat.last_seq as number
+    if (data.message_id) {
+      const message = await db('messages')
+        .where({ chat_id: chatId, message_id: data.message_id })
+        .first('seq')
+      if (!message) throw new BadRequest('Invalid data: message_id must be a message of this chat')
+      seq = message.seq
+    }
+    const before = params.participant?.last_read_seq
+    const [row] = await db('chat_participants')
+      .where({ chat_id: chatId, user_id: userId })
+      .update({ last_read_seq: db.raw('GREATEST(last_read_seq, ?)', [seq]) })
+      .returning('last_read_seq')
+    const receipt: ReadReceipt = { chat_id: chatId, user_id: userId, last_read_seq: row.last_read_seq }
+    if (before === undefined || row.last_read_seq > before) {
+      this.app.service(markReadPath).emit('read', receipt)
+    }
+    return { ...receipt, unread_count: Math.max(chat.last_seq - row.last_read_seq, 0) }
+  }
+}

@@ -1,0 +1,31 @@
+// Membership queries shared by the authorization hooks, channels and services. `chat_participants` is
+// the one source of truth for who may see a chat (private or group); `group_members` adds roles.
+import type { Knex } from 'knex'
+
+export interface Participant {
+  chat_id: string
+  user_id: string
+  joined_at: string
+  last_read_seq: number
+  last_delivered_seq: number
+}
+
+export const findParticipant = (db: Knex, chatId: string, userId: string): Promise<Participant | undefined> =>
+  db('chat_participants').where({ chat_id: chatId, user_id: userId }).first()
+
+export const chatIdsOfUser = async (db: Knex, userId: string): Promise<string[]> =>
+  (await db('chat_participants').where({ user_id: userId }).pluck('chat_id')) as string[]
+
+export const memberIdsOfChat = async (db: Knex, chatId: string): Promise<string[]> =>
+  (await db('chat_participants').where({ chat_id: chatId }).pluck('user_id')) as string[]
+
+/** Adds participants (ignoring ones already there) inside the caller's transaction. */
+export const addParticipants = async (trx: Knex, chatId: string, userIds: string[], seq = 0) => {
+  if (userIds.length === 0) return
+  await trx('chat_participants')
+    .insert(
+      userIds.map((user_id) => ({ chat_id: chatId, user_id, last_read_seq: seq, last_delivered_seq: seq }))
+    )
+    .onConflict(['chat_id', 'user_id'])
+    .ignore()
+}

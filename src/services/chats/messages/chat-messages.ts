@@ -1,0 +1,41 @@
+import { authenticate } from '@feathersjs/authentication'
+import { hooks as schemaHooks } from '@feathersjs/schema'
+import type { Application, HookContext } from '../../../declarations'
+import { requireChatMember } from '../../../hooks/authorization/require-chat-member'
+import { enforceMessageRules } from '../../../hooks/message-rules'
+import { noEvents } from '../../../hooks/no-events'
+import {
+  messageDataValidator,
+  messageExternalResolver,
+  messageQueryValidator
+} from '../../messages/messages.schema'
+import { ChatMessageService } from './chat-messages.class'
+import { chatMessageMethods, chatMessagePath } from './chat-messages.shared'
+
+/** A retried send answers 200 with the original message instead of 201. */
+const okForDuplicates = async (context: HookContext) => {
+  if (context.params.duplicate) context.http = { ...context.http, status: 200 }
+}
+
+export const chatMessages = (app: Application) => {
+  app.use(chatMessagePath, new ChatMessageService(app), { methods: [...chatMessageMethods], events: [] })
+  app.service(chatMessagePath).hooks({
+    around: {
+      all: [authenticate('jwt'), schemaHooks.resolveExternal(messageExternalResolver)]
+    },
+    before: {
+      all: [requireChatMember, noEvents],
+      find: [schemaHooks.validateQuery(messageQueryValidator)],
+      create: [schemaHooks.validateData(messageDataValidator), enforceMessageRules]
+    },
+    after: {
+      create: [okForDuplicates]
+    }
+  })
+}
+
+declare module '../../../declarations' {
+  interface ServiceTypes {
+    [chatMessagePath]: ChatMessageService
+  }
+}

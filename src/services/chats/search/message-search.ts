@@ -1,0 +1,24 @@
+import { authenticate } from '@feathersjs/authentication'
+import { hooks as schemaHooks } from '@feathersjs/schema'
+import type { Application } from '../../../declarations'
+import { requireChatMember } from '../../../hooks/authorization/require-chat-member'
+import { messageExternalResolver, messageSearchQueryValidator } from '../../messages/messages.schema'
+import { MessageSearchService } from './message-search.class'
+import { messageSearchMethods, messageSearchPath } from './message-search.shared'
+
+export const messageSearch = (app: Application) => {
+  app.use(messageSearchPath, new MessageSearchService(app), {
+    methods: [...messageSearchMethods],
+    events: []
+  })
+  app.service(messageSearchPath).hooks({
+    around: { all: [authenticate('jwt'), schemaHooks.resolveExternal(messageExternalResolver)] },
+    before: { find: [requireChatMember, schemaHooks.validateQuery(messageSearchQueryValidator)] }
+  })
+}
+
+declare module '../../../declarations' {
+  interface ServiceTypes {
+    [messageSearchPath]: MessageSearchService
+  }
+}

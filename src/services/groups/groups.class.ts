@@ -1,0 +1,122 @@
+// For more information about this file see https://dove.feathersjs.com/guides/cli/service.class.html
+// `api/groups`: a group and its chat are created, changed and deleted together, in one transaction.
+import { BadRequest, NotFound } from '@feathersjs/errors'
+import type { Id, NullableId, Params } from '@feathersjs/feathers'
+import type { Knex } from 'knex'
+import { ulid } from 'ulid'
+import type { Application } from '../../declarations'
+import { addParticipants, memberIdsOfChat } from '../chats/membership'
+import { chatMembers } from '../chats/chat-views'
+import { groupColumns, type Group, type GroupData, type GroupPatch } from './groups.schema'
+
+export type { Group, GroupData, GroupPatch }
+
+/** Users that exist, among the given ids; unknown ids are a 400 naming the field. */
+export const assertUsersExist = async (db: Knex, ids: string[], field: string) => {
+  if (ids.length === 0) return
+  const found = new Set<string>(await db('users').whereIn('user_id', ids).pluck('user_id'))
+  const missing = ids.filter((id) => !found.has(id))
+  if (missing.length)
+    throw new BadRequest(`Invalid data: ${field} contains unknown users: ${missing.slice(0, 5).join(', ')}`)
+}
+
+export const refreshMemberCount = (trx: Knex, groupId: string) =>
+  trx('groups')
+    .where({ group_id: groupId })
+    .update({
+      member_count: trx('group_members').where({ group_id: groupId }).count('*'),
+      updated_at: trx.fn.now()
+    })
+
+export class GroupService {
+  constructor(private readonly app: Application) {}
+
+  private get db(): Knex {
+    return this.app.get('postgresqlClient')
+  }
+
+  async get(id: Id, _params?: Params): Promise<Group> {
+    const group = await this.db('groups')
+      .where({ group_id: String(id) })
+      .first(groupColumns)
+    if (!group) throw new NotFound('Group not found')
+    return { ...group, members: await chatMembers(this.db, group.chat_id) }
+  }
+
+  async create(data: GroupData, params?: Params): Promise<Group> {
+    const ownerId = params?.user?.user_id
+    if (!ownerId) throw new BadRequest('A group needs an owner')
+    const memberIds = [...new Set(data.member_ids ?? [])].filter((id) => id !== ownerId)
+    const max = this.app.get('limits').groupMaxMembers
+    if (memberIds.length + 1 > max) throw new BadRequest(`Invalid data: a group has at most ${max} members`)
+    await assertUsersExist(this.db, memberIds, 'member_ids')
+
+    const groupId = ulid()
+    await this.db.transaction(async (trx) => {
+      const chatId = ulid()
+      await trx('chats').insert({
+        chat_id: chatId,
+        type: 'group',
+        name: data.name,
+        description: data.description ?? null,
+        avatar_url: data.avatar_url ?? null,
+        created_by: ownerId
+      })
+      await trx('groups').insert({
+        group_id: groupId,
+        chat_id: chatId,
+        name: data.name.trim(),
+        description: data.description ?? null,
+        avatar_url: data.avatar_url ?? null,
+        owner_id: ownerId,
+        member_count: memberIds.length + 1
+      })
+      await trx('group_members').insert([
+        { group_id: groupId, user_id: ownerId, role: 'owner' },
+        ...memberIds.map((user_id) => ({ group_id: groupId, user_id, role: 'member' }))
+      ])
+      await addParticipants(trx, chatId, [ownerId, ...memberIds])
+    })
+    return this.get(groupId)
+  }
+
+  /** Name, description and avatar change on the group and its chat together. */
+  async patch(id: NullableId, data: GroupPatch, _params?: Params): Promise<Group> {
+    return this.edit(id, data)
+  }
+
+  // PUT changes the fields it is given, like PATCH (without running the patch hooks again).
+  async update(id: Id, data: GroupPatch, _params?: Params): Promise<Group> {
+    return this.edit(id, data)
+  }
+
+  private async edit(id: NullableId, data: GroupPatch): Promise<Group> {
+    if (id === null) throw new BadRequest('Updating several groups at once is not supported')
+    const changes = { ...data, ...(data.name ? { name: data.name.trim() } : {}) }
+    const updated = await this.db.transaction(async (trx) => {
+      const [group] = await trx('groups')
+        .where({ group_id: String(id) })
+        .update({ ...changes, updated_at: trx.fn.now() })
+        .returning(['chat_id'])
+      if (!group) return false
+      await trx('chats')
+        .where({ chat_id: group.chat_id })
+        .update({ ...changes, updated_at: trx.fn.now() })
+      return true
+    })
+    if (!updated) throw new NotFound('Group not found')
+    return this.get(id)
+  }
+
+  /** Deleting the group's chat cascades to the group, its members, participants and messages. */
+  async remove(id: NullableId, _params?: Params): Promise<Group> {
+    if (id === null) throw new BadRequest('Deleting several groups at once is not supported')
+    const group = await this.db('groups')
+      .where({ group_id: String(id) })
+      .first(groupColumns)
+    if (!group) throw new NotFound('Group not found')
+    const member_ids = await memberIdsOfChat(this.db, group.chat_id)
+    await this.db('chats').where({ chat_id: group.chat_id }).delete()
+    return { ...group, member_ids }
+  }
+}

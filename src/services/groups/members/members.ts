@@ -1,0 +1,31 @@
+import { authenticate } from '@feathersjs/authentication'
+import { hooks as schemaHooks } from '@feathersjs/schema'
+import type { Application } from '../../../declarations'
+import { requireGroupMember, requireGroupRole } from '../../../hooks/authorization/require-group-role'
+import { onlyOwnerGrantsAdmin, protectOwnerAndAdmins } from '../../../hooks/authorization/group-member-rules'
+import { groupMemberDataValidator } from '../groups.schema'
+import { GroupMemberService } from './members.class'
+import { groupMemberMethods, groupMemberPath } from './members.shared'
+
+export const groupMembers = (app: Application) => {
+  app.use(groupMemberPath, new GroupMemberService(app), { methods: [...groupMemberMethods], events: [] })
+  app.service(groupMemberPath).hooks({
+    around: { all: [authenticate('jwt')] },
+    before: {
+      find: [requireGroupMember],
+      get: [requireGroupMember],
+      create: [
+        requireGroupRole('owner', 'admin'),
+        schemaHooks.validateData(groupMemberDataValidator),
+        onlyOwnerGrantsAdmin
+      ],
+      remove: [requireGroupRole('owner', 'admin'), protectOwnerAndAdmins]
+    }
+  })
+}
+
+declare module '../../../declarations' {
+  interface ServiceTypes {
+    [groupMemberPath]: GroupMemberService
+  }
+}

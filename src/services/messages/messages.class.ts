@@ -1,0 +1,172 @@
+// For more information about this file see https://dove.feathersjs.com/guides/cli/service.class.html
+// The canonical messages service: every message event comes from here (`api/messages`), whether the
+// request arrived at `api/chats/:chat_id/messages` or `api/messages/:message_id`, over REST or a socket.
+import { BadRequest, NotFound } from '@feathersjs/errors'
+import type { Id, NullableId, Params } from '@feathersjs/feathers'
+import type { Knex } from 'knex'
+import { ulid } from 'ulid'
+import type { Application } from '../../declarations'
+import { isUniqueViolation } from '../../hooks/conflict-on-duplicate'
+import {
+  messageColumns,
+  type Message,
+  type MessageData,
+  type MessagePage,
+  type MessagePatch,
+  type MessageQuery
+} from './messages.schema'
+
+export type { Message, MessageData, MessagePage, MessagePatch, MessageQuery }
+
+export interface MessageParams extends Params<MessageQuery> {
+  /** True on the result of a create that matched an earlier `client_id`: nothing new was stored. */
+  duplicate?: boolean
+}
+
+export const messageNotFound = () => new NotFound('Message not found')
+
+export class MessageService {
+  constructor(private readonly app: Application) {}
+
+  private get db(): Knex {
+    return this.app.get('postgresqlClient')
+  }
+
+  private select(db: Knex = this.db) {
+    return db('messages').select(messageColumns)
+  }
+
+  private chatIdOf(params?: Params): string {
+    const chatId = params?.route?.chat_id
+    if (!chatId) throw new BadRequest('chat_id is required')
+    return String(chatId)
+  }
+
+  /** Resolves a cursor message id to its seq within the chat (400 if it is not a message of that chat). */
+  private async seqOf(chatId: string, messageId: string, field: string): Promise<number> {
+    const row = await this.db('messages').where({ chat_id: chatId, message_id: messageId }).first('seq')
+    if (!row) throw new BadRequest(`${field} must be a message of this chat`)
+    return row.seq
+  }
+
+  /**
+   * History of one chat by keyset pagination on (chat_id, seq): newest first by default and with `before`;
+   * oldest first with `after` / `after_seq`, which is how a client catches up after a reconnect.
+   */
+  async find(params?: MessageParams): Promise<MessagePage> {
+    const chatId = this.chatIdOf(params)
+    const query = params?.query ?? {}
+    const limit = Math.min(query.limit ?? query.$limit ?? 50, 100)
+    let beforeSeq = query.before_seq
+    let afterSeq = query.after_seq
+    if (query.before) beforeSeq = await this.seqOf(chatId, query.before, 'before')
+    if (query.after) afterSeq = await this.seqOf(chatId, query.after, 'after')
+    const order = afterSeq !== undefined ? 'asc' : 'desc'
+
+    const rows = await this.select()
+      .where('chat_id', chatId)
+      .modify((q) => {
+        if (beforeSeq !== undefined) q.where('seq', '<', beforeSeq)
+        if (afterSeq !== undefined) q.where('seq', '>', afterSeq)
+      })
+      .orderBy('seq', order)
+      .limit(limit + 1)
+    return { data: rows.slice(0, limit), limit, has_more: rows.length > limit, order }
+  }
+
+  async get(id: Id, _params?: MessageParams): Promise<Message> {
+    const message = await this.select().where('message_id', String(id)).first()
+    if (!message) throw messageNotFound()
+    return message
+  }
+
+  /**
+   * Stores a message with the chat's next `seq` in one statement: the UPDATE of `chats.last_seq` locks the
+   * chat row, so concurrent senders get consecutive numbers; if the INSERT fails (e.g. a repeated
+   * `client_id`), the whole statement rolls back and no number is used up. The sender's read pointer moves
+   * to their own message in the same statement.
+   */
+  async create(data: MessageData, params?: MessageParams): Promise<Message> {
+    const chatId = this.chatIdOf(params)
+    const sender = params?.user
+    if (!sender) throw new BadRequest('A message needs a sender')
+    const row = {
+      message_id: ulid(),
+      chat_id: chatId,
+      sender_id: sender.user_id,
+      sender_name: sender.name,
+      sender_avatar: sender.avatar_url ?? null,
+      content: data.content,
+      type: data.type ?? 'text',
+      reply_to: data.reply_to ?? null,
+      file_id: data.file_id ?? null,
+      client_id: data.client_id ?? null
+    }
+    const columns = Object.keys(row)
+    try {
+      const result = await this.db.raw(
+        `WITH chat AS (
+           UPDATE chats SET last_seq = last_seq + 1, last_message_at = now(), updated_at = now()
+           WHERE chat_id = ? RETURNING last_seq
+         ), message AS (
+           INSERT INTO messages (${columns.join(', ')}, seq)
+           SELECT ${columns.map(() => '?').join(', ')}, chat.last_seq FROM chat
+           RETURNING ${messageColumns.join(', ')}
+         ), read_own AS (
+           UPDATE chat_participants SET last_read_seq = (SELECT seq FROM message), last_delivered_seq = (SELECT seq FROM message)
+           WHERE chat_id = ? AND user_id = ?
+         )
+         SELECT * FROM message`,
+        [chatId, ...Object.values(row), chatId, sender.user_id]
+      )
+      const message = result.rows[0]
+      if (!message) throw new NotFound('Chat not found')
+      return message
+    } catch (error) {
+      if (row.client_id && isUniqueViolation(error)) {
+        // A retry (or a concurrent duplicate) of a message already stored: answer with the original.
+        const original = await this.select()
+          .where({ chat_id: chatId, sender_id: sender.user_id, client_id: row.client_id })
+          .first()
+        if (original) {
+          if (params) params.duplicate = true
+          return original
+        }
+      }
+      throw error
+    }
+  }
+
+  /** Edits the content (`edited_at` set). A deleted message cannot be edited. */
+  async patch(id: NullableId, data: MessagePatch, _params?: MessageParams): Promise<Message> {
+    return this.edit(id, data)
+  }
+
+  // PUT edits like PATCH. (Calling this.patch here would run the patch hooks a second time.)
+  async update(id: Id, data: MessagePatch, _params?: MessageParams): Promise<Message> {
+    return this.edit(id, data)
+  }
+
+  private async edit(id: NullableId, data: MessagePatch): Promise<Message> {
+    if (id === null) throw new BadRequest('Editing several messages at once is not supported')
+    const [message] = await this.db('messages')
+      .where({ message_id: String(id) })
+      .whereNull('deleted_at')
+      .update({ content: data.content, edited_at: this.db.fn.now() })
+      .returning(messageColumns)
+    if (!message) throw messageNotFound()
+    return message
+  }
+
+  /** Deletion is a tombstone: content cleared, `deleted_at` set, the seq stays so history has no gap. */
+  async remove(id: NullableId, _params?: MessageParams): Promise<Message> {
+    if (id === null) throw new BadRequest('Deleting several messages at once is not supported')
+    const [message] = await this.db('messages')
+      .where({ message_id: String(id) })
+      .whereNull('deleted_at')
+      .update({ content: '', file_id: null, deleted_at: this.db.fn.now() })
+      .returning(messageColumns)
+    if (!message) throw messageNotFound()
+    return message
+  }
+}

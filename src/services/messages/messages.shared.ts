@@ -1,0 +1,26 @@
+// For more information about this file see https://dove.feathersjs.com/guides/cli/service.shared.html
+import type { ClientApplication } from '../../client'
+import type { Message, MessagePatch } from './messages.schema'
+
+export type { Message, MessagePatch }
+
+export const messagePath = 'api/messages'
+// Sending and history go through `api/chats/:chat_id/messages`; this path reads, edits and deletes one message.
+export const messageMethods = ['get', 'update', 'patch', 'remove'] as const
+
+export type MessageClientService = {
+  get(id: string): Promise<Message>
+  update(id: string, data: MessagePatch): Promise<Message>
+  patch(id: string, data: MessagePatch): Promise<Message>
+  remove(id: string): Promise<Message>
+}
+
+export const messageClient = (client: ClientApplication) => {
+  client.use(messagePath, client.get('connection').service(messagePath), { methods: [...messageMethods] })
+}
+
+declare module '../../client' {
+  interface ServiceTypes {
+    [messagePath]: MessageClientService
+  }
+}
