@@ -10,6 +10,8 @@ import type { Application, Configuration } from './declarations'
 import { assertValidConfiguration, normalizeSettings } from './configuration'
 import { createLogger } from './logger'
 import { postgresql } from './postgresql'
+import { redis } from './redis'
+import { sync } from './sync'
 import { authentication } from './authentication'
 import { services } from './services/index'
 import { channels } from './channels'
@@ -89,6 +91,8 @@ export const createApp = (options: CreateAppOptions = {}): Application => {
     )
   )
   app.configure(postgresql({ db: options.db }))
+  app.configure(redis)
+  app.configure(sync) // before the services: it wraps their `emit`
   app.configure(authentication)
   app.configure(services)
   app.configure(channels)

@@ -38,7 +38,7 @@ const detach = (app: Application, connection: ChatConnection) => {
   if (app.channels.length > 0) app.channel(app.channels).leave(connection)
   delete connection.userId
   delete connection.sessionId
-  if (userId) void app.get('presence').disconnected(userId, connection)
+  if (userId) void app.get('presenceTracker').disconnected(userId, connection)
 }
 
 /**
@@ -59,7 +59,7 @@ const attachConnection = async (context: HookContext) => {
   for (const chatId of await chatIdsOfUser(app.get('postgresqlClient'), user.user_id)) {
     app.channel(chatChannel(chatId)).join(connection)
   }
-  await app.get('presence').connected(user.user_id, connection)
+  await app.get('presenceTracker').connected(user.user_id, connection)
 }
 
 /** A chat as one particular member sees it: the other user of a private chat is not themself. */
@@ -71,7 +71,22 @@ const chatViewFor = (chat: Chat, userId: string): Chat => {
 }
 
 export const channels = (app: Application) => {
-  app.set('presence', new Presence(app))
+  const presence = new Presence(app)
+  app.set('presenceTracker', presence)
+  app.hooks({
+    setup: [
+      async (_context: HookContext, next: any) => {
+        await next()
+        presence.start()
+      }
+    ],
+    teardown: [
+      async (_context: HookContext, next: any) => {
+        await presence.stop()
+        await next()
+      }
+    ]
+  })
 
   app.on('connection', (connection: RealTimeConnection) => {
     app.channel('anonymous').join(connection)

@@ -37,7 +37,11 @@ export const configurationSchema = Type.Object(
       url: Type.String(),
       host: Type.String(),
       port: positiveInt({ maximum: 65535 }),
-      db: Type.Integer({ minimum: 0, maximum: 15 })
+      db: Type.Integer({ minimum: 0, maximum: 15 }),
+      sentinels: Type.String(),
+      sentinelName: Type.String(),
+      clusterNodes: Type.String(),
+      keyPrefix: Type.String()
     }),
     authentication: Type.Object({ secret: Type.String({ minLength: 16 }) }, { additionalProperties: true }),
     jwt: Type.Object({ accessExpire: positiveInt(), refreshExpire: positiveInt() }),
@@ -47,6 +51,10 @@ export const configurationSchema = Type.Object(
         ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].map((l) => Type.Literal(l))
       ),
       format: Type.Union([Type.Literal('json'), Type.Literal('text')])
+    }),
+    presence: Type.Object({
+      ttlMs: positiveInt({ minimum: 100 }),
+      heartbeatMs: positiveInt({ minimum: 50 })
     }),
     websocket: Type.Object({ readBufferSize: positiveInt(), writeBufferSize: positiveInt() }),
     limits: Type.Object({

@@ -1,11 +1,13 @@
 // Starts the server: `npm start`. SIGTERM/SIGINT stop accepting connections, let in-flight requests finish
 // and close the database before exiting.
+import { once } from 'node:events'
 import { createApp } from './app'
 
 const main = async () => {
   const app = createApp()
   const logger = app.get('logger')
   const server = await app.listen(app.get('port'), app.get('host') as any)
+  if (!server.listening) await once(server, 'listening') // setup can finish before the socket is bound
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : app.get('port')
   logger.info(

@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict'
 // Test helpers: a real server on 127.0.0.1 and a random port, real HTTP (fetch) and real Socket.IO clients.
+import { randomUUID } from 'node:crypto'
+import path from 'node:path'
+import { once } from 'node:events'
 import type { Server } from 'node:http'
 import { io, type Socket } from 'socket.io-client'
 import socketioClient from '@feathersjs/socketio-client'
 import { createApp, type CreateAppOptions } from '../src/app'
 import { createClient } from '../src/client'
 import type { Application } from '../src/declarations'
-import { testDatabase } from './setup'
+import { testDatabase, testRedis } from './setup'
 
 export interface TestServer {
   app: Application
@@ -22,12 +25,18 @@ export const startServer = async (options: CreateAppOptions = {}): Promise<TestS
     ...(testDatabase.url ? { url: testDatabase.url } : {}),
     ...settings.database
   }
+  // Every server gets Redis when it is reachable, under its own key prefix unless the test shares one on
+  // purpose (several instances of one deployment).
+  const redis = testRedis.url
+    ? { url: testRedis.url, keyPrefix: `test:${randomUUID()}:`, ...settings.redis }
+    : settings.redis
   const app = createApp({
     db: testDatabase.url ? undefined : testDatabase.pglite,
     ...options,
-    settings: { serverAddr: '127.0.0.1:0', ...settings, database }
+    settings: { serverAddr: '127.0.0.1:0', ...settings, database, ...(redis ? { redis } : {}) }
   })
   const server = await app.listen(0, '127.0.0.1' as any)
+  if (!server.listening) await once(server, 'listening') // setup can finish before the socket is bound
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : 0
   let stopped = false
@@ -158,5 +167,87 @@ export const assertNoSecretsSeen = () => {
       /"password_hash"\s*:|\$2[aby]\$\d{2}\$/,
       `a password hash left the server: ${body}`
     )
+  }
+}
+
+export interface SpawnedServer {
+  url: string
+  port: number
+  process: import('node:child_process').ChildProcess
+  output: () => string
+  /** Sends a signal and waits for the process to exit. */
+  stop: (signal?: NodeJS.Signals) => Promise<number | null>
+}
+
+/** Starts `src/index.ts` as its own process (so a test can SIGKILL it), on the test database. */
+export const spawnServer = async (env: Record<string, string> = {}): Promise<SpawnedServer> => {
+  const { spawn } = await import('node:child_process')
+  const net = await import('node:net')
+  const port = await new Promise<number>((resolve) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number }
+      probe.close(() => resolve(port))
+    })
+  })
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
+    cwd: path.join(__dirname, '..'),
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      SERVER_ADDR: `127.0.0.1:${port}`,
+      DATABASE_URL: testDatabase.url ?? '',
+      DB_MIGRATE_ON_START: 'false',
+      LOG_LEVEL: 'warn',
+      ...env
+    }
+  })
+  let output = ''
+  child.stdout!.on('data', (d) => (output += d))
+  child.stderr!.on('data', (d) => (output += d))
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  const url = `http://127.0.0.1:${port}`
+  await eventually(async () => {
+    if (child.exitCode !== null) throw new Error(`server exited: ${output}`)
+    const res = await fetch(`${url}/health`)
+    assert.equal(res.status, 200)
+  }, 30000)
+  return {
+    url,
+    port,
+    process: child,
+    output: () => output,
+    stop: async (signal = 'SIGTERM') => {
+      if (child.exitCode === null) child.kill(signal)
+      return exited
+    }
+  }
+}
+
+/** A TCP relay standing in for a load balancer: `target` decides where each new connection goes. */
+export const startRelay = async (target: () => number) => {
+  const net = await import('node:net')
+  const sockets = new Set<import('node:net').Socket>()
+  const server = net.createServer((client) => {
+    const upstream = net.connect(target(), '127.0.0.1')
+    sockets.add(client).add(upstream)
+    client.pipe(upstream).pipe(client)
+    const close = () => {
+      client.destroy()
+      upstream.destroy()
+    }
+    client.on('error', close).on('close', close)
+    upstream.on('error', close).on('close', close)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  return {
+    url: `http://127.0.0.1:${port}`,
+    /** Cuts every open connection (as when the backend dies or the network drops). */
+    cut: () => sockets.forEach((s) => s.destroy()),
+    close: () =>
+      new Promise<void>((resolve) => {
+        sockets.forEach((s) => s.destroy())
+        server.close(() => resolve())
+      })
   }
 }

@@ -3,6 +3,7 @@
 // with CI=true a missing PostgreSQL is a failure, never a silent fallback.
 import '../src/env'
 import knex, { type Knex } from 'knex'
+import { Redis } from 'ioredis'
 import { createPglite } from '../src/postgresql'
 import { runMigrations } from '../src/migrate'
 
@@ -12,6 +13,9 @@ const adminUrl = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1
 const databaseName = `chat_test_${process.pid}_${Date.now().toString(36)}`
 
 export const testDatabase: { url?: string; pglite?: Knex } = {}
+/** Redis for the tests (REDIS_URL-style), when reachable; with CI=true it must be. */
+export const testRedis: { url?: string } = {}
+const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
 
 const reachable = async (url: string) => {
   const probe = knex({
@@ -49,6 +53,23 @@ export const mochaGlobalSetup = async () => {
     console.log('  (PostgreSQL not reachable: tests on an in-memory PGlite)')
   }
   process.env.TEST_DATABASE_URL = testDatabase.url ?? ''
+  testRedis.url = (await redisReachable(redisUrl)) ? redisUrl : undefined
+  console.log(testRedis.url ? `  (Redis at ${redisUrl})` : '  (Redis not reachable: tests run without Redis)')
+}
+
+const redisReachable = async (url: string) => {
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null })
+  try {
+    await client.connect()
+    await client.ping()
+    return true
+  } catch (error) {
+    if (process.env.CI === 'true')
+      throw new Error(`CI=true but Redis is not reachable at ${url}: ${error}`, { cause: error })
+    return false
+  } finally {
+    client.disconnect()
+  }
 }
 
 export const mochaGlobalTeardown = async () => {

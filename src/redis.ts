@@ -1,0 +1,80 @@
+// Redis through ioredis: REDIS_URL, or the seed's REDIS_HOST / REDIS_PORT / REDIS_DB, or Sentinel
+// (REDIS_SENTINELS + REDIS_SENTINEL_NAME) or Cluster (REDIS_CLUSTER_NODES). Without any of them the server
+// runs as a single instance with in-process equivalents. Connections open in a setup hook and close in
+// teardown; while Redis is down, the instance keeps serving its own clients.
+import { Redis, Cluster, type RedisOptions } from 'ioredis'
+import type { Application, Configuration, HookContext, NextFunction } from './declarations'
+
+export type RedisClient = Redis | Cluster
+
+declare module './declarations' {
+  interface Configuration {
+    /** The shared command connection, when Redis is configured. */
+    redisClient?: RedisClient
+  }
+}
+
+type RedisSettings = Configuration['redis']
+
+export const redisConfigured = (settings: RedisSettings) =>
+  Boolean(settings.url || settings.host || settings.sentinels || settings.clusterNodes)
+
+const hostPort = (entry: string) => {
+  const [host, port] = entry.trim().split(':')
+  return { host, port: Number(port || 6379) }
+}
+
+/** Opens a client from the settings. `lazyConnect`: nothing connects until `connect()` (the setup hook). */
+export const createRedis = (settings: RedisSettings, overrides: RedisOptions = {}): RedisClient => {
+  const options: RedisOptions = {
+    lazyConnect: true,
+    db: settings.db,
+    // Commands fail at once while disconnected instead of queueing: callers fall back to local behaviour.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    retryStrategy: (times) => Math.min(times * 200, 2000),
+    ...overrides
+  }
+  if (settings.clusterNodes) {
+    return new Cluster(settings.clusterNodes.split(',').map(hostPort), {
+      lazyConnect: true,
+      redisOptions: options
+    })
+  }
+  if (settings.sentinels) {
+    return new Redis({
+      ...options,
+      sentinels: settings.sentinels.split(',').map(hostPort),
+      name: settings.sentinelName
+    })
+  }
+  if (settings.url) return new Redis(settings.url, options)
+  return new Redis({ ...options, host: settings.host, port: settings.port })
+}
+
+export const isReady = (client?: RedisClient) => client?.status === 'ready'
+
+/** Registers the shared client; `connect()` in setup, `quit()` in teardown. */
+export const redis = (app: Application) => {
+  const settings = app.get('redis')
+  if (!redisConfigured(settings)) return
+  const client = createRedis(settings)
+  client.on('error', (error) => app.get('logger').warn({ err: error }, 'redis error'))
+  app.set('redisClient', client)
+  app.hooks({
+    setup: [
+      async (_context: HookContext, next: NextFunction) => {
+        await client
+          .connect()
+          .catch((error) => app.get('logger').warn({ err: error }, 'redis unavailable at start-up'))
+        await next()
+      }
+    ],
+    teardown: [
+      async (_context: HookContext, next: NextFunction) => {
+        await next()
+        client.disconnect()
+      }
+    ]
+  })
+}

@@ -1,0 +1,284 @@
+import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
+import { Redis } from 'ioredis'
+import { io } from 'socket.io-client'
+import socketio from '@feathersjs/socketio-client'
+import { createClient } from '../src/client'
+import {
+  assertNoSecretsSeen,
+  createUser,
+  eventually,
+  http,
+  recordEvents,
+  socketClient,
+  spawnServer,
+  startRelay,
+  startServer,
+  type SocketClient,
+  type TestServer
+} from './helpers'
+import { testRedis } from './setup'
+
+describe('several instances on one PostgreSQL and one Redis', function () {
+  let a: TestServer
+  let b: TestServer
+  const keyPrefix = `test:${randomUUID()}:`
+  const sockets: SocketClient[] = []
+  const connect = async (server: TestServer, accessToken: string) => {
+    const s = socketClient(server.url)
+    sockets.push(s)
+    await s.client.authenticate({ strategy: 'jwt', accessToken })
+    return s
+  }
+
+  before(async function () {
+    if (!testRedis.url) this.skip() // needs Redis; with CI=true setup already failed if it is missing
+    a = await startServer({ settings: { redis: { url: testRedis.url, keyPrefix } } })
+    b = await startServer({ settings: { redis: { url: testRedis.url, keyPrefix } } })
+  })
+  after(async () => {
+    sockets.forEach((s) => s.close())
+    await a?.stop()
+    await b?.stop()
+  })
+
+  it('delivers a message sent on B to a member on A, and not to an outsider on either', async () => {
+    const ann = await createUser(a.url, 'Scale Ann')
+    const bob = await createUser(b.url, 'Scale Bob')
+    const eve = await createUser(a.url, 'Scale Eve')
+    const annOnA = await connect(a, ann.access_token)
+    const eveOnA = await connect(a, eve.access_token)
+    const eveOnB = await connect(b, eve.access_token)
+    const annChats = recordEvents(annOnA.client, 'api/chats', ['created'])
+    const annMessages = recordEvents(annOnA.client, 'api/messages', ['created'])
+    const eveOnAEvents = recordEvents(eveOnA.client, 'api/messages', ['created'])
+    const eveOnBEvents = recordEvents(eveOnB.client, 'api/messages', ['created'])
+
+    const chat = await http(b.url, 'POST', '/api/chats/private', {
+      token: bob.access_token,
+      body: { user_id: ann.user_id }
+    })
+    assert.equal(chat.status, 201)
+    await eventually(() => assert.equal(annChats.length, 1))
+    assert.equal(annChats[0].data.other_user.user_id, bob.user_id)
+
+    const sent = await http(b.url, 'POST', `/api/chats/${chat.body.chat_id}/messages`, {
+      token: bob.access_token,
+      body: { content: 'across instances' }
+    })
+    await eventually(() => assert.equal(annMessages.length, 1))
+    assert.deepEqual(annMessages[0].data, sent.body)
+    assert.equal(annMessages.length, 1, 'delivered once, not once per instance')
+
+    // Barrier: Eve's own chat message, sent after, reaches both her sockets; Bob's would have come first.
+    const eveChat = await http(a.url, 'POST', '/api/chats/private', {
+      token: eve.access_token,
+      body: { user_id: ann.user_id }
+    })
+    await http(a.url, 'POST', `/api/chats/${eveChat.body.chat_id}/messages`, {
+      token: eve.access_token,
+      body: { content: 'barrier' }
+    })
+    await eventually(() => assert.equal(eveOnAEvents.length + eveOnBEvents.length, 2))
+    assert.ok([...eveOnAEvents, ...eveOnBEvents].every((e) => e.data.content === 'barrier'))
+  })
+
+  it('a membership change on A takes effect at once for the user’s socket on B', async () => {
+    const owner = await createUser(a.url, 'Scale Owner')
+    const carol = await createUser(a.url, 'Scale Carol')
+    const carolOnB = await connect(b, carol.access_token)
+    const carolMessages = recordEvents(carolOnB.client, 'api/messages', ['created'])
+    const carolMembers = recordEvents(carolOnB.client, 'api/groups/:group_id/members', ['created', 'removed'])
+
+    const group = await http(a.url, 'POST', '/api/groups', {
+      token: owner.access_token,
+      body: { name: 'Scale group' }
+    })
+    await http(a.url, 'POST', `/api/groups/${group.body.group_id}/members`, {
+      token: owner.access_token,
+      body: { user_ids: [carol.user_id] }
+    })
+    await eventually(() => assert.equal(carolMembers.length, 1))
+    await http(a.url, 'POST', `/api/chats/${group.body.chat_id}/messages`, {
+      token: owner.access_token,
+      body: { content: 'welcome' }
+    })
+    await eventually(() => assert.equal(carolMessages.length, 1))
+
+    await http(a.url, 'DELETE', `/api/groups/${group.body.group_id}/members/${carol.user_id}`, {
+      token: owner.access_token
+    })
+    await eventually(() => assert.equal(carolMembers.length, 2))
+    await http(a.url, 'POST', `/api/chats/${group.body.chat_id}/messages`, {
+      token: owner.access_token,
+      body: { content: 'after removal' }
+    })
+    // Barrier: a private message to Carol, sent after the group message, arrives; the group one must not.
+    const dm = await http(a.url, 'POST', '/api/chats/private', {
+      token: owner.access_token,
+      body: { user_id: carol.user_id }
+    })
+    await http(a.url, 'POST', `/api/chats/${dm.body.chat_id}/messages`, {
+      token: owner.access_token,
+      body: { content: 'dm' }
+    })
+    await eventually(() => assert.equal(carolMessages.length, 2))
+    assert.equal(carolMessages[1].data.content, 'dm')
+  })
+
+  it('presence: online while a socket is open on any instance, offline after the last one', async () => {
+    const dan = await createUser(a.url, 'Scale Dan')
+    const fay = await createUser(a.url, 'Scale Fay')
+    await http(a.url, 'POST', '/api/chats/private', {
+      token: dan.access_token,
+      body: { user_id: fay.user_id }
+    })
+    const fayOnA = await connect(a, fay.access_token)
+    const statuses = recordEvents(fayOnA.client, 'api/users/status', ['user_status'])
+    const danOnA = await connect(a, dan.access_token)
+    await eventually(() => assert.equal(statuses.filter((s) => s.data.user_id === dan.user_id).length, 1))
+    const danOnB = await connect(b, dan.access_token)
+    danOnA.close()
+    danOnB.close()
+    await eventually(() => assert.equal(statuses.filter((s) => s.data.user_id === dan.user_id).length, 2))
+    const events = statuses.filter((s) => s.data.user_id === dan.user_id).map((s) => s.data.status)
+    assert.deepEqual(events, ['online', 'offline'], 'no offline while the B socket was still open')
+    const profile = await http(a.url, 'GET', `/api/users/${dan.user_id}`, { token: fay.access_token })
+    assert.equal(profile.body.status, 'offline')
+    assert.ok(profile.body.last_seen)
+  })
+
+  it('no token, password hash or email crosses the Redis channel', async () => {
+    const spy = new Redis(testRedis.url!)
+    const seen: string[] = []
+    await spy.subscribe(`${keyPrefix}events`)
+    spy.on('message', (_channel, message) => seen.push(message))
+    try {
+      const user = await createUser(a.url, 'Scale Secret')
+      const peer = await createUser(b.url, 'Scale Peer')
+      const viaSocket = await connect(a, user.access_token)
+      await viaSocket.client.authenticate({ strategy: 'local', email: user.email, password: user.password })
+      const refreshed = await http(a.url, 'POST', '/api/auth/refresh', {
+        body: { refresh_token: user.refresh_token }
+      })
+      await http(a.url, 'PUT', '/api/users/profile', {
+        token: user.access_token,
+        body: { bio: 'synced bio' }
+      })
+      const chat = await http(a.url, 'POST', '/api/chats/private', {
+        token: user.access_token,
+        body: { user_id: peer.user_id }
+      })
+      await http(a.url, 'POST', `/api/chats/${chat.body.chat_id}/messages`, {
+        token: user.access_token,
+        body: { content: 'sync me' }
+      })
+      await http(a.url, 'POST', '/api/auth/logout', { token: refreshed.body.access_token, body: {} })
+      await eventually(() => assert.ok(seen.some((m) => m.includes('sync me'))))
+      const secrets = [
+        user.access_token,
+        user.refresh_token,
+        refreshed.body.access_token,
+        refreshed.body.refresh_token,
+        user.email,
+        peer.email
+      ]
+      for (const message of seen) {
+        for (const secret of secrets)
+          assert.ok(!message.includes(secret), `a secret crossed Redis: ${message}`)
+        assert.doesNotMatch(message, /password|\$2[aby]\$|accessToken|authorization/i)
+      }
+    } finally {
+      spy.disconnect()
+    }
+  })
+
+  after(assertNoSecretsSeen)
+})
+
+describe('reconnect resync across instances (a killed instance)', function () {
+  this.timeout(90000)
+
+  it('streams messages while the client’s instance is killed; it ends with every message once, in order', async function () {
+    if (!testRedis.url) this.skip()
+    const keyPrefix = `test:${randomUUID()}:`
+    const env = { REDIS_URL: testRedis.url!, REDIS_KEY_PREFIX: keyPrefix }
+    const x = await spawnServer(env)
+    const y = await spawnServer(env)
+    let backend = x.port
+    const relay = await startRelay(() => backend) // the load balancer in front of X and Y
+    const total = 60
+    let reader: SocketClient | undefined
+    try {
+      const writer = await createUser(y.url, 'Resync Writer')
+      const readerUser = await createUser(y.url, 'Resync Reader')
+      const chat = await http(y.url, 'POST', '/api/chats/private', {
+        token: writer.access_token,
+        body: { user_id: readerUser.user_id }
+      })
+      const route = { chat_id: chat.body.chat_id as string }
+
+      // The client recipe: remember the highest seq applied; after every (re)authentication fetch after_seq.
+      const socket = io(relay.url, {
+        transports: ['websocket'],
+        reconnectionDelay: 100,
+        reconnectionDelayMax: 200
+      })
+      const client = createClient(socketio(socket))
+      reader = { client, socket, close: () => socket.close() }
+      const applied: number[] = []
+      let lastSeq = 0
+      const apply = (message: any) => {
+        if (message.chat_id !== route.chat_id || message.seq <= lastSeq) return // already applied: skip
+        applied.push(message.seq)
+        lastSeq = message.seq
+      }
+      let catchingUp = Promise.resolve()
+      const catchUp = async () => {
+        for (;;) {
+          const page = await client
+            .service('api/chats/:chat_id/messages')
+            .find({ route, query: { after_seq: lastSeq } })
+          page.data.forEach(apply)
+          if (!page.has_more) break
+        }
+      }
+      client.service('api/messages').on('created', (message: any) => {
+        // Live events that arrive while catching up are applied in seq order after it.
+        catchingUp = catchingUp.then(() => apply(message))
+      })
+      socket.on('connect', () => {
+        if (applied.length > 0 || lastSeq > 0)
+          catchingUp = catchingUp.then(() => client.reAuthenticate(true)).then(catchUp)
+      })
+      await client.authenticate({ strategy: 'jwt', accessToken: readerUser.access_token })
+      await catchUp()
+
+      for (let i = 1; i <= total; i++) {
+        if (i === total / 2) {
+          backend = y.port // the balancer sends new connections to Y from now on
+          await x.stop('SIGKILL')
+          relay.cut()
+        }
+        const res = await http(y.url, 'POST', `/api/chats/${route.chat_id}/messages`, {
+          token: writer.access_token,
+          body: { content: `m${i}`, client_id: `c${i}` }
+        })
+        assert.equal(res.status, 201)
+      }
+      await eventually(async () => {
+        await catchingUp
+        assert.equal(applied.length, total)
+      }, 20000)
+      assert.deepEqual(
+        applied,
+        Array.from({ length: total }, (_, i) => i + 1)
+      )
+    } finally {
+      reader?.close()
+      await relay.close()
+      await x.stop('SIGKILL')
+      await y.stop()
+    }
+  })
+})
