@@ -22,6 +22,8 @@ import { httpErrors } from './middleware/http-errors'
 import { requestLogger } from './middleware/request-logger'
 import { clientIp } from './middleware/client-ip'
 import { health } from './middleware/health'
+import { limitSocketEvents } from './middleware/socket-rate-limit'
+import { metrics, metricsRoute, timeServiceCall } from './metrics'
 
 export interface CreateAppOptions {
   /** Settings merged over config/ (deep for objects), e.g. a database URL or limits for one test. */
@@ -54,7 +56,7 @@ export const createApp = (options: CreateAppOptions = {}): Application => {
 
   const logger = createLogger(app.get('logging'))
   app.set('logger', logger)
-  app.set('rateLimiters', createRateLimiters(app))
+  app.configure(metrics)
 
   // Set up Koa middleware
   app.use(
@@ -64,6 +66,7 @@ export const createApp = (options: CreateAppOptions = {}): Application => {
   app.use(requestLogger(logger))
   app.use(httpErrors(logger))
   app.use(health(app))
+  app.use(metricsRoute(app))
   app.use(clientIp())
   app.use(parseAuthentication())
   app.use(
@@ -85,6 +88,7 @@ export const createApp = (options: CreateAppOptions = {}): Application => {
       (io) => {
         io.use((socket, next) => {
           ;(socket as any).feathers.ip = socket.handshake.address
+          socket.use(limitSocketEvents(app, socket))
           next()
         })
       }
@@ -92,6 +96,7 @@ export const createApp = (options: CreateAppOptions = {}): Application => {
   )
   app.configure(postgresql({ db: options.db }))
   app.configure(redis)
+  app.set('rateLimiters', createRateLimiters(app))
   app.configure(sync) // before the services: it wraps their `emit`
   app.configure(authentication)
   app.configure(services)
@@ -99,7 +104,7 @@ export const createApp = (options: CreateAppOptions = {}): Application => {
 
   // Register hooks that run on all service methods
   app.hooks({
-    around: { all: [logError] },
+    around: { all: [logError, timeServiceCall] },
     before: {},
     after: {},
     error: { all: [sanitizeError] }

@@ -66,7 +66,9 @@ export const configurationSchema = Type.Object(
       registerPerIpPerMinute: positiveInt(),
       messageMaxLength: positiveInt({ maximum: 100_000 }),
       typingTimeoutMs: positiveInt(),
-      groupMaxMembers: positiveInt({ minimum: 2 })
+      groupMaxMembers: positiveInt({ minimum: 2 }),
+      messagesPerUserPer10s: positiveInt(),
+      socketEventsPerSecond: positiveInt()
     })
   },
   { additionalProperties: true }

@@ -227,7 +227,9 @@ export const spawnServer = async (env: Record<string, string> = {}): Promise<Spa
 export const startRelay = async (target: () => number) => {
   const net = await import('node:net')
   const sockets = new Set<import('node:net').Socket>()
+  let down = false
   const server = net.createServer((client) => {
+    if (down) return client.destroy()
     const upstream = net.connect(target(), '127.0.0.1')
     sockets.add(client).add(upstream)
     client.pipe(upstream).pipe(client)
@@ -242,8 +244,17 @@ export const startRelay = async (target: () => number) => {
   const { port } = server.address() as { port: number }
   return {
     url: `http://127.0.0.1:${port}`,
+    port,
     /** Cuts every open connection (as when the backend dies or the network drops). */
     cut: () => sockets.forEach((s) => s.destroy()),
+    /** Cuts every connection and refuses new ones until `resume()`: the backend is down. */
+    pause: () => {
+      down = true
+      sockets.forEach((s) => s.destroy())
+    },
+    resume: () => {
+      down = false
+    },
     close: () =>
       new Promise<void>((resolve) => {
         sockets.forEach((s) => s.destroy())

@@ -1,7 +1,13 @@
-// Rate limits for the account endpoints (rate-limiter-flexible, in process for now). A refused call is a
+// Rate limits (rate-limiter-flexible): in Redis when it is configured, so every instance counts together,
+// with an in-process limiter as insurance while Redis is down; in process otherwise. A refused call is a
 // 429 TooManyRequests whose `data.retryAfter` (seconds) also becomes the HTTP `Retry-After` header.
 import { TooManyRequests } from '@feathersjs/errors'
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible'
+import {
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+  type RateLimiterAbstract
+} from 'rate-limiter-flexible'
 import type { Application, HookContext } from '../declarations'
 
 declare module '../declarations' {
@@ -12,22 +18,41 @@ declare module '../declarations' {
 
 export const createRateLimiters = (app: Application) => {
   const limits = app.get('limits')
-  const perMinute = (points: number, keyPrefix: string) =>
-    new RateLimiterMemory({ points, duration: 60, keyPrefix })
+  const redis = app.get('redisClient')
+  const prefix = `${app.get('redis').keyPrefix}rl:`
+  const limiter = (points: number, duration: number, name: string): RateLimiterAbstract => {
+    const memory = new RateLimiterMemory({ points, duration, keyPrefix: name })
+    if (!redis) return memory
+    return new RateLimiterRedis({
+      storeClient: redis,
+      points,
+      duration,
+      keyPrefix: `${prefix}${name}`,
+      insuranceLimiter: memory
+    })
+  }
   return {
-    loginByIp: perMinute(limits.loginPerIpPerMinute, 'login-ip'),
-    loginByEmail: perMinute(limits.loginPerEmailPerMinute, 'login-email'),
-    registerByIp: perMinute(limits.registerPerIpPerMinute, 'register-ip')
+    loginByIp: limiter(limits.loginPerIpPerMinute, 60, 'login-ip'),
+    loginByEmail: limiter(limits.loginPerEmailPerMinute, 60, 'login-email'),
+    registerByIp: limiter(limits.registerPerIpPerMinute, 60, 'register-ip'),
+    messagesByUser: limiter(limits.messagesPerUserPer10s, 10, 'messages-user'),
+    // Per connection: only ever counted on the instance holding the socket.
+    socketEvents: new RateLimiterMemory({
+      points: limits.socketEventsPerSecond,
+      duration: 1,
+      keyPrefix: 'socket'
+    })
   }
 }
 
-const consume = async (limiter: RateLimiterMemory, key: string) => {
+/** Consumes one point; throws 429 with the seconds to wait when the budget is spent. */
+export const consume = async (limiter: RateLimiterAbstract, key: string) => {
   try {
     await limiter.consume(key)
   } catch (error) {
     if (!(error instanceof RateLimiterRes)) throw error
     const retryAfter = Math.max(1, Math.ceil(error.msBeforeNext / 1000))
-    throw new TooManyRequests(`Too many attempts, retry in ${retryAfter} s`, { retryAfter })
+    throw new TooManyRequests(`Too many requests, retry in ${retryAfter} s`, { retryAfter })
   }
 }
 
@@ -48,4 +73,9 @@ export const rateLimitLogin = async (context: HookContext) => {
 export const rateLimitRegister = async (context: HookContext) => {
   if (!context.params.provider) return
   await consume(context.app.get('rateLimiters').registerByIp, context.params.ip ?? 'unknown')
+}
+
+export const rateLimitMessages = async (context: HookContext) => {
+  if (!context.params.provider || !context.params.user) return
+  await consume(context.app.get('rateLimiters').messagesByUser, context.params.user.user_id)
 }

@@ -52,7 +52,12 @@ export const toClientError = (error: any): FeathersError => {
     if (CONNECTION_CODES.has(db.code)) return new Unavailable('Database unavailable, try again shortly')
     return new GeneralError('Internal server error')
   }
-  if (error?.name === 'KnexTimeoutError' || CONNECTION_CODES.has(error?.code)) {
+  const lostConnection = /Connection terminated|connect ECONNREFUSED|Timeout acquiring a connection/i
+  if (
+    error?.name === 'KnexTimeoutError' ||
+    CONNECTION_CODES.has(error?.code) ||
+    lostConnection.test(error?.message)
+  ) {
     return new Unavailable('Database unavailable, try again shortly')
   }
   if (error instanceof FeathersError) return error

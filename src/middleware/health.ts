@@ -1,6 +1,8 @@
-// GET /health: 200 when PostgreSQL answers within a second, 503 otherwise. Used by load balancers.
+// GET /health: 200 when PostgreSQL answers within a second (status `degraded` if Redis is configured but
+// down), 503 otherwise. Used by load balancers.
 import type { Middleware } from 'koa'
 import type { Application } from '../declarations'
+import { isReady } from '../redis'
 
 const withTimeout = <T>(promise: Promise<T>, ms: number) =>
   Promise.race([
@@ -22,10 +24,10 @@ export const health =
   async (ctx, next) => {
     if (ctx.path !== '/health' || ctx.method !== 'GET') return next()
     const database = await checkDatabase(app)
+    const client = app.get('redisClient')
+    const redis = !client ? 'not_configured' : isReady(client) ? 'up' : 'down'
+    // Without Redis an instance still serves its own clients: degraded, but in service (200).
+    const status = database !== 'up' ? 'unavailable' : redis === 'down' ? 'degraded' : 'ok'
     ctx.status = database === 'up' ? 200 : 503
-    ctx.body = {
-      status: database === 'up' ? 'ok' : 'unavailable',
-      database,
-      uptime_s: Math.round(process.uptime())
-    }
+    ctx.body = { status, database, redis, uptime_s: Math.round(process.uptime()) }
   }

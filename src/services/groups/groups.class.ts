@@ -57,7 +57,7 @@ export class GroupService {
       await trx('chats').insert({
         chat_id: chatId,
         type: 'group',
-        name: data.name,
+        name: data.name.trim(),
         description: data.description ?? null,
         avatar_url: data.avatar_url ?? null,
         created_by: ownerId

@@ -121,6 +121,7 @@ export class MessageService {
       )
       const message = result.rows[0]
       if (!message) throw new NotFound('Chat not found')
+      this.app.get('metrics')?.messagesCreated.inc()
       return message
     } catch (error) {
       if (row.client_id && isUniqueViolation(error)) {

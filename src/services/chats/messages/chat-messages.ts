@@ -4,6 +4,7 @@ import type { Application, HookContext } from '../../../declarations'
 import { requireChatMember } from '../../../hooks/authorization/require-chat-member'
 import { enforceMessageRules } from '../../../hooks/message-rules'
 import { noEvents } from '../../../hooks/no-events'
+import { rateLimitMessages } from '../../../hooks/rate-limit'
 import {
   messageDataValidator,
   messageExternalResolver,
@@ -26,7 +27,7 @@ export const chatMessages = (app: Application) => {
     before: {
       all: [requireChatMember, noEvents],
       find: [schemaHooks.validateQuery(messageQueryValidator)],
-      create: [schemaHooks.validateData(messageDataValidator), enforceMessageRules]
+      create: [rateLimitMessages, schemaHooks.validateData(messageDataValidator), enforceMessageRules]
     },
     after: {
       create: [okForDuplicates]

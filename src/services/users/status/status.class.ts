@@ -2,7 +2,7 @@ import type { NullableId, Params } from '@feathersjs/feathers'
 import type { Application } from '../../../declarations'
 import type { StatusData, UserStatus } from './status.schema'
 
-/** `PUT /api/users/status`: sets the caller's presence status (online, offline, away, dnd). */
+/** `PUT /api/users/status`: sets the caller's presence status; pushed as `user_status` to their contacts. */
 export class StatusService {
   constructor(private readonly app: Application) {}
 
@@ -11,6 +11,8 @@ export class StatusService {
     const user = await this.app
       .service('api/users')
       .patch(params.user!.user_id, { status: data.status, ...lastSeen })
-    return { user_id: user.user_id, status: user.status, last_seen: user.last_seen }
+    const status: UserStatus = { user_id: user.user_id, status: user.status, last_seen: user.last_seen }
+    this.app.get('presenceTracker').announce(status)
+    return status
   }
 }

@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
+import {
+  createUser,
+  http,
+  socketClient,
+  startServer,
+  uniqueEmail,
+  type SocketClient,
+  type TestServer
+} from './helpers'
+import { testRedis } from './setup'
+
+describe('rate limits on messages and socket events', () => {
+  let server: TestServer
+  const sockets: SocketClient[] = []
+
+  before(async () => {
+    server = await startServer({
+      settings: { limits: { messagesPerUserPer10s: 3, socketEventsPerSecond: 5 } }
+    })
+  })
+  after(async () => {
+    sockets.forEach((s) => s.close())
+    await server.stop()
+  })
+
+  it('limits message sends per user: 429 with Retry-After, other users unaffected', async () => {
+    const ann = await createUser(server.url, 'Limit Ann')
+    const bob = await createUser(server.url, 'Limit Bob')
+    const chat = await http(server.url, 'POST', '/api/chats/private', {
+      token: ann.access_token,
+      body: { user_id: bob.user_id }
+    })
+    const send = (token: string) =>
+      http(server.url, 'POST', `/api/chats/${chat.body.chat_id}/messages`, { token, body: { content: 'x' } })
+    const statuses = []
+    for (let i = 0; i < 4; i++) statuses.push((await send(ann.access_token)).status)
+    assert.deepEqual(statuses, [201, 201, 201, 429])
+    const limited = await send(ann.access_token)
+    assert.equal(limited.body.name, 'TooManyRequests')
+    assert.ok(Number(limited.headers.get('retry-after')) >= 1)
+    assert.equal((await send(bob.access_token)).status, 201)
+  })
+
+  it('limits events per socket: calls over the budget are refused with TooManyRequests, not dropped', async () => {
+    const user = await createUser(server.url, 'Limit Socket')
+    const s = socketClient(server.url)
+    sockets.push(s)
+    await s.client.authenticate({ strategy: 'jwt', accessToken: user.access_token })
+    const results = await Promise.allSettled(
+      Array.from({ length: 12 }, () => s.client.service('api/users/profile').find())
+    )
+    const refused = results.filter((r) => r.status === 'rejected')
+    assert.ok(refused.length >= 1, 'some calls are refused')
+    assert.ok(
+      results.some((r) => r.status === 'fulfilled'),
+      'the budget still serves calls'
+    )
+    for (const r of refused) assert.equal((r as PromiseRejectedResult).reason.name, 'TooManyRequests')
+  })
+})
+
+describe('rate limits shared by instances through Redis', () => {
+  let a: TestServer
+  let b: TestServer
+
+  before(async function () {
+    if (!testRedis.url) this.skip()
+    const redis = { url: testRedis.url, keyPrefix: `test:${randomUUID()}:` }
+    const limits = { loginPerEmailPerMinute: 3 }
+    a = await startServer({ settings: { redis, limits } })
+    b = await startServer({ settings: { redis, limits } })
+  })
+  after(async () => {
+    await a?.stop()
+    await b?.stop()
+  })
+
+  it('counts logins for one email on every instance together', async () => {
+    const email = uniqueEmail('shared-limit')
+    const statuses = []
+    for (const server of [a, b, a, b]) {
+      statuses.push(
+        (await http(server.url, 'POST', '/api/auth/login', { body: { email, password: 'wrong-password' } }))
+          .status
+      )
+    }
+    assert.deepEqual(statuses, [401, 401, 401, 429])
+  })
+})
