@@ -12,6 +12,7 @@ import { createLogger } from './logger'
 import { postgresql } from './postgresql'
 import { redis } from './redis'
 import { sync } from './sync'
+import { Cache } from './cache'
 import { authentication } from './authentication'
 import { services } from './services/index'
 import { channels } from './channels'
@@ -96,6 +97,7 @@ export const createApp = (options: CreateAppOptions = {}): Application => {
   )
   app.configure(postgresql({ db: options.db }))
   app.configure(redis)
+  app.set('cache', new Cache(app))
   app.set('rateLimiters', createRateLimiters(app))
   app.configure(sync) // before the services: it wraps their `emit`
   app.configure(authentication)

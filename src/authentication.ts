@@ -10,6 +10,7 @@ import { NotAuthenticated } from '@feathersjs/errors'
 import type { Params } from '@feathersjs/feathers'
 import type { Application, HookContext } from './declarations'
 import { RefreshTokens } from './auth/refresh-tokens'
+import { TTL } from './cache'
 import { rateLimitLogin } from './hooks/rate-limit'
 import { userExternalResolver, type User } from './services/users/users.schema'
 
@@ -33,10 +34,19 @@ const refusedIfBanned = (user: User | undefined) => {
  * a rotated refresh token ends the session, and its access tokens stop working at once.
  */
 class SessionJwtStrategy extends JWTStrategy {
-  // One internal lookup: the raw row stays internal (params.user) and services resolve what leaves.
+  /**
+   * The user behind a token: from the `user:{id}` cache, else one internal lookup (cached for next time).
+   * The row stays internal (params.user) without its password hash; services resolve what leaves.
+   */
   async getEntity(id: string, params: Params) {
+    const cache = this.app!.get('cache')
+    const key = cache.key('user', id)
+    const cached: User | undefined = await cache.get(key)
+    if (cached) return cached
     const { provider: _provider, ...internal } = params
-    return this.entityService.get(id, { ...internal, query: {} })
+    const { password_hash: _hash, ...user } = await this.entityService.get(id, { ...internal, query: {} })
+    await cache.set(key, user, TTL.user)
+    return user
   }
 
   async authenticate(authentication: AuthenticationRequest, params: AuthenticationParams) {

@@ -4,6 +4,7 @@ import crypto from 'node:crypto'
 import { NotAuthenticated } from '@feathersjs/errors'
 import { ulid } from 'ulid'
 import type { Application } from '../declarations'
+import { TTL } from '../cache'
 
 export const hashToken = (token: string) => crypto.createHash('sha256').update(token).digest('hex')
 const newToken = () => crypto.randomBytes(32).toString('base64url')
@@ -57,7 +58,10 @@ export class RefreshTokens {
           .where({ family_id: row.family_id })
           .whereNull('revoked_at')
           .update({ revoked_at: trx.fn.now() })
-        return { error: 'Refresh token was already used; the session has been revoked' }
+        return {
+          error: 'Refresh token was already used; the session has been revoked',
+          revokedFamily: row.family_id as string
+        }
       }
       if (new Date(row.expires_at).getTime() <= Date.now()) return { error: INVALID }
       await trx('refresh_tokens').where({ id: row.id }).update({ used_at: trx.fn.now() })
@@ -72,7 +76,11 @@ export class RefreshTokens {
       return { token: { refreshToken: next, familyId: row.family_id, userId: row.user_id, expiresAt } }
     })
     // Thrown after the transaction so a replay's revocation is committed, not rolled back.
-    if ('error' in outcome) throw new NotAuthenticated(outcome.error)
+    if ('error' in outcome) {
+      if ('revokedFamily' in outcome && outcome.revokedFamily)
+        await this.cache.del(this.cache.key('session', outcome.revokedFamily))
+      throw new NotAuthenticated(outcome.error)
+    }
     return outcome.token as IssuedToken
   }
 
@@ -84,27 +92,38 @@ export class RefreshTokens {
     return row && { familyId: row.family_id, userId: row.user_id }
   }
 
+  private get cache() {
+    return this.app.get('cache')
+  }
+
   async revokeFamily(familyId: string) {
     await this.db('refresh_tokens')
       .where({ family_id: familyId })
       .whereNull('revoked_at')
       .update({ revoked_at: this.db.fn.now() })
+    await this.cache.del(this.cache.key('session', familyId))
   }
 
   async revokeUser(userId: string) {
-    await this.db('refresh_tokens')
+    const families: string[] = await this.db('refresh_tokens')
       .where({ user_id: userId })
       .whereNull('revoked_at')
       .update({ revoked_at: this.db.fn.now() })
+      .returning('family_id')
+      .then((rows: Array<{ family_id: string }>) => [...new Set(rows.map((r) => r.family_id))])
+    await this.cache.del(...families.map((id) => this.cache.key('session', id)))
   }
 
-  /** A session is live while one of its tokens is neither revoked nor expired. */
+  /** A session is live while one of its tokens is neither revoked nor expired (cached for a few minutes). */
   async isActive(familyId: string) {
+    const key = this.cache.key('session', familyId)
+    if (await this.cache.get<number>(key)) return true
     const row = await this.db('refresh_tokens')
       .where({ family_id: familyId })
       .whereNull('revoked_at')
       .where('expires_at', '>', this.db.fn.now())
       .first('id')
+    if (row) await this.cache.set(key, 1, TTL.session)
     return Boolean(row)
   }
 }

@@ -1,7 +1,7 @@
 // For more information about this file see https://dove.feathersjs.com/guides/cli/service.html
 import { authenticate } from '@feathersjs/authentication'
 import { hooks as schemaHooks } from '@feathersjs/schema'
-import type { Application } from '../../declarations'
+import type { Application, HookContext } from '../../declarations'
 import { UserService, getOptions } from './users.class'
 import {
   userDataValidator,
@@ -17,6 +17,13 @@ import { userPath, userMethods } from './users.shared'
 
 export * from './users.class'
 export * from './users.schema'
+
+/** A changed user is dropped from the `user:{id}` cache before the change is answered. */
+const forgetCachedUser = async (context: HookContext) => {
+  const cache = context.app.get('cache')
+  const users = Array.isArray(context.result) ? context.result : [context.result]
+  await cache.del(...users.map((u: any) => cache.key('user', u.user_id)))
+}
 
 // A configure function that registers the service and its hooks via `app.configure`
 export const user = (app: Application) => {
@@ -41,7 +48,10 @@ export const user = (app: Application) => {
       remove: []
     },
     after: {
-      all: []
+      all: [],
+      create: [forgetCachedUser],
+      patch: [forgetCachedUser],
+      remove: [forgetCachedUser]
     },
     error: {
       all: []
