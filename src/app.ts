@@ -12,7 +12,7 @@ import { createLogger } from './logger'
 import { postgresql } from './postgresql'
 import { redis } from './redis'
 import { sync } from './sync'
-import { Cache } from './cache'
+import { Cache, MessageQueue } from './cache'
 import { authentication } from './authentication'
 import { services } from './services/index'
 import { channels } from './channels'
@@ -98,6 +98,7 @@ export const createApp = (options: CreateAppOptions = {}): Application => {
   app.configure(postgresql({ db: options.db }))
   app.configure(redis)
   app.set('cache', new Cache(app))
+  app.set('messageQueue', new MessageQueue(app.get('cache')))
   app.set('rateLimiters', createRateLimiters(app))
   app.configure(sync) // before the services: it wraps their `emit`
   app.configure(authentication)

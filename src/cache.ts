@@ -19,6 +19,10 @@ export class Cache {
     return isReady(client) ? client : undefined
   }
 
+  get enabled() {
+    return Boolean(this.app.get('redisClient'))
+  }
+
   key(kind: 'user' | 'session' | 'chat_list' | 'message_queue', id: string) {
     return `${this.app.get('redis').keyPrefix}${kind}:${id}`
   }
@@ -48,5 +52,75 @@ export class Cache {
 declare module './declarations' {
   interface Configuration {
     cache: Cache
+    messageQueue: MessageQueue
+  }
+}
+
+// KEYS[1] queue; ARGV: seq, message JSON, max length, ttl. Only an existing queue is extended: a missing one
+// is rebuilt from PostgreSQL by the next reader (a queue holding only the newest message would look complete).
+const QUEUE_PUT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[1])
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[3]) + 1))
+redis.call('EXPIRE', KEYS[1], ARGV[4])
+return 1`
+
+/** The newest messages of a chat, newest first, from `message_queue:{chat_id}` (a sorted set by seq). */
+export class MessageQueue {
+  constructor(private readonly cache: Cache) {}
+
+  private get client() {
+    return (this.cache as any).client as import('./redis').RedisClient | undefined
+  }
+
+  /** Whether Redis is configured (it may still be down: then every read is a miss). */
+  get enabled() {
+    return this.cache.enabled
+  }
+
+  /**
+   * The newest `limit` messages if the queue can serve them: it must end at `lastSeq` (the chat's committed
+   * last seq) and hold consecutive seqs; anything else is a miss and the caller reads PostgreSQL.
+   */
+  async newest<T extends { seq: number }>(
+    chatId: string,
+    lastSeq: number,
+    limit: number
+  ): Promise<T[] | undefined> {
+    const client = this.client
+    if (!client || lastSeq === 0) return undefined
+    const raw = await client.zrevrange(this.cache.key('message_queue', chatId), 0, limit - 1).catch(() => [])
+    const messages = raw.map((m) => JSON.parse(m) as T)
+    const expected = Math.min(limit, lastSeq)
+    if (messages.length < expected) return undefined
+    const consecutive = messages.every((m, i) => m.seq === lastSeq - i)
+    return consecutive ? messages : undefined
+  }
+
+  /** Replaces the queue with a page read from PostgreSQL (newest first). */
+  async fill(chatId: string, messages: Array<{ seq: number }>) {
+    const client = this.client
+    if (!client || messages.length === 0) return
+    const key = this.cache.key('message_queue', chatId)
+    const args = messages.flatMap((m) => [m.seq, JSON.stringify(m)])
+    await client
+      .multi()
+      .del(key)
+      .zadd(key, ...(args as [number, string]))
+      .zremrangebyrank(key, 0, -(MESSAGE_QUEUE_LENGTH + 1))
+      .expire(key, TTL.messageQueue)
+      .exec()
+      .catch(() => undefined)
+  }
+
+  /** Adds or replaces one message (new, edited or deleted); a failure drops the queue so it is rebuilt. */
+  async put(message: { chat_id: string; seq: number }) {
+    const client = this.client
+    if (!client) return
+    const key = this.cache.key('message_queue', message.chat_id)
+    await client
+      .eval(QUEUE_PUT, 1, key, message.seq, JSON.stringify(message), MESSAGE_QUEUE_LENGTH, TTL.messageQueue)
+      .catch(() => this.cache.del(key))
   }
 }

@@ -9,6 +9,7 @@
 import type { RealTimeConnection } from '@feathersjs/feathers'
 import type { Application } from './declarations'
 import { isReady } from './redis'
+import { privateContactsOf } from './hooks/cache-invalidation'
 import type { UserStatus } from './services/users/status/status.schema'
 
 export const statusPath = 'api/users/status'
@@ -125,7 +126,11 @@ export class Presence {
       this.app.get('logger').warn({ err: error, userId }, 'presence not stored')
       return []
     })
-    if (row) this.announce(row)
+    if (row) {
+      const cache = this.app.get('cache')
+      if (cache.enabled) await cache.chatListsOf(await privateContactsOf({ app: this.app }, userId))
+      this.announce(row)
+    }
   }
 
   announce(status: UserStatus) {

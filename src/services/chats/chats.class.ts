@@ -6,6 +6,7 @@ import type { Id, Paginated, Params } from '@feathersjs/feathers'
 import type { Knex } from 'knex'
 import { ulid } from 'ulid'
 import type { Application } from '../../declarations'
+import { TTL } from '../../cache'
 import { addParticipants } from './membership'
 import { chatMembers, decorateChats } from './chat-views'
 import { chatColumns, type Chat, type ChatQuery, type PrivateChatData } from './chats.schema'
@@ -33,6 +34,20 @@ export class ChatService {
   /** My chats, most recent activity first; unread_count is last_seq - my read pointer (O(1) per chat). */
   async find(params?: ChatParams): Promise<Paginated<Chat>> {
     const userId = this.viewerId(params)
+    // The plain first page (no query) is the one every client opens with: it is cached per user.
+    const cacheable = Object.keys(params?.query ?? {}).length === 0
+    const cache = this.app.get('cache')
+    const key = cache.key('chat_list', userId)
+    if (cacheable) {
+      const cached: Paginated<Chat> | undefined = await cache.get(key)
+      if (cached) return cached
+    }
+    const page = await this.listChats(userId, params)
+    if (cacheable) await cache.set(key, page, TTL.chatList)
+    return page
+  }
+
+  private async listChats(userId: string, params?: ChatParams): Promise<Paginated<Chat>> {
     const paginate = this.app.get('paginate')
     const limit = Math.min(params?.query?.$limit ?? paginate.default, paginate.max)
     const skip = params?.query?.$skip ?? 0

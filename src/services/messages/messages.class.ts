@@ -62,6 +62,7 @@ export class MessageService {
     if (query.before) beforeSeq = await this.seqOf(chatId, query.before, 'before')
     if (query.after) afterSeq = await this.seqOf(chatId, query.after, 'after')
     const order = afterSeq !== undefined ? 'asc' : 'desc'
+    if (beforeSeq === undefined && afterSeq === undefined) return this.newestPage(chatId, limit)
 
     const rows = await this.select()
       .where('chat_id', chatId)
@@ -72,6 +73,27 @@ export class MessageService {
       .orderBy('seq', order)
       .limit(limit + 1)
     return { data: rows.slice(0, limit), limit, has_more: rows.length > limit, order }
+  }
+
+  /**
+   * The newest page, from `message_queue:{chat_id}` when it is complete up to the chat's committed `last_seq`
+   * (seqs have no gaps, so `last_seq` is also the number of messages), else from PostgreSQL, refilling it.
+   */
+  private async newestPage(chatId: string, limit: number): Promise<MessagePage> {
+    const queue = this.app.get('messageQueue')
+    if (queue.enabled) {
+      const chat = await this.db('chats').where({ chat_id: chatId }).first('last_seq')
+      const lastSeq: number = chat?.last_seq ?? 0
+      const cached = await queue.newest<Message>(chatId, lastSeq, limit)
+      if (cached) return { data: cached, limit, has_more: lastSeq > limit, order: 'desc' }
+    }
+    const rows = await this.select()
+      .where('chat_id', chatId)
+      .orderBy('seq', 'desc')
+      .limit(limit + 1)
+    const data = rows.slice(0, limit)
+    await queue.fill(chatId, data)
+    return { data, limit, has_more: rows.length > limit, order: 'desc' }
   }
 
   async get(id: Id, _params?: MessageParams): Promise<Message> {

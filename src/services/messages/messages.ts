@@ -9,6 +9,7 @@ import {
 } from '../../hooks/authorization/require-message-access'
 import { enforceEditRules } from '../../hooks/message-rules'
 import { announceAsPatched } from '../../hooks/announce-as-patched'
+import { messageChanged } from '../../hooks/cache-invalidation'
 import { MessageService } from './messages.class'
 import { messageExternalResolver, messagePatchValidator } from './messages.schema'
 import { messageMethods, messagePath } from './messages.shared'
@@ -47,7 +48,10 @@ export const message = (app: Application) => {
       remove: [requireMessageAccess, requireSenderOrGroupAdmin]
     },
     after: {
-      create: [silenceDuplicates]
+      create: [silenceDuplicates, messageChanged],
+      update: [messageChanged],
+      patch: [messageChanged],
+      remove: [messageChanged]
     }
   })
 }

@@ -2,6 +2,7 @@
 import { authenticate } from '@feathersjs/authentication'
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application, HookContext } from '../../declarations'
+import { contactChanged } from '../../hooks/cache-invalidation'
 import { UserService, getOptions } from './users.class'
 import {
   userDataValidator,
@@ -50,7 +51,7 @@ export const user = (app: Application) => {
     after: {
       all: [],
       create: [forgetCachedUser],
-      patch: [forgetCachedUser],
+      patch: [forgetCachedUser, contactChanged],
       remove: [forgetCachedUser]
     },
     error: {

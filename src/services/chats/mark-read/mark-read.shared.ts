@@ -10,11 +10,10 @@ export type MarkReadClientService = {
   on(event: 'read', listener: (receipt: ReadReceipt) => void): void
 }
 
+// Custom events are not declared on the client service: `on(event)` already listens on the connection, and
+// declaring them makes the client's event hook send method results back to the server as events.
 export const markReadClient = (client: ClientApplication) => {
-  client.use(markReadPath, client.get('connection').service(markReadPath), {
-    methods: [...markReadMethods],
-    events: markReadEvents
-  })
+  client.use(markReadPath, client.get('connection').service(markReadPath), { methods: [...markReadMethods] })
 }
 
 declare module '../../../client' {

@@ -10,11 +10,10 @@ export type TypingClientService = {
   on(event: 'typing_start' | 'typing_stop', listener: (event: TypingEvent) => void): void
 }
 
+// Custom events are not declared on the client service: `on(event)` already listens on the connection, and
+// declaring them makes the client's event hook send method results back to the server as events.
 export const typingClient = (client: ClientApplication) => {
-  client.use(typingPath, client.get('connection').service(typingPath), {
-    methods: [...typingMethods],
-    events: typingEvents
-  })
+  client.use(typingPath, client.get('connection').service(typingPath), { methods: [...typingMethods] })
 }
 
 declare module '../../../client' {

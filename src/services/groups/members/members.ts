@@ -4,6 +4,7 @@ import type { Application } from '../../../declarations'
 import { requireGroupMember, requireGroupRole } from '../../../hooks/authorization/require-group-role'
 import { onlyOwnerGrantsAdmin, protectOwnerAndAdmins } from '../../../hooks/authorization/group-member-rules'
 import { groupMemberDataValidator } from '../groups.schema'
+import { chatChanged } from '../../../hooks/cache-invalidation'
 import { GroupMemberService } from './members.class'
 import { groupMemberMethods, groupMemberPath } from './members.shared'
 
@@ -20,6 +21,10 @@ export const groupMembers = (app: Application) => {
         onlyOwnerGrantsAdmin
       ],
       remove: [requireGroupRole('owner', 'admin'), protectOwnerAndAdmins]
+    },
+    after: {
+      create: [chatChanged],
+      remove: [chatChanged]
     }
   })
 }

@@ -10,11 +10,10 @@ export type StatusClientService = {
   on(event: 'user_status', listener: (status: UserStatus) => void): void
 }
 
+// Custom events are not declared on the client service: `on(event)` already listens on the connection, and
+// declaring them makes the client's event hook send method results back to the server as events.
 export const statusClient = (client: ClientApplication) => {
-  client.use(statusPath, client.get('connection').service(statusPath), {
-    methods: [...statusMethods],
-    events: statusEvents
-  })
+  client.use(statusPath, client.get('connection').service(statusPath), { methods: [...statusMethods] })
 }
 
 declare module '../../../client' {
