@@ -10,7 +10,7 @@ import type { Application, Configuration } from './declarations'
 import { assertValidConfiguration, normalizeSettings } from './configuration'
 import { createLogger } from './logger'
 import { postgresql } from './postgresql'
-import { redis } from './redis'
+import { attachRedisAdapter, redis } from './redis'
 import { sync } from './sync'
 import { Cache, MessageQueue } from './cache'
 import { authentication } from './authentication'
@@ -92,6 +92,7 @@ export const createApp = (options: CreateAppOptions = {}): Application => {
           socket.use(limitSocketEvents(app, socket))
           next()
         })
+        attachRedisAdapter(app, io)
       }
     )
   )

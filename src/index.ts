@@ -1,5 +1,6 @@
-// Starts the server: `npm start`. SIGTERM/SIGINT stop accepting connections, let in-flight requests finish
-// and close the database before exiting.
+// Starts the server: `npm start`. On SIGTERM/SIGINT it stops accepting connections, disconnects its
+// sockets (clients reconnect, through the load balancer, to another instance), lets in-flight HTTP
+// requests finish, then closes Redis and the database.
 import { once } from 'node:events'
 import { createApp } from './app'
 
@@ -21,9 +22,13 @@ const main = async () => {
     stopping = true
     logger.info({ signal }, 'shutting down')
     const force = setTimeout(() => process.exit(1), 10_000).unref()
-    server.close() // stop accepting; in-flight requests finish
-    await app.teardown()
+    const drained = new Promise<void>((resolve) => server.close(() => resolve())) // stop accepting
+    ;(app as any).io?.disconnectSockets(true)
+    server.closeIdleConnections()
+    await drained // in-flight requests have been answered
+    await app.teardown().catch(() => undefined) // the HTTP server is already closed
     clearTimeout(force)
+    logger.info('stopped')
     process.exit(0)
   }
   process.on('SIGTERM', () => void stop('SIGTERM'))

@@ -3,6 +3,8 @@
 // runs as a single instance with in-process equivalents. Connections open in a setup hook and close in
 // teardown; while Redis is down, the instance keeps serving its own clients.
 import { Redis, Cluster, type RedisOptions } from 'ioredis'
+import { createAdapter } from '@socket.io/redis-adapter'
+import type { Server as SocketServer } from 'socket.io'
 import type { Application, Configuration, HookContext, NextFunction } from './declarations'
 
 export type RedisClient = Redis | Cluster
@@ -53,6 +55,30 @@ export const createRedis = (settings: RedisSettings, overrides: RedisOptions = {
 }
 
 export const isReady = (client?: RedisClient) => client?.status === 'ready'
+
+/**
+ * The Socket.IO Redis adapter, so Socket.IO rooms and broadcasts (not Feathers service events: see sync.ts)
+ * span instances, e.g. disconnecting every socket of a banned user wherever it is. Its two connections keep
+ * an offline queue and reconnect by themselves.
+ */
+export const attachRedisAdapter = (app: Application, io: SocketServer) => {
+  const settings = app.get('redis')
+  if (!redisConfigured(settings)) return
+  const overrides = { lazyConnect: false, enableOfflineQueue: true, maxRetriesPerRequest: null }
+  const pub = createRedis(settings, overrides)
+  const sub = createRedis(settings, overrides)
+  for (const client of [pub, sub]) client.on('error', () => undefined) // reported by the main client
+  io.adapter(createAdapter(pub, sub, { key: `${settings.keyPrefix}socket.io` }))
+  app.hooks({
+    teardown: [
+      async (_context: HookContext, next: NextFunction) => {
+        await next()
+        pub.disconnect()
+        sub.disconnect()
+      }
+    ]
+  })
+}
 
 /** Registers the shared client; `connect()` in setup, `quit()` in teardown. */
 export const redis = (app: Application) => {
