@@ -6,7 +6,7 @@ import { koa, rest, bodyParser, cors, parseAuthentication } from '@feathersjs/ko
 import socketio from '@feathersjs/socketio'
 import helmet from 'koa-helmet'
 import type { Knex } from 'knex'
-import type { Application, Configuration } from './declarations'
+import type { Application, Configuration, HookContext, NextFunction } from './declarations'
 import { assertValidConfiguration, normalizeSettings } from './configuration'
 import { createLogger } from './logger'
 import { postgresql } from './postgresql'
@@ -58,6 +58,9 @@ export const createApp = (options: CreateAppOptions = {}): Application => {
   const logger = createLogger(app.get('logging'))
   app.set('logger', logger)
   app.configure(metrics)
+
+  // Behind a load balancer, X-Forwarded-For is the client address (rate limits, logs)
+  ;(app as any).proxy = app.get('trustProxy')
 
   // Set up Koa middleware
   app.use(
@@ -114,7 +117,16 @@ export const createApp = (options: CreateAppOptions = {}): Application => {
     error: { all: [sanitizeError] }
   })
   // Register application setup and teardown hooks here
-  app.hooks({ setup: [], teardown: [] })
+  app.hooks({
+    setup: [],
+    teardown: [
+      // Socket.IO is not closed by Feathers: without this, open sockets keep the HTTP server from closing.
+      async (_context: HookContext, next: NextFunction) => {
+        ;(app as any).io?.disconnectSockets(true)
+        await next()
+      }
+    ]
+  })
 
   return app
 }

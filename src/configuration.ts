@@ -16,6 +16,7 @@ export const configurationSchema = Type.Object(
     serverAddr: Type.String({ pattern: '^([^:]*):(\\d{1,5})$' }),
     host: Type.String(),
     port: Type.Integer({ minimum: 0, maximum: 65535 }),
+    trustProxy: Type.Boolean(),
     env: Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')]),
     origins: Type.Array(Type.String({ minLength: 1 })),
     paginate: Type.Object({ default: positiveInt(), max: positiveInt() }),

@@ -282,3 +282,102 @@ describe('reconnect resync across instances (a killed instance)', function () {
     }
   })
 })
+
+describe('graceful shutdown (SIGTERM)', function () {
+  this.timeout(60000)
+
+  it('every message acknowledged before the stop is committed; sockets are told to go elsewhere', async function () {
+    if (!testRedis.url) this.skip()
+    const env = { REDIS_URL: testRedis.url!, REDIS_KEY_PREFIX: `test:${randomUUID()}:` }
+    const x = await spawnServer(env)
+    const y = await spawnServer(env)
+    let watcher: SocketClient | undefined
+    try {
+      const writer = await createUser(y.url, 'Stop Writer')
+      const peer = await createUser(y.url, 'Stop Peer')
+      const chat = await http(y.url, 'POST', '/api/chats/private', {
+        token: writer.access_token,
+        body: { user_id: peer.user_id }
+      })
+      watcher = socketClient(x.url)
+      await watcher.client.authenticate({ strategy: 'jwt', accessToken: peer.access_token })
+      const disconnected = new Promise<string>((resolve) =>
+        watcher!.socket.on('disconnect', (reason) => resolve(reason))
+      )
+
+      // Sends in flight on X while it receives SIGTERM: each either succeeds (and is stored) or fails.
+      const sends = Array.from({ length: 40 }, (_, i) =>
+        http(x.url, 'POST', `/api/chats/${chat.body.chat_id}/messages`, {
+          token: writer.access_token,
+          body: { content: `stop ${i}` }
+        }).catch(() => undefined)
+      )
+      const exitCode = x.stop('SIGTERM')
+      const results = await Promise.all(sends)
+      assert.equal(await exitCode, 0, x.output())
+      assert.equal(await disconnected, 'io server disconnect', 'the server closed the socket itself')
+
+      const acked = results.filter((r) => r?.status === 201).map((r) => r!.body.message_id)
+      const history = await http(y.url, 'GET', `/api/chats/${chat.body.chat_id}/messages?limit=100`, {
+        token: peer.access_token
+      })
+      const stored = new Set(history.body.data.map((m: any) => m.message_id))
+      for (const id of acked) assert.ok(stored.has(id), `acknowledged message ${id} is missing`)
+      const seqs = history.body.data.map((m: any) => m.seq).sort((a: number, b: number) => a - b)
+      assert.deepEqual(
+        seqs,
+        Array.from({ length: seqs.length }, (_, i) => i + 1),
+        'no gap in seq'
+      )
+    } finally {
+      watcher?.close()
+      await x.stop('SIGKILL')
+      await y.stop()
+    }
+  })
+})
+
+describe('presence when an instance crashes', function () {
+  this.timeout(60000)
+
+  it('a user whose only instance is killed goes offline by heartbeat expiry, announced by a survivor', async function () {
+    if (!testRedis.url) this.skip()
+    const keyPrefix = `test:${randomUUID()}:`
+    const presence = { PRESENCE_TTL_MS: '1000', PRESENCE_HEARTBEAT_MS: '200' }
+    const x = await spawnServer({ REDIS_URL: testRedis.url!, REDIS_KEY_PREFIX: keyPrefix, ...presence })
+    const y = await startServer({
+      settings: { redis: { url: testRedis.url, keyPrefix }, presence: { ttlMs: 1000, heartbeatMs: 200 } }
+    })
+    const sockets: SocketClient[] = []
+    try {
+      const gone = await createUser(y.url, 'Crash Gone')
+      const watcher = await createUser(y.url, 'Crash Watcher')
+      await http(y.url, 'POST', '/api/chats/private', {
+        token: gone.access_token,
+        body: { user_id: watcher.user_id }
+      })
+      const watching = socketClient(y.url)
+      const onX = socketClient(x.url)
+      sockets.push(watching, onX)
+      await watching.client.authenticate({ strategy: 'jwt', accessToken: watcher.access_token })
+      const statuses = recordEvents(watching.client, 'api/users/status', ['user_status'])
+      await onX.client.authenticate({ strategy: 'jwt', accessToken: gone.access_token })
+      await eventually(() =>
+        assert.ok(statuses.some((s) => s.data.user_id === gone.user_id && s.data.status === 'online'))
+      )
+
+      await x.stop('SIGKILL') // no goodbye: only the expiring heartbeat tells
+      await eventually(
+        () => assert.ok(statuses.some((s) => s.data.user_id === gone.user_id && s.data.status === 'offline')),
+        15000
+      )
+      const profile = await http(y.url, 'GET', `/api/users/${gone.user_id}`, { token: watcher.access_token })
+      assert.equal(profile.body.status, 'offline')
+      assert.ok(profile.body.last_seen)
+    } finally {
+      sockets.forEach((s) => s.close())
+      await x.stop('SIGKILL')
+      await y.stop()
+    }
+  })
+})
