@@ -92,6 +92,10 @@ export const createApp = (options: CreateAppOptions = {}): Application => {
       (io) => {
         io.use((socket, next) => {
           ;(socket as any).feathers.ip = socket.handshake.address
+          // Lets channels.ts close a connection (ban); not enumerable, so params never carry the socket.
+          Object.defineProperty((socket as any).feathers, 'disconnect', {
+            value: () => socket.disconnect(true)
+          })
           socket.use(limitSocketEvents(app, socket))
           next()
         })

@@ -16,7 +16,12 @@ import type { UserStatus } from './services/users/status/status.schema'
 export const userChannel = (userId: string) => `users/${userId}`
 export const chatChannel = (chatId: string) => `chats/${chatId}`
 
-type ChatConnection = RealTimeConnection & { userId?: string; sessionId?: string }
+type ChatConnection = RealTimeConnection & {
+  userId?: string
+  sessionId?: string
+  /** Closes the underlying socket (set in app.ts; not enumerable, so never serialized). */
+  disconnect?: () => void
+}
 
 const connectionsOf = (app: Application, userId: string) => app.channel(userChannel(userId)).connections
 
@@ -108,6 +113,12 @@ export const channels = (app: Application) => {
     }
   })
 
+  // A banned user's sockets are disconnected on every instance (the event is synced); they are told first.
+  app.service('api/users').on('banned', ({ user_id }: { user_id: string }) => {
+    const connections = [...connectionsOf(app, user_id)] as ChatConnection[]
+    setImmediate(() => connections.forEach((c) => c.disconnect?.()))
+  })
+
   // Membership changes take effect for every live connection of the users concerned, at once.
   app.service('api/chats').on('created', (chat: Chat) => {
     joinChat(app, chat.members?.map((m) => m.user_id) ?? [], chat.chat_id)
@@ -129,6 +140,7 @@ export const channels = (app: Application) => {
   app.publish(() => undefined)
   app.service('api/auth/logout').publish(() => undefined)
   app.service('api/users').publish('patched', (user: any) => app.channel(userChannel(user.user_id)))
+  app.service('api/users').publish('banned', (event: any) => app.channel(userChannel(event.user_id)))
 
   app.service('api/messages').publish((message: any) => app.channel(chatChannel(message.chat_id)))
 

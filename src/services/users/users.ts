@@ -19,6 +19,19 @@ import { userPath, userMethods } from './users.shared'
 export * from './users.class'
 export * from './users.schema'
 
+/**
+ * A ban takes effect at once: every session is revoked (access and refresh tokens stop working) and the
+ * `banned` event makes every instance disconnect the user's sockets. Their messages stay.
+ */
+const enforceBan = async (context: HookContext) => {
+  const users = Array.isArray(context.result) ? context.result : [context.result]
+  for (const user of users) {
+    if (!user.banned_at || context.data?.banned_at === undefined) continue
+    await context.app.get('refreshTokens').revokeUser(user.user_id)
+    context.app.service(userPath).emit('banned', { user_id: user.user_id })
+  }
+}
+
 /** A changed user is dropped from the `user:{id}` cache before the change is answered. */
 const forgetCachedUser = async (context: HookContext) => {
   const cache = context.app.get('cache')
@@ -30,7 +43,7 @@ const forgetCachedUser = async (context: HookContext) => {
 export const user = (app: Application) => {
   app.use(userPath, new UserService(getOptions(app)), {
     methods: [...userMethods],
-    events: []
+    events: ['banned']
   })
   app.service(userPath).hooks({
     around: {
@@ -51,7 +64,7 @@ export const user = (app: Application) => {
     after: {
       all: [],
       create: [forgetCachedUser],
-      patch: [forgetCachedUser, contactChanged],
+      patch: [forgetCachedUser, enforceBan, contactChanged],
       remove: [forgetCachedUser]
     },
     error: {
