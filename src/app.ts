@@ -13,6 +13,7 @@ import { postgresql } from './postgresql'
 import { attachRedisAdapter, redis } from './redis'
 import { sync } from './sync'
 import { Cache, MessageQueue } from './cache'
+import { storage } from './storage'
 import { authentication } from './authentication'
 import { services } from './services/index'
 import { channels } from './channels'
@@ -23,6 +24,7 @@ import { httpErrors } from './middleware/http-errors'
 import { requestLogger } from './middleware/request-logger'
 import { clientIp } from './middleware/client-ip'
 import { health } from './middleware/health'
+import { multipartUploads } from './middleware/multipart'
 import { limitSocketEvents } from './middleware/socket-rate-limit'
 import { metrics, metricsRoute, timeServiceCall } from './metrics'
 
@@ -80,6 +82,7 @@ export const createApp = (options: CreateAppOptions = {}): Application => {
       multipart: false
     })
   )
+  app.use(multipartUploads(app))
 
   // Configure services and transports
   app.configure(rest())
@@ -109,6 +112,7 @@ export const createApp = (options: CreateAppOptions = {}): Application => {
   app.set('messageQueue', new MessageQueue(app.get('cache')))
   app.set('rateLimiters', createRateLimiters(app))
   app.configure(sync) // before the services: it wraps their `emit`
+  app.configure(storage)
   app.configure(authentication)
   app.configure(services)
   app.configure(channels)

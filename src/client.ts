@@ -21,6 +21,8 @@ import { typingClient } from './services/chats/typing/typing.shared'
 import { groupClient } from './services/groups/groups.shared'
 import { groupMemberClient } from './services/groups/members/members.shared'
 import { leaveGroupClient } from './services/groups/leave/leave.shared'
+import { uploadClient } from './services/uploads/uploads.shared'
+import { fileClient } from './services/files/files.shared'
 
 export type { User, UserQuery } from './services/users/users.shared'
 export type { ProfileData } from './services/users/profile/profile.shared'
@@ -39,6 +41,8 @@ export type { MarkReadData, ReadReceipt } from './services/chats/mark-read/mark-
 export type { TypingData, TypingEvent } from './services/chats/typing/typing.shared'
 export type { Group, GroupData, GroupPatch } from './services/groups/groups.shared'
 export type { GroupMember, GroupMemberData } from './services/groups/members/members.shared'
+export type { UploadData } from './services/uploads/uploads.shared'
+export type { FileRecord } from './services/files/files.shared'
 
 export interface Configuration {
   connection: TransportConnection<ServiceTypes>
@@ -85,5 +89,7 @@ export const createClient = (
   client.configure(groupClient)
   client.configure(groupMemberClient)
   client.configure(leaveGroupClient)
+  client.configure(uploadClient)
+  client.configure(fileClient)
   return client
 }

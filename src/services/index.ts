@@ -18,6 +18,9 @@ import { typing } from './chats/typing/typing'
 import { group } from './groups/groups'
 import { groupMembers } from './groups/members/members'
 import { leaveGroup } from './groups/leave/leave'
+import { upload } from './uploads/uploads'
+import { file } from './files/files'
+import { fileContent } from './files/content/file-content'
 
 export const services = (app: Application) => {
   app.configure(user)
@@ -38,5 +41,8 @@ export const services = (app: Application) => {
   app.configure(group)
   app.configure(groupMembers)
   app.configure(leaveGroup)
+  app.configure(upload)
+  app.configure(file)
+  app.configure(fileContent)
   // All services will be registered here
 }

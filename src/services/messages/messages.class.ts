@@ -7,6 +7,7 @@ import type { Knex } from 'knex'
 import { ulid } from 'ulid'
 import type { Application } from '../../declarations'
 import { isUniqueViolation } from '../../hooks/conflict-on-duplicate'
+import { fileColumns, type FileRecord } from '../files/files.schema'
 import {
   messageColumns,
   type Message,
@@ -34,6 +35,29 @@ export class MessageService {
 
   private select(db: Knex = this.db) {
     return db('messages').select(messageColumns)
+  }
+
+  /**
+   * Attachments carry their file's metadata as `file`; a deleted file leaves `{ deleted: true }` (the
+   * message's `file_id` became null). One query per page, not per message.
+   */
+  private async withFiles(messages: Message[]): Promise<Message[]> {
+    const ids = [...new Set(messages.map((m) => m.file_id).filter((id): id is string => Boolean(id)))]
+    const files = ids.length
+      ? new Map<string, FileRecord>(
+          (await this.db('files').whereIn('file_id', ids).select(fileColumns)).map((f: FileRecord) => [
+            f.file_id,
+            f
+          ])
+        )
+      : new Map<string, FileRecord>()
+    return messages.map((m) =>
+      m.type === 'text' ? m : { ...m, file: (m.file_id && files.get(m.file_id)) || { deleted: true } }
+    )
+  }
+
+  private async withFile(message: Message): Promise<Message> {
+    return (await this.withFiles([message]))[0]
   }
 
   private chatIdOf(params?: Params): string {
@@ -72,7 +96,7 @@ export class MessageService {
       })
       .orderBy('seq', order)
       .limit(limit + 1)
-    return { data: rows.slice(0, limit), limit, has_more: rows.length > limit, order }
+    return { data: await this.withFiles(rows.slice(0, limit)), limit, has_more: rows.length > limit, order }
   }
 
   /**
@@ -91,7 +115,7 @@ export class MessageService {
       .where('chat_id', chatId)
       .orderBy('seq', 'desc')
       .limit(limit + 1)
-    const data = rows.slice(0, limit)
+    const data = await this.withFiles(rows.slice(0, limit))
     await queue.fill(chatId, data)
     return { data, limit, has_more: rows.length > limit, order: 'desc' }
   }
@@ -99,7 +123,7 @@ export class MessageService {
   async get(id: Id, _params?: MessageParams): Promise<Message> {
     const message = await this.select().where('message_id', String(id)).first()
     if (!message) throw messageNotFound()
-    return message
+    return this.withFile(message)
   }
 
   /**
@@ -144,7 +168,7 @@ export class MessageService {
       const message = result.rows[0]
       if (!message) throw new NotFound('Chat not found')
       this.app.get('metrics')?.messagesCreated.inc()
-      return message
+      return this.withFile(message)
     } catch (error) {
       if (row.client_id && isUniqueViolation(error)) {
         // A retry (or a concurrent duplicate) of a message already stored: answer with the original.
@@ -153,7 +177,7 @@ export class MessageService {
           .first()
         if (original) {
           if (params) params.duplicate = true
-          return original
+          return this.withFile(original)
         }
       }
       throw error
@@ -178,7 +202,7 @@ export class MessageService {
       .update({ content: data.content, edited_at: this.db.fn.now() })
       .returning(messageColumns)
     if (!message) throw messageNotFound()
-    return message
+    return this.withFile(message)
   }
 
   /** Deletion is a tombstone: content cleared, `deleted_at` set, the seq stays so history has no gap. */
@@ -190,6 +214,6 @@ export class MessageService {
       .update({ content: '', file_id: null, deleted_at: this.db.fn.now() })
       .returning(messageColumns)
     if (!message) throw messageNotFound()
-    return message
+    return this.withFile(message)
   }
 }

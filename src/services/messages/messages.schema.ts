@@ -30,7 +30,8 @@ export const messageSchema = Type.Object(
   },
   { $id: 'Message', additionalProperties: false }
 )
-export type Message = Static<typeof messageSchema>
+/** Image and file messages also carry their attachment's metadata (or `{deleted: true}`). */
+export type Message = Static<typeof messageSchema> & { file?: object }
 
 /** Columns a message is read with: everything but the internal id and the search vector. */
 export const messageColumns = Object.keys(messageSchema.properties)

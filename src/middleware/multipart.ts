@@ -1,0 +1,48 @@
+// Streams a multipart upload into the Feathers call of `POST /api/uploads` without buffering it: fields sent
+// before the file become the body (`purpose`), and the file arrives as a stream in `params.upload`, capped at
+// MAX_FILE_SIZE by busboy (bytes beyond are discarded and the stream is marked truncated).
+import busboy from 'busboy'
+import type { Middleware } from 'koa'
+import type { Readable } from 'node:stream'
+import type { Application } from '../declarations'
+
+export interface IncomingUpload {
+  stream: Readable & { truncated?: boolean }
+  filename: string
+  /** The type the client claimed; only informative, the stored type is sniffed from the bytes. */
+  claimedType: string
+}
+
+declare module '@feathersjs/feathers' {
+  interface Params {
+    upload?: IncomingUpload
+  }
+}
+
+export const multipartUploads =
+  (app: Application): Middleware =>
+  async (ctx, next) => {
+    if (ctx.path !== '/api/uploads' || ctx.method !== 'POST' || !ctx.is('multipart')) return next()
+    const parser = busboy({
+      headers: ctx.req.headers,
+      limits: { fileSize: app.get('uploads').maxFileSize, files: 1, fields: 10, fieldSize: 1024 }
+    })
+    const fields: Record<string, string> = {}
+    const upload = await new Promise<IncomingUpload | undefined>((resolve, reject) => {
+      parser.on('field', (name, value) => (fields[name] = value))
+      parser.on('file', (_name, stream, info) =>
+        resolve({ stream, filename: info.filename ?? 'file', claimedType: info.mimeType })
+      )
+      parser.on('close', () => resolve(undefined))
+      parser.on('error', reject)
+      ctx.req.pipe(parser)
+    })
+    ctx.request.body = fields
+    ;(ctx as any).feathers = { ...(ctx as any).feathers, upload }
+    try {
+      await next()
+    } finally {
+      // A refused call (no token, bad purpose) never read the file: drain it so the request completes.
+      if (upload && !upload.stream.readableEnded) upload.stream.resume()
+    }
+  }
