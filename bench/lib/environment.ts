@@ -1,0 +1,131 @@
+// Databases and server processes for benchmarks: a fresh PostgreSQL database per run (dropped after), and the
+// chat server started as its own process (so the load generator never shares its event loop).
+import { spawn, type ChildProcess } from 'node:child_process'
+import net from 'node:net'
+import path from 'node:path'
+import knex, { type Knex } from 'knex'
+import { runMigrations } from '../../src/migrate'
+
+export const root = path.join(__dirname, '..', '..')
+export const adminUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+export const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
+
+export interface BenchDatabase {
+  url: string
+  db: Knex
+  drop: () => Promise<void>
+}
+
+/** A new, migrated database `chat_bench_<name>_<pid>`. */
+export const createBenchDatabase = async (name: string): Promise<BenchDatabase> => {
+  const admin = knex({ client: 'pg', connection: adminUrl, pool: { min: 0, max: 1 } })
+  const dbName = `chat_bench_${name}_${process.pid}`
+  await admin.raw(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)
+  await admin.raw(`CREATE DATABASE ${dbName}`)
+  const url = new URL(adminUrl)
+  url.pathname = `/${dbName}`
+  const db = knex({ client: 'pg', connection: url.toString(), pool: { min: 0, max: 4 } })
+  await runMigrations(db)
+  return {
+    url: url.toString(),
+    db,
+    drop: async () => {
+      await db.destroy()
+      await admin.raw(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)
+      await admin.destroy()
+    }
+  }
+}
+
+export const freePort = () =>
+  new Promise<number>((resolve) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo
+      probe.close(() => resolve(port))
+    })
+  })
+
+export interface ServerProcess {
+  url: string
+  port: number
+  pid: number
+  child: ChildProcess
+  stop: () => Promise<void>
+}
+
+/**
+ * Starts a Node script (default: the chat server, src/index.ts through tsx) on a free port with the given
+ * environment, and waits for GET /health (or for the port to accept connections when `waitFor: 'port'`).
+ * Rate limits are raised through their environment variables: benchmarks measure throughput, not the limits.
+ */
+export const startProcess = async (
+  env: Record<string, string>,
+  options: { script?: string; waitFor?: 'health' | 'port'; nodeArgs?: string[] } = {}
+): Promise<ServerProcess> => {
+  const port = await freePort()
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', options.script ?? 'src/index.ts'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      SERVER_ENV: 'development',
+      SERVER_ADDR: `127.0.0.1:${port}`,
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      JWT_SECRET: 'bench-secret-not-for-production',
+      DB_MIGRATE_ON_START: 'false',
+      RATE_LIMIT_LOGIN_PER_IP_PER_MINUTE: '100000000',
+      RATE_LIMIT_LOGIN_PER_EMAIL_PER_MINUTE: '100000000',
+      RATE_LIMIT_REGISTER_PER_IP_PER_MINUTE: '100000000',
+      RATE_LIMIT_MESSAGES_PER_USER_PER_10S: '100000000',
+      RATE_LIMIT_SOCKET_EVENTS_PER_SECOND: '100000000',
+      GROUP_MAX_MEMBERS: '100000',
+      ...env
+    },
+    stdio: ['ignore', 'inherit', 'inherit']
+  })
+  const url = `http://127.0.0.1:${port}`
+  const deadline = Date.now() + 30_000
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${options.script ?? 'server'} exited with ${child.exitCode}`)
+    const ready =
+      options.waitFor === 'port'
+        ? await new Promise<boolean>((resolve) => {
+            const s = net.connect(port, '127.0.0.1', () => (s.end(), resolve(true)))
+            s.on('error', () => resolve(false))
+          })
+        : await fetch(`${url}/health`).then((r) => r.ok, () => false)
+    if (ready) break
+    if (Date.now() > deadline) throw new Error(`${options.script ?? 'server'} did not start`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  return {
+    url,
+    port,
+    pid: child.pid!,
+    child,
+    stop: async () => {
+      if (child.exitCode !== null) return
+      const exited = new Promise((resolve) => child.once('exit', resolve))
+      child.kill('SIGTERM')
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))])
+      if (child.exitCode === null) child.kill('SIGKILL')
+    }
+  }
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+export const cpuSeconds = async (pid: number) => {
+  const fs = await import('node:fs/promises')
+  const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / 100 // utime + stime in clock ticks (100/s)
+}
+
+/** Resident memory of a process in bytes, from /proc. */
+export const rssBytes = async (pid: number) => {
+  const fs = await import('node:fs/promises')
+  const status = await fs.readFile(`/proc/${pid}/status`, 'utf8').catch(() => '')
+  const kb = /VmRSS:\s+(\d+)/.exec(status)?.[1]
+  return kb ? Number(kb) * 1024 : NaN
+}
