@@ -1,0 +1,64 @@
+// `POST /api/uploads`: the file streams to storage under a generated key while its type is sniffed from
+// the first bytes (file-type); the size limit is enforced during the stream; a refused upload leaves nothing.
+import crypto from 'node:crypto'
+import path from 'node:path'
+import { BadRequest } from '@feathersjs/errors'
+import type { Params } from '@feathersjs/feathers'
+import { ulid } from 'ulid'
+import type { Application } from '../../declarations'
+import { allowedTypes, PayloadTooLarge, UnsupportedMediaType, type FileRecord, type UploadData } from '../files/files.schema'
+
+/** The client's filename is kept for display only: no path, no control characters, at most 255 chars. */
+const isControl = (c: string) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127
+
+export const cleanFilename = (name: string) =>
+  [...path.basename(name.replace(/\\/g, '/'))]
+    .filter((c) => !isControl(c))
+    .join('')
+    .slice(0, 255) || 'file'
+
+const newStorageKey = () => `${crypto.randomBytes(1).toString('hex')}/${crypto.randomBytes(16).toString('hex')}`
+
+export class UploadService {
+  constructor(private readonly app: Application) {}
+
+  async create(data: UploadData, params: Params): Promise<FileRecord> {
+    const upload = params.upload
+    if (!upload) throw new BadRequest('Invalid data: file is required (multipart field `file`, after `purpose`)')
+    const storage = this.app.get('storage')
+    const { fileTypeStream } = await import('file-type')
+    const sniffing = await fileTypeStream(upload.stream)
+    const key = newStorageKey()
+    const stored = await storage.save(key, sniffing)
+    const max = this.app.get('uploads').maxFileSize
+    if (upload.stream.truncated) {
+      await storage.remove(key)
+      throw new PayloadTooLarge(`File is larger than the limit of ${max} bytes`, { maxFileSize: max })
+    }
+    const mimeType = sniffing.fileType?.mime ?? 'application/octet-stream'
+    const allowed = allowedTypes[data.purpose]
+    if (allowed && !allowed.includes(mimeType)) {
+      await storage.remove(key)
+      throw new UnsupportedMediaType(`A ${data.purpose} must be one of ${allowed.join(', ')} (this file is ${mimeType})`)
+    }
+    const fileId = ulid()
+    const record = {
+      file_id: fileId,
+      user_id: params.user!.user_id,
+      filename: cleanFilename(upload.filename),
+      mime_type: mimeType,
+      size: stored.size,
+      url: `/api/files/${fileId}/content`,
+      purpose: data.purpose,
+      storage_key: key
+    }
+    try {
+      const [row] = await this.app.get('postgresqlClient')('files').insert(record).returning('created_at')
+      const { storage_key: _key, ...file } = record
+      return { ...file, created_at: row.created_at }
+    } catch (error) {
+      await storage.remove(key)
+      throw error
+    }
+  }
+}
