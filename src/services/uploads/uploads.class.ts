@@ -6,7 +6,13 @@ import { BadRequest } from '@feathersjs/errors'
 import type { Params } from '@feathersjs/feathers'
 import { ulid } from 'ulid'
 import type { Application } from '../../declarations'
-import { allowedTypes, PayloadTooLarge, UnsupportedMediaType, type FileRecord, type UploadData } from '../files/files.schema'
+import {
+  allowedTypes,
+  PayloadTooLarge,
+  UnsupportedMediaType,
+  type FileRecord,
+  type UploadData
+} from '../files/files.schema'
 
 /** The client's filename is kept for display only: no path, no control characters, at most 255 chars. */
 const isControl = (c: string) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127
@@ -17,14 +23,16 @@ export const cleanFilename = (name: string) =>
     .join('')
     .slice(0, 255) || 'file'
 
-const newStorageKey = () => `${crypto.randomBytes(1).toString('hex')}/${crypto.randomBytes(16).toString('hex')}`
+const newStorageKey = () =>
+  `${crypto.randomBytes(1).toString('hex')}/${crypto.randomBytes(16).toString('hex')}`
 
 export class UploadService {
   constructor(private readonly app: Application) {}
 
   async create(data: UploadData, params: Params): Promise<FileRecord> {
     const upload = params.upload
-    if (!upload) throw new BadRequest('Invalid data: file is required (multipart field `file`, after `purpose`)')
+    if (!upload)
+      throw new BadRequest('Invalid data: file is required (multipart field `file`, after `purpose`)')
     const storage = this.app.get('storage')
     const { fileTypeStream } = await import('file-type')
     const sniffing = await fileTypeStream(upload.stream)
@@ -39,7 +47,9 @@ export class UploadService {
     const allowed = allowedTypes[data.purpose]
     if (allowed && !allowed.includes(mimeType)) {
       await storage.remove(key)
-      throw new UnsupportedMediaType(`A ${data.purpose} must be one of ${allowed.join(', ')} (this file is ${mimeType})`)
+      throw new UnsupportedMediaType(
+        `A ${data.purpose} must be one of ${allowed.join(', ')} (this file is ${mimeType})`
+      )
     }
     const fileId = ulid()
     const record = {

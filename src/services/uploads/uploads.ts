@@ -10,7 +10,9 @@ import { uploadMethods, uploadPath } from './uploads.shared'
 /** Only a multipart REST request brings a file stream; anything else (JSON, a socket call) has none. */
 const requireMultipart = async (context: HookContext) => {
   if (!context.params.upload) {
-    throw new BadRequest('Invalid data: file is required; send multipart/form-data with `purpose`, then `file`')
+    throw new BadRequest(
+      'Invalid data: file is required; send multipart/form-data with `purpose`, then `file`'
+    )
   }
 }
 
