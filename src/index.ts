@@ -1,11 +1,12 @@
-// Starts the server: `npm start`. On SIGTERM/SIGINT it stops accepting connections, disconnects its
-// sockets (clients reconnect, through the load balancer, to another instance), lets in-flight HTTP
-// requests finish, then closes Redis and the database.
+// Starts the server: `npm start` (and `npm run cli -- serve`). On SIGTERM/SIGINT it stops accepting
+// connections, disconnects its sockets (clients reconnect, through the load balancer, to another
+// instance), lets in-flight HTTP requests finish, then closes Redis and the database.
 import { once } from 'node:events'
-import { createApp } from './app'
+import { createApp, type CreateAppOptions } from './app'
 
-const main = async () => {
-  const app = createApp()
+/** Creates the app, listens on SERVER_ADDR and installs the graceful shutdown on SIGTERM/SIGINT. */
+export const start = async (options: CreateAppOptions = {}) => {
+  const app = createApp(options)
   const logger = app.get('logger')
   const server = await app.listen(app.get('port'), app.get('host') as any)
   if (!server.listening) await once(server, 'listening') // setup can finish before the socket is bound
@@ -33,11 +34,14 @@ const main = async () => {
   }
   process.on('SIGTERM', () => void stop('SIGTERM'))
   process.on('SIGINT', () => void stop('SIGINT'))
+  return { app, server, port }
 }
 
-process.on('unhandledRejection', (reason) => console.error('Unhandled rejection', reason))
+if (require.main === module) {
+  process.on('unhandledRejection', (reason) => console.error('Unhandled rejection', reason))
 
-main().catch((error) => {
-  console.error(error instanceof Error ? error.message : error)
-  process.exit(1)
-})
+  start().catch((error) => {
+    console.error(error instanceof Error ? error.message : error)
+    process.exit(1)
+  })
+}
