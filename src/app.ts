@@ -27,6 +27,7 @@ import { health } from './middleware/health'
 import { multipartUploads } from './middleware/multipart'
 import { limitSocketEvents } from './middleware/socket-rate-limit'
 import { metrics, metricsRoute, timeServiceCall } from './metrics'
+import { docsRoute } from './docs/docs'
 
 export interface CreateAppOptions {
   /** Settings merged over config/ (deep for objects), e.g. a database URL or limits for one test. */
@@ -73,6 +74,7 @@ export const createApp = (options: CreateAppOptions = {}): Application => {
   app.use(httpErrors(logger))
   app.use(health(app))
   app.use(metricsRoute(app))
+  app.use(docsRoute(app)) // GET /docs (Swagger UI), /docs/openapi.json
   app.use(clientIp())
   app.use(parseAuthentication())
   app.use(
