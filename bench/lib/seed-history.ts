@@ -1,0 +1,149 @@
+// Seeds the history/search benchmark in SQL (never through the API): two users, one private chat between them
+// holding N messages (seq 1..N, chats.last_seq = N) with varied content drawn from a word list, skewed so a
+// few words are very common, plus three planted words of known frequency for the search scenario.
+import bcrypt from 'bcryptjs'
+import type { Knex } from 'knex'
+import { ulid } from 'ulid'
+import { progress } from './results'
+
+export const PASSWORD = 'bench-password'
+
+/** Planted search terms: none of them is in VOCABULARY, so their hit counts are exactly as planted. */
+export const SEARCH_WORDS = {
+  common: 'hello', // every 5th message: 200k of 1M
+  medium: 'pineapple', // every 1000th message: 1k of 1M
+  rare: 'zanzibar' // 5 messages
+} as const
+
+// About 200 everyday words; picked with a power-law skew, so the first few appear in most messages.
+const VOCABULARY = `the a to and you i it is that of in for on we this be are have with not can do at
+  so but what was just all get will about me my your if one like now know up out go how when there time
+  good see then no yes okay ok think well back want need from they make today tomorrow here work let call
+  meeting later thanks please sure right really some new day maybe come still tonight week morning lunch
+  dinner coffee office home send file look check done great nice sorry love fine busy free soon last next
+  night hour minute moment plan project deadline review update change build test deploy release issue bug
+  fix branch merge server client database query index cache page report draft slide budget invoice order
+  ticket team manager design idea question answer problem reason result doctor train flight hotel car bus
+  weather rain sun snow cold hot music movie game book photo video link email phone number address city
+  street park beach river mountain garden kitchen table chair window door friday monday saturday sunday
+  birthday party gift cake pizza tea water juice beer wine bread cheese apple banana orange`
+  .split(/\s+/)
+  .filter(Boolean)
+
+export interface HistorySeed {
+  chatId: string
+  users: { user_id: string; email: string; name: string }[]
+  messages: number
+  /** message_id of the message with that seq (ids are '01BENCH' + seq padded to 26 characters). */
+  messageId: (seq: number) => string
+  wordCounts: Record<keyof typeof SEARCH_WORDS, number>
+}
+
+export const benchMessageId = (seq: number) => `01BENCH${String(seq).padStart(19, '0')}`
+
+export const seedHistory = async (db: Knex, messages = 1_000_000, batch = 100_000): Promise<HistorySeed> => {
+  const started = Date.now()
+  const hash = await bcrypt.hash(PASSWORD, 10)
+  const users = ['Ada', 'Grace'].map((name) => ({
+    user_id: ulid(),
+    email: `${name.toLowerCase()}@history.bench`,
+    name
+  }))
+  await db('users').insert(users.map((u) => ({ ...u, password_hash: hash })))
+  const chatId = ulid()
+  const [low, high] = users.map((u) => u.user_id).sort()
+  await db('chats').insert({
+    chat_id: chatId,
+    type: 'private',
+    private_key: `${low}:${high}`,
+    created_by: users[0].user_id,
+    last_seq: messages,
+    last_message_at: db.raw('now()'),
+    created_at: db.raw(`now() - interval '400 days'`)
+  })
+  await db('chat_participants').insert(
+    users.map((u) => ({
+      chat_id: chatId,
+      user_id: u.user_id,
+      last_read_seq: messages,
+      last_delivered_seq: messages
+    }))
+  )
+
+  // The GIN index is built once after the load (much faster than maintaining it row by row), with the same
+  // definition the migration created.
+  const gin = await db.raw(
+    `SELECT indexdef FROM pg_indexes WHERE tablename = 'messages' AND indexname = 'idx_messages_search'`
+  )
+  const ginDef: string = gin.rows[0].indexdef
+  await db.raw('DROP INDEX idx_messages_search')
+
+  const vocabulary = `ARRAY[${VOCABULARY.map((w) => `'${w}'`).join(',')}]::text[]`
+  const n = VOCABULARY.length
+  const ranges: [number, number][] = []
+  for (let from = 1; from <= messages; from += batch)
+    ranges.push([from, Math.min(messages, from + batch - 1)])
+  let done = 0
+  const insert = async ([from, to]: [number, number]) => {
+    // 3–14 words per message; word k of message s is vocabulary[n * u^2] for a pseudo-random u in [0,1) from a
+    // hash of (s, k): deterministic, and skewed towards the head of the list like real chat text.
+    await db.raw(
+      `INSERT INTO messages (message_id, chat_id, sender_id, sender_name, content, type, status, seq, created_at, deleted_at)
+       SELECT '01BENCH' || lpad(s::text, 19, '0'), :chatId,
+              CASE WHEN s % 3 = 0 THEN :u1 ELSE :u0 END, CASE WHEN s % 3 = 0 THEN :n1 ELSE :n0 END,
+              CASE WHEN s % 997 = 0 THEN '' ELSE
+                (SELECT upper(left(t, 1)) || substr(t, 2) FROM array_to_string(ARRAY(
+                  SELECT v[1 + floor(${n} * power(((hashint8(s * 16 + k) & 2147483647) % 100000) / 100000.0, 2))::int]
+                  FROM generate_series(1, 3 + (hashint8(s) & 2147483647) % 12) k), ' ') t)
+                || CASE WHEN s % 5 = 0 THEN ' ${SEARCH_WORDS.common}' ELSE '' END
+                || CASE WHEN s % 1000 = 500 THEN ' ${SEARCH_WORDS.medium}' ELSE '' END
+                || CASE WHEN s IN (17, 250000, 500001, 750003, 999990) THEN ' ${SEARCH_WORDS.rare}' ELSE '' END
+                || CASE WHEN s % 7 = 0 THEN chr(63) WHEN s % 4 = 0 THEN '!' ELSE '' END
+              END,
+              'text', 'read', s, now() - (:messages - s) * interval '30 seconds',
+              CASE WHEN s % 997 = 0 THEN now() - (:messages - s) * interval '30 seconds' + interval '1 minute' END
+       FROM generate_series(CAST(:from AS int), CAST(:to AS int)) s, (SELECT ${vocabulary} AS v) vocabulary`,
+      {
+        chatId,
+        u0: users[0].user_id,
+        u1: users[1].user_id,
+        n0: users[0].name,
+        n1: users[1].name,
+        messages,
+        from,
+        to
+      }
+    )
+    done += to - from + 1
+    progress(
+      `seed: ${done.toLocaleString('en')} / ${messages.toLocaleString('en')} messages (${((Date.now() - started) / 1000).toFixed(1)} s)`
+    )
+  }
+  // Two connections insert disjoint seq ranges at once (one per core).
+  await Promise.all(
+    [0, 1].map(async () => {
+      for (let range = ranges.shift(); range; range = ranges.shift()) await insert(range)
+    })
+  )
+  await db.transaction(async (trx) => {
+    await trx.raw(`SET LOCAL maintenance_work_mem = '256MB'`)
+    await trx.raw(ginDef)
+  })
+  progress(`seed: GIN index built (${((Date.now() - started) / 1000).toFixed(1)} s)`)
+  await db.raw('VACUUM ANALYZE messages')
+  await db.raw('ANALYZE users, chats, chat_participants')
+  const wordCounts = {} as HistorySeed['wordCounts']
+  for (const [kind, word] of Object.entries(SEARCH_WORDS) as [keyof typeof SEARCH_WORDS, string][]) {
+    const r = await db.raw(
+      `SELECT count(*)::int AS c FROM messages WHERE chat_id = ? AND deleted_at IS NULL AND search_vector @@ to_tsquery('simple', ?)`,
+      [chatId, word]
+    )
+    wordCounts[kind] = r.rows[0].c
+  }
+  progress(
+    `seed: done in ${((Date.now() - started) / 1000).toFixed(1)} s; hits ${Object.entries(SEARCH_WORDS)
+      .map(([k, w]) => `${k} '${w}' ${wordCounts[k as keyof typeof SEARCH_WORDS]}`)
+      .join(', ')}`
+  )
+  return { chatId, users, messages, messageId: benchMessageId, wordCounts }
+}
