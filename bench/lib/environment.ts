@@ -63,38 +63,46 @@ export const startProcess = async (
   options: { script?: string; waitFor?: 'health' | 'port'; nodeArgs?: string[] } = {}
 ): Promise<ServerProcess> => {
   const port = await freePort()
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', options.script ?? 'src/index.ts'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      SERVER_ENV: 'development',
-      SERVER_ADDR: `127.0.0.1:${port}`,
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
-      JWT_SECRET: 'bench-secret-not-for-production',
-      DB_MIGRATE_ON_START: 'false',
-      RATE_LIMIT_LOGIN_PER_IP_PER_MINUTE: '100000000',
-      RATE_LIMIT_LOGIN_PER_EMAIL_PER_MINUTE: '100000000',
-      RATE_LIMIT_REGISTER_PER_IP_PER_MINUTE: '100000000',
-      RATE_LIMIT_MESSAGES_PER_USER_PER_10S: '100000000',
-      RATE_LIMIT_SOCKET_EVENTS_PER_SECOND: '100000000',
-      GROUP_MAX_MEMBERS: '100000',
-      ...env
-    },
-    stdio: ['ignore', 'inherit', 'inherit']
-  })
+  const child = spawn(
+    process.execPath,
+    [...(options.nodeArgs ?? []), '--import', 'tsx', options.script ?? 'src/index.ts'],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        SERVER_ENV: 'development',
+        SERVER_ADDR: `127.0.0.1:${port}`,
+        PORT: String(port),
+        LOG_LEVEL: 'warn',
+        JWT_SECRET: 'bench-secret-not-for-production',
+        DB_MIGRATE_ON_START: 'false',
+        RATE_LIMIT_LOGIN_PER_IP_PER_MINUTE: '100000000',
+        RATE_LIMIT_LOGIN_PER_EMAIL_PER_MINUTE: '100000000',
+        RATE_LIMIT_REGISTER_PER_IP_PER_MINUTE: '100000000',
+        RATE_LIMIT_MESSAGES_PER_USER_PER_10S: '100000000',
+        RATE_LIMIT_SOCKET_EVENTS_PER_SECOND: '100000000',
+        GROUP_MAX_MEMBERS: '100000',
+        ...env
+      },
+      stdio: ['ignore', 'inherit', 'inherit']
+    }
+  )
   const url = `http://127.0.0.1:${port}`
   const deadline = Date.now() + 30_000
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${options.script ?? 'server'} exited with ${child.exitCode}`)
+    if (child.exitCode !== null)
+      throw new Error(`${options.script ?? 'server'} exited with ${child.exitCode}`)
     const ready =
       options.waitFor === 'port'
         ? await new Promise<boolean>((resolve) => {
             const s = net.connect(port, '127.0.0.1', () => (s.end(), resolve(true)))
             s.on('error', () => resolve(false))
           })
-        : await fetch(`${url}/health`).then((r) => r.ok, () => false)
+        : await fetch(`${url}/health`).then(
+            (r) => r.ok,
+            () => false
+          )
     if (ready) break
     if (Date.now() > deadline) throw new Error(`${options.script ?? 'server'} did not start`)
     await new Promise((r) => setTimeout(r, 100))

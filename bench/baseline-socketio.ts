@@ -1,0 +1,77 @@
+// Baseline B0 for the fan-out benchmark: a bare Socket.IO server that speaks just enough of the Feathers socket
+// protocol for @feathersjs/socketio-client. No persistence, no hooks, no real authentication.
+//  - `create` on `api/authentication` answers `{accessToken, authentication, user}`; the token is
+//    `baseline:<user_id>:<chat_id>,<chat_id>…` and the socket joins the room `chats/<chat_id>` of each listed chat
+//    (the analogue of our server joining a connection's chat channels when it authenticates).
+//  - `create` on `api/chats/<chat_id>/messages` acknowledges `(null, message)` and broadcasts the message with
+//    one room emit, `io.to('chats/<chat_id>').emit('api/messages created', message)` (one packet encode per
+//    event). With BASELINE_DISPATCH=per-socket (B1) it emits to each socket of the room in turn instead, the
+//    shape of Feathers' per-connection dispatcher.
+// The Feathers client emits `(method, path, ...args, callback)` and expects `callback(error, data)`
+// (@feathersjs/transport-commons lib/client.js `send`).
+//   PORT=8090 npx tsx bench/baseline-socketio.ts
+import { createServer } from 'node:http'
+import { Server } from 'socket.io'
+
+const port = Number(process.env.PORT ?? 8090)
+const perSocket = process.env.BASELINE_DISPATCH === 'per-socket'
+const messagePath = /^api\/chats\/([^/]+)\/messages$/
+
+const httpServer = createServer((_req, res) => {
+  res.writeHead(200, { 'content-type': 'application/json' })
+  res.end('{"status":"ok"}')
+})
+const io = new Server(httpServer, { transports: ['websocket'], serveClient: false })
+
+let counter = 0
+const seqs = new Map<string, number>()
+const notFound = (path: string) => ({ name: 'NotFound', message: `Page not found: ${path}`, code: 404 })
+
+io.on('connection', (socket) => {
+  let userId = ''
+  socket.on('create', (path: string, data: any, ...rest: unknown[]) => {
+    const ack = rest[rest.length - 1]
+    if (typeof ack !== 'function') return
+    if (path === 'api/authentication') {
+      const [, user = '', chats = ''] = String(data?.accessToken ?? '').split(':')
+      userId = user
+      for (const chatId of chats.split(',').filter(Boolean)) socket.join(`chats/${chatId}`)
+      return ack(null, {
+        accessToken: data?.accessToken,
+        authentication: { strategy: 'jwt', accessToken: data?.accessToken },
+        user: { user_id: userId }
+      })
+    }
+    const match = messagePath.exec(path)
+    if (!match) return ack(notFound(path))
+    const chatId = match[1]
+    const seq = (seqs.get(chatId) ?? 0) + 1
+    seqs.set(chatId, seq)
+    const message = {
+      message_id: `b${++counter}`,
+      chat_id: chatId,
+      sender_id: userId,
+      content: String(data?.content ?? ''),
+      type: 'text',
+      seq,
+      created_at: new Date().toISOString()
+    }
+    ack(null, message)
+    const room = `chats/${chatId}`
+    if (!perSocket) return void io.to(room).emit('api/messages created', message)
+    for (const id of io.sockets.adapter.rooms.get(room) ?? []) {
+      io.sockets.sockets.get(id)?.emit('api/messages created', message)
+    }
+  })
+  for (const method of ['find', 'get', 'update', 'patch', 'remove']) {
+    socket.on(method, (path: string, ...rest: unknown[]) => {
+      const ack = rest[rest.length - 1]
+      if (typeof ack === 'function') ack(notFound(path))
+    })
+  }
+})
+
+httpServer.listen(port, '127.0.0.1')
+const stop = () => io.close(() => process.exit(0))
+process.on('SIGTERM', stop)
+process.on('SIGINT', stop)

@@ -1,0 +1,96 @@
+// Helpers shared by the realtime benchmark scenarios (bench/fanout.ts): servers and databases that are released
+// even when a scenario fails, load sessions, the notes that go into the rows, and a Markdown table of the rows.
+import { countPersisted } from './chat-setup'
+import { createBenchDatabase, startProcess, type BenchDatabase, type ServerProcess } from './environment'
+import { openLoad, type LoadResult, type LoadRun, type LoadSetup } from './load-driver'
+import { progress, round, type ScenarioRow } from './results'
+
+const WORKERS = Math.max(2, Number(process.env.BENCH_WORKERS ?? 2))
+
+const nodeArgs = (name: string) =>
+  process.env.BENCH_CPU_PROF
+    ? [
+        '--cpu-prof',
+        '--cpu-prof-dir',
+        process.env.BENCH_CPU_PROF,
+        '--cpu-prof-name',
+        `${name}-${Date.now()}.cpuprofile`
+      ]
+    : []
+
+/** Things to stop or drop, last first, even when a scenario fails. */
+export class Resources {
+  private stack: (() => Promise<void>)[] = []
+  async server(env: Record<string, string>, name: string, script?: string): Promise<ServerProcess> {
+    // LOG_LEVEL=error: the servers' pino lines go to our stdout; failed sends are counted by the generator.
+    const server = await startProcess(
+      { LOG_LEVEL: 'error', ...env },
+      script ? { script } : { nodeArgs: nodeArgs(name) }
+    )
+    this.stack.push(() => server.stop())
+    return server
+  }
+  async database(name: string): Promise<BenchDatabase> {
+    const db = await createBenchDatabase(name)
+    this.stack.push(() => db.drop())
+    return db
+  }
+  async release() {
+    while (this.stack.length) await this.stack.pop()!().catch((e) => progress(`cleanup: ${e?.message ?? e}`))
+  }
+}
+
+/** Opens a load session, runs `fn` with it, closes it. */
+export const withLoad = async <T>(
+  setup: Omit<LoadSetup, 'workers'>,
+  fn: (run: (r: LoadRun) => Promise<LoadResult>) => Promise<T>
+) => {
+  const session = await openLoad({ ...setup, workers: WORKERS })
+  try {
+    return await fn(session.run)
+  } finally {
+    await session.close()
+  }
+}
+
+export const diagnosticsNote = (r: LoadResult) =>
+  Object.keys(r.diagnostics).length
+    ? `avg in window: ${Object.entries(r.diagnostics)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}`
+    : ''
+
+export const persistedNote = async (db: BenchDatabase, runs: LoadResult[]) => {
+  const ids = runs.flatMap((r) => r.ackedIds)
+  const persisted = await countPersisted(db.db, ids)
+  return { acked: ids.length, persisted, fraction: ids.length ? persisted / ids.length : NaN }
+}
+
+export const cpuNote = (r: LoadResult) =>
+  `CPU s in the ${r.seconds} s window: servers ${r.cpu.servers}, generator ${r.cpu.generator}, PostgreSQL ${r.cpu.postgres}` +
+  (Object.keys(r.diagnostics).length ? `; ${diagnosticsNote(r)}` : '')
+export const usPerDelivery = (r: LoadResult) => round((r.cpu.servers / Math.max(r.deliveries, 1)) * 1e6, 2)
+
+/** The rows as a Markdown table (what the standalone run prints before the JSON). */
+export const markdownTable = (rows: ScenarioRow[]) => {
+  const cell = (v: unknown) => String(v ?? '').replace(/\|/g, '\\|')
+  const lines = rows.map((r) =>
+    [
+      r.scenario,
+      r.metric,
+      `${r.ours} ${r.unit}`,
+      r.baseline === undefined ? '' : `${r.baseline} (${r.baselineName})`,
+      r.ratio ?? '',
+      r.better,
+      r.target ?? '',
+      r.met === undefined ? '' : r.met ? 'yes' : 'NO'
+    ]
+      .map(cell)
+      .join(' | ')
+  )
+  return [
+    '| scenario | metric | ours | baseline | ratio | better | target | met |',
+    '|---|---|---|---|---|---|---|---|',
+    ...lines.map((l) => `| ${l} |`)
+  ].join('\n')
+}
