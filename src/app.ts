@@ -27,6 +27,7 @@ import { health } from './middleware/health'
 import { multipartUploads } from './middleware/multipart'
 import { limitSocketEvents } from './middleware/socket-rate-limit'
 import { metrics, metricsRoute, timeServiceCall } from './metrics'
+import { admissionControl, createAdmission } from './hooks/admission-control'
 import { docsRoute } from './docs/docs'
 
 export interface CreateAppOptions {
@@ -88,6 +89,7 @@ export const createApp = (options: CreateAppOptions = {}): Application => {
 
   // Configure services and transports
   app.configure(rest())
+  const ownListeners = { disconnect: app.listeners('disconnect'), logout: app.listeners('logout') }
   app.configure(
     socketio(
       {
@@ -108,11 +110,20 @@ export const createApp = (options: CreateAppOptions = {}): Application => {
       }
     )
   )
+  // transport-commons leaves *every* channel on disconnect and logout through a combined channel of all of
+  // them (O(all connections) each time); channels.ts leaves exactly the channels a connection joined.
+  for (const event of ['disconnect', 'logout'] as const) {
+    for (const listener of app.listeners(event)) {
+      if (!ownListeners[event].includes(listener))
+        app.removeListener(event, listener as (...args: any[]) => void)
+    }
+  }
   app.configure(postgresql({ db: options.db }))
   app.configure(redis)
   app.set('cache', new Cache(app))
   app.set('messageQueue', new MessageQueue(app.get('cache')))
   app.set('rateLimiters', createRateLimiters(app))
+  app.set('admission', createAdmission(app))
   app.configure(sync) // before the services: it wraps their `emit`
   app.configure(storage)
   app.configure(authentication)
@@ -121,7 +132,7 @@ export const createApp = (options: CreateAppOptions = {}): Application => {
 
   // Register hooks that run on all service methods
   app.hooks({
-    around: { all: [logError, timeServiceCall] },
+    around: { all: [logError, timeServiceCall, admissionControl] },
     before: {},
     after: {},
     error: { all: [sanitizeError] }

@@ -25,22 +25,42 @@ type ChatConnection = RealTimeConnection & {
 
 const connectionsOf = (app: Application, userId: string) => app.channel(userChannel(userId)).connections
 
+// The channels each connection joined, and the connections of each session, so that leaving costs what the
+// connection joined, not a walk over every channel of the instance (a combined channel of all of them cost
+// ~18 ms per disconnect at 10,000 sockets).
+const joined = new WeakMap<RealTimeConnection, Set<string>>()
+const sessions = new Map<string, Set<ChatConnection>>()
+
+const enter = (app: Application, name: string, connection: RealTimeConnection) => {
+  app.channel(name).join(connection)
+  const names = joined.get(connection) ?? new Set<string>()
+  joined.set(connection, names.add(name))
+}
+
+const exit = (app: Application, name: string, connection: RealTimeConnection) => {
+  app.channel(name).leave(connection)
+  joined.get(connection)?.delete(name)
+}
+
 const joinChat = (app: Application, userIds: string[], chatId: string) => {
   for (const userId of userIds) {
-    for (const connection of connectionsOf(app, userId)) app.channel(chatChannel(chatId)).join(connection)
+    for (const connection of connectionsOf(app, userId)) enter(app, chatChannel(chatId), connection)
   }
 }
 
 const leaveChat = (app: Application, userIds: string[], chatId: string) => {
   for (const userId of userIds) {
-    for (const connection of connectionsOf(app, userId)) app.channel(chatChannel(chatId)).leave(connection)
+    for (const connection of [...connectionsOf(app, userId)]) exit(app, chatChannel(chatId), connection)
   }
 }
 
-/** Detaches a connection from every channel: it hears nothing until it authenticates again. */
+/** Detaches a connection from every channel it joined: it hears nothing until it authenticates again. */
 const detach = (app: Application, connection: ChatConnection) => {
-  const userId = connection.userId
-  if (app.channels.length > 0) app.channel(app.channels).leave(connection)
+  const { userId, sessionId } = connection
+  for (const name of joined.get(connection) ?? []) app.channel(name).leave(connection)
+  joined.delete(connection)
+  if (sessionId) sessions.get(sessionId)?.delete(connection)
+  if (sessionId && sessions.get(sessionId)?.size === 0) sessions.delete(sessionId)
   delete connection.userId
   delete connection.sessionId
   if (userId) void app.get('presenceTracker').disconnected(userId, connection)
@@ -57,12 +77,14 @@ const attachConnection = async (context: HookContext) => {
   const app = context.app
   if (connection.userId && connection.userId !== user.user_id) detach(app, connection)
   connection.userId = user.user_id
-  connection.sessionId = context.result.authentication?.payload?.sid
-  app.channel('anonymous').leave(connection)
-  app.channel('authenticated').join(connection)
-  app.channel(userChannel(user.user_id)).join(connection)
+  const sessionId: string | undefined = context.result.authentication?.payload?.sid
+  if (connection.sessionId && connection.sessionId !== sessionId)
+    sessions.get(connection.sessionId)?.delete(connection)
+  connection.sessionId = sessionId
+  if (sessionId) sessions.set(sessionId, (sessions.get(sessionId) ?? new Set()).add(connection))
+  enter(app, userChannel(user.user_id), connection)
   for (const chatId of await chatIdsOfUser(app.get('postgresqlClient'), user.user_id)) {
-    app.channel(chatChannel(chatId)).join(connection)
+    enter(app, chatChannel(chatId), connection)
   }
   await app.get('presenceTracker').connected(user.user_id, connection)
 }
@@ -93,24 +115,16 @@ export const channels = (app: Application) => {
     ]
   })
 
-  app.on('connection', (connection: RealTimeConnection) => {
-    app.channel('anonymous').join(connection)
-  })
+  // Unauthenticated connections join no channel: nothing is published to anonymous users.
   app.on('disconnect', (connection: ChatConnection) => detach(app, connection))
   app.on('logout', (_authResult: any, { connection }: { connection?: ChatConnection }) => {
-    if (connection) {
-      detach(app, connection)
-      app.channel('anonymous').join(connection)
-    }
+    if (connection) detach(app, connection)
   })
   app.service('api/authentication').hooks({ after: { create: [attachConnection] } })
 
   // `api/auth/logout` (REST or socket) ends a session: every connection of that session stops hearing events.
   app.service('api/auth/logout').on('created', (result: { session_id: string }) => {
-    if (app.channels.length === 0) return
-    for (const connection of app.channel(app.channels).connections as ChatConnection[]) {
-      if (connection.sessionId === result.session_id) detach(app, connection)
-    }
+    for (const connection of [...(sessions.get(result.session_id) ?? [])]) detach(app, connection)
   })
 
   // A banned user's sockets are disconnected on every instance (the event is synced); they are told first.

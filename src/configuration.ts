@@ -69,7 +69,9 @@ export const configurationSchema = Type.Object(
       typingTimeoutMs: positiveInt(),
       groupMaxMembers: positiveInt({ minimum: 2 }),
       messagesPerUserPer10s: positiveInt(),
-      socketEventsPerSecond: positiveInt()
+      socketEventsPerSecond: positiveInt(),
+      maxConcurrentCalls: positiveInt(),
+      maxQueuedCalls: Type.Integer({ minimum: 0 })
     })
   },
   { additionalProperties: true }

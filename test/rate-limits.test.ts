@@ -89,3 +89,35 @@ describe('rate limits shared by instances through Redis', () => {
     assert.deepEqual(statuses, [401, 401, 401, 429])
   })
 })
+
+describe('admission control', () => {
+  let server: TestServer
+  before(async () => {
+    server = await startServer({ settings: { limits: { maxConcurrentCalls: 1, maxQueuedCalls: 1 } } })
+  })
+  after(() => server.stop())
+
+  it('refuses calls beyond the running and waiting budget at once with 503, and serves the rest', async () => {
+    const user = await createUser(server.url, 'Busy User')
+    const results = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        http(server.url, 'GET', '/api/users/profile', { token: user.access_token })
+      )
+    )
+    const statuses = results.map((r) => r.status)
+    assert.ok(statuses.includes(200), statuses.join(','))
+    assert.ok(statuses.includes(503), statuses.join(','))
+    assert.ok(
+      statuses.every((s) => s === 200 || s === 503),
+      statuses.join(',')
+    )
+    const busy = results.find((r) => r.status === 503)!
+    assert.equal(busy.body.message, 'Server busy, retry shortly')
+    assert.equal(busy.headers.get('retry-after'), '1')
+    // Once the burst is over, everything is served again.
+    assert.equal(
+      (await http(server.url, 'GET', '/api/users/profile', { token: user.access_token })).status,
+      200
+    )
+  })
+})
