@@ -1,6 +1,7 @@
 // The SQL our history and search services send (knex's output, printed with `.toSQL().toNative()`), shared by
 // the bare Koa + pg baseline (bench/baseline-koa-pg.ts) and the EXPLAIN in bench/history.ts.
 import { messageColumns } from '../../src/services/messages/messages.schema'
+import { SEARCH_WINDOW } from '../../src/services/chats/search/message-search.class'
 
 const columns = messageColumns.map((c) => `"${c}"`).join(', ')
 const qualified = messageColumns.map((c) => `"messages"."${c}"`).join(', ')
@@ -15,8 +16,8 @@ export const historySql = {
   after: `select ${columns} from "messages" where "chat_id" = $1 and "seq" > $2 order by "seq" asc limit $3`,
   /** a cursor's seq: [chat_id, message_id, 1] */
   seqOf: `select "seq" from "messages" where "chat_id" = $1 and "message_id" = $2 limit $3`,
-  /** search page (knex leaves out `offset 0`): [q, chat_id, limit] */
-  search: `select ${qualified}, ts_rank(search_vector, query) AS rank ${matches} order by "rank" desc, "seq" desc limit $3`,
-  /** search total: [q, chat_id] */
-  searchCount: `select count(*) as "count" ${matches}`
+  /** search page (knex leaves out `offset 0`): [q, chat_id, limit]; ranks the newest SEARCH_WINDOW matches */
+  search: `with "recent" as (select ${qualified}, ts_rank(search_vector, query) AS rank ${matches} order by "seq" desc limit ${SEARCH_WINDOW}) select * from "recent" order by "rank" desc, "seq" desc limit $3`,
+  /** search total, capped at SEARCH_WINDOW: [q, chat_id] */
+  searchCount: `select count(*) as "count" from (select 1 ${matches} order by "seq" desc limit ${SEARCH_WINDOW}) as "capped"`
 }
