@@ -103,6 +103,10 @@ export const createApp = (options: CreateAppOptions = {}): Application => {
           Object.defineProperty((socket as any).feathers, 'disconnect', {
             value: () => socket.disconnect(true)
           })
+          // Lets channels.ts mirror chat channels as Socket.IO rooms (one encode per event, see channels.ts).
+          Object.defineProperty((socket as any).feathers, 'room', {
+            value: { join: (name: string) => socket.join(name), leave: (name: string) => socket.leave(name) }
+          })
           socket.use(limitSocketEvents(app, socket))
           next()
         })

@@ -21,6 +21,8 @@ type ChatConnection = RealTimeConnection & {
   sessionId?: string
   /** Closes the underlying socket (set in app.ts; not enumerable, so never serialized). */
   disconnect?: () => void
+  /** Joins/leaves the Socket.IO room of the same name (set in app.ts; not enumerable). */
+  room?: { join: (name: string) => void; leave: (name: string) => void }
 }
 
 const connectionsOf = (app: Application, userId: string) => app.channel(userChannel(userId)).connections
@@ -31,14 +33,16 @@ const connectionsOf = (app: Application, userId: string) => app.channel(userChan
 const joined = new WeakMap<RealTimeConnection, Set<string>>()
 const sessions = new Map<string, Set<ChatConnection>>()
 
-const enter = (app: Application, name: string, connection: RealTimeConnection) => {
+const enter = (app: Application, name: string, connection: ChatConnection) => {
   app.channel(name).join(connection)
+  if (name.startsWith('chats/')) connection.room?.join(name)
   const names = joined.get(connection) ?? new Set<string>()
   joined.set(connection, names.add(name))
 }
 
-const exit = (app: Application, name: string, connection: RealTimeConnection) => {
+const exit = (app: Application, name: string, connection: ChatConnection) => {
   app.channel(name).leave(connection)
+  connection.room?.leave(name)
   joined.get(connection)?.delete(name)
 }
 
@@ -57,7 +61,10 @@ const leaveChat = (app: Application, userIds: string[], chatId: string) => {
 /** Detaches a connection from every channel it joined: it hears nothing until it authenticates again. */
 const detach = (app: Application, connection: ChatConnection) => {
   const { userId, sessionId } = connection
-  for (const name of joined.get(connection) ?? []) app.channel(name).leave(connection)
+  for (const name of joined.get(connection) ?? []) {
+    app.channel(name).leave(connection)
+    connection.room?.leave(name)
+  }
   joined.delete(connection)
   if (sessionId) sessions.get(sessionId)?.delete(connection)
   if (sessionId && sessions.get(sessionId)?.size === 0) sessions.delete(sessionId)
@@ -156,7 +163,19 @@ export const channels = (app: Application) => {
   app.service('api/users').publish('patched', (user: any) => app.channel(userChannel(user.user_id)))
   app.service('api/users').publish('banned', (event: any) => app.channel(userChannel(event.user_id)))
 
-  app.service('api/messages').publish((message: any) => app.channel(chatChannel(message.chat_id)))
+  // Message events, the hot path, go to the chat's Socket.IO room: encoded once per event instead of once per
+  // member (Feathers publishes per connection). The room mirrors the chats/<id> channel (enter/exit above);
+  // `local` because other instances deliver to their own sockets from the synced event (sync.ts).
+  app.service('api/messages').publish(() => undefined)
+  for (const event of ['created', 'patched', 'removed']) {
+    app.service('api/messages').on(event, (message: any, context?: HookContext) => {
+      const io = (app as any).io
+      const room = chatChannel(message.chat_id)
+      if (!io?.sockets.adapter.rooms.get(room)?.size) return
+      io.local.to(room).emit(`api/messages ${event}`, context?.dispatch ?? message)
+      app.get('metrics')?.eventsPublished.inc({ path: 'api/messages', event })
+    })
+  }
 
   // Each member of a new private chat gets it as they see it (their own unread count, the *other* user).
   app
