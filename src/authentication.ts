@@ -32,6 +32,22 @@ const refusedIfBanned = (user: User | undefined) => {
   if (user?.banned_at) throw new NotAuthenticated('This account is banned')
 }
 
+/** How long a live connection's verified identity is reused for its socket calls without a lookup. */
+const IDENTITY_REUSE_MS = 30_000
+
+/**
+ * Verified identities of live connections, keyed by connection. Every Socket.IO call re-runs the JWT
+ * strategy; reusing the result for the same token saves the user and session lookups on the send path.
+ * Anything that ends or changes the identity drops the entry at once, on every instance (channels.ts):
+ * logout, a revoked session, a ban (the socket is closed), a change to the user.
+ */
+const connectionIdentities = new WeakMap<
+  object,
+  { accessToken: string; result: AuthenticationResult; until: number }
+>()
+
+export const forgetConnectionIdentity = (connection: object) => connectionIdentities.delete(connection)
+
 /**
  * Access tokens carry `sid`, the session (refresh-token family) they belong to. Logging out or replaying
  * a rotated refresh token ends the session, and its access tokens stop working at once.
@@ -52,12 +68,20 @@ class SessionJwtStrategy extends JWTStrategy {
     return user
   }
 
-  async authenticate(authentication: AuthenticationRequest, params: AuthenticationParams) {
+  async authenticate(authentication: AuthenticationRequest, params: AuthenticationParams): Promise<any> {
+    const connection = (params as { connection?: object }).connection
+    const known = connection && connectionIdentities.get(connection)
+    if (known && known.accessToken === authentication.accessToken && Date.now() < known.until)
+      return known.result
     const result = await super.authenticate(authentication, params)
     refusedIfBanned((result as AuthenticationResult).user)
-    const sid = result.authentication?.payload?.sid
-    if (!sid || !(await this.app!.get('refreshTokens').isActive(sid))) {
+    const payload = result.authentication?.payload
+    if (!payload?.sid || !(await this.app!.get('refreshTokens').isActive(payload.sid))) {
       throw new NotAuthenticated('Session has ended, please log in again')
+    }
+    if (connection) {
+      const until = Math.min(Date.now() + IDENTITY_REUSE_MS, (payload.exp ?? 0) * 1000)
+      connectionIdentities.set(connection, { accessToken: authentication.accessToken, result, until })
     }
     return result
   }

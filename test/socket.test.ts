@@ -126,6 +126,30 @@ describe('Feathers client over Socket.IO', () => {
     await assert.rejects(first.client.service('api/users/profile').find(), { name: 'NotAuthenticated' })
   })
 
+  it('a replayed refresh token ends the session for its live socket too, at once', async () => {
+    const user = await createUser(server.url, 'Socket Replay')
+    const { client } = open()
+    await client.authenticate({ strategy: 'jwt', accessToken: user.access_token })
+    assert.equal((await client.service('api/users/profile').find()).user_id, user.user_id)
+    await http(server.url, 'POST', '/api/auth/refresh', { body: { refresh_token: user.refresh_token } })
+    await http(server.url, 'POST', '/api/auth/refresh', { body: { refresh_token: user.refresh_token } }) // replay
+    await assert.rejects(client.service('api/users/profile').find(), { name: 'NotAuthenticated' })
+  })
+
+  it('a renamed user’s next message over the same socket carries the new name', async () => {
+    const user = await createUser(server.url, 'Socket Before')
+    const peer = await createUser(server.url, 'Socket Peer')
+    const { client } = open()
+    await client.authenticate({ strategy: 'jwt', accessToken: user.access_token })
+    const chat = await client.service('api/chats/private').create({ user_id: peer.user_id })
+    const route = { chat_id: chat.chat_id }
+    const first = await client.service('api/chats/:chat_id/messages').create({ content: 'one' }, { route })
+    assert.equal(first.sender_name, 'Socket Before')
+    await client.service('api/users/profile').patch(null, { name: 'Socket After' })
+    const second = await client.service('api/chats/:chat_id/messages').create({ content: 'two' }, { route })
+    assert.equal(second.sender_name, 'Socket After')
+  })
+
   it('client.logout() ends the session on the server', async () => {
     const user = await createUser(server.url, 'Socket Dan')
     const { client } = open()

@@ -77,8 +77,10 @@ export class RefreshTokens {
     })
     // Thrown after the transaction so a replay's revocation is committed, not rolled back.
     if ('error' in outcome) {
-      if ('revokedFamily' in outcome && outcome.revokedFamily)
+      if ('revokedFamily' in outcome && outcome.revokedFamily) {
         await this.cache.del(this.cache.key('session', outcome.revokedFamily))
+        this.announceEnded([outcome.revokedFamily])
+      }
       throw new NotAuthenticated(outcome.error)
     }
     return outcome.token as IssuedToken
@@ -112,6 +114,17 @@ export class RefreshTokens {
       .returning('family_id')
       .then((rows: Array<{ family_id: string }>) => [...new Set(rows.map((r) => r.family_id))])
     await this.cache.del(...families.map((id) => this.cache.key('session', id)))
+    this.announceEnded(families)
+  }
+
+  /**
+   * Sessions ended by a replay or a revocation of all of a user's sessions: announced like a logout (the
+   * `api/auth/logout` created event, synced to every instance), so their sockets are detached at once.
+   */
+  private announceEnded(families: string[]) {
+    for (const sessionId of families) {
+      this.app.service('api/auth/logout').emit('created', { session_id: sessionId, logged_out: true })
+    }
   }
 
   /** A session is live while one of its tokens is neither revoked nor expired (cached for a few minutes). */
