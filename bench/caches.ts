@@ -4,13 +4,9 @@
 //   npx tsx bench/caches.ts
 import '../src/env'
 import { once } from 'node:events'
-import knex from 'knex'
 import { createApp } from '../src/app'
-import { runMigrations } from '../src/migrate'
+import { createBenchDatabase, redisUrl } from './lib/environment'
 
-const adminUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
-const dbName = `chat_bench_cache_${process.pid}`
 const CONCURRENCY = 16
 const SECONDS = 4
 
@@ -46,13 +42,8 @@ const measure = async (url: string, token: string) => {
 }
 
 const main = async () => {
-  const admin = knex({ client: 'pg', connection: adminUrl })
-  await admin.raw(`CREATE DATABASE ${dbName}`)
-  const url = new URL(adminUrl)
-  url.pathname = `/${dbName}`
-  const db = knex({ client: 'pg', connection: url.toString() })
-  await runMigrations(db)
-  await db.destroy()
+  const database = await createBenchDatabase('cache')
+  const url = new URL(database.url)
   const results: Record<string, unknown> = {}
   try {
     for (const withRedis of [false, true]) {
@@ -103,8 +94,7 @@ const main = async () => {
     }
     console.log(JSON.stringify({ concurrency: CONCURRENCY, seconds: SECONDS, ...results }, null, 2))
   } finally {
-    await admin.raw(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)
-    await admin.destroy()
+    await database.drop()
   }
 }
 

@@ -6,30 +6,19 @@
 //   events carried by Redis at REDIS_URL, default redis://127.0.0.1:6379)
 import '../src/env'
 import { once } from 'node:events'
-import knex from 'knex'
 import { io } from 'socket.io-client'
 import socketioClient from '@feathersjs/socketio-client'
 import { createApp } from '../src/app'
 import { createClient } from '../src/client'
-import { runMigrations } from '../src/migrate'
+import { createBenchDatabase, redisUrl } from './lib/environment'
+import { percentile } from './lib/results'
 
 const count = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 1000)
 const twoInstances = process.argv.includes('--two-instances')
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
-const adminUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
-const dbName = `chat_bench_${process.pid}`
-
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
 
 const main = async () => {
-  const admin = knex({ client: 'pg', connection: adminUrl })
-  await admin.raw(`CREATE DATABASE ${dbName}`)
-  const url = new URL(adminUrl)
-  url.pathname = `/${dbName}`
-  const db = knex({ client: 'pg', connection: url.toString() })
-  await runMigrations(db)
-  await db.destroy()
+  const database = await createBenchDatabase('roundtrip')
+  const url = new URL(database.url)
 
   const start = async () => {
     const app = createApp({
@@ -108,8 +97,7 @@ const main = async () => {
     ;(receiver.get('connection') as any).io?.disconnect?.()
     await a.app.teardown()
     if (b !== a) await b.app.teardown()
-    await admin.raw(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)
-    await admin.destroy()
+    await database.drop()
   }
 }
 
