@@ -22,9 +22,9 @@ import type { Group, GroupMember } from '../services/groups/groups.schema'
 import type { LogoutResult } from '../services/auth/auth.schema'
 import type { UserStatus } from '../services/users/status/status.schema'
 import { filePurposes, type FileRecord } from '../services/files/files.schema'
+import { Nullable } from '../validators'
 
-const NullableString = (options: Record<string, unknown> = {}) =>
-  Type.Union([Type.String(options), Type.Null()])
+const NullableString = (options: Record<string, unknown> = {}) => Nullable(Type.String(options))
 const DateTime = () => Type.String({ format: 'date-time' })
 const NullableDateTime = () => NullableString({ format: 'date-time' })
 const roles = ['owner', 'admin', 'member'] as const

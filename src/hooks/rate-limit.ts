@@ -45,14 +45,19 @@ export const createRateLimiters = (app: Application) => {
   }
 }
 
+/** The 429 for a spent budget, with the whole seconds to wait (at least 1) as `data.retryAfter`. */
+export const tooManyRequests = (refusal: RateLimiterRes) => {
+  const retryAfter = Math.max(1, Math.ceil(refusal.msBeforeNext / 1000))
+  return new TooManyRequests(`Too many requests, retry in ${retryAfter} s`, { retryAfter })
+}
+
 /** Consumes one point; throws 429 with the seconds to wait when the budget is spent. */
 export const consume = async (limiter: RateLimiterAbstract, key: string) => {
   try {
     await limiter.consume(key)
   } catch (error) {
     if (!(error instanceof RateLimiterRes)) throw error
-    const retryAfter = Math.max(1, Math.ceil(error.msBeforeNext / 1000))
-    throw new TooManyRequests(`Too many requests, retry in ${retryAfter} s`, { retryAfter })
+    throw tooManyRequests(error)
   }
 }
 

@@ -4,12 +4,7 @@ import { FeathersError, BadRequest, NotFound, GeneralError } from '@feathersjs/e
 import type { Middleware } from 'koa'
 import type { Logger } from 'pino'
 import { toClientError } from '../hooks/sanitize-error'
-
-export class PayloadTooLarge extends FeathersError {
-  constructor(message = 'Request body is too large', data?: unknown) {
-    super(message, 'PayloadTooLarge', 413, 'payload-too-large', data)
-  }
-}
+import { PayloadTooLarge } from '../errors'
 
 /** Errors thrown by Koa middleware (koa-body, http-errors) carry an HTTP `status`. */
 const fromHttpError = (error: any): FeathersError | undefined => {

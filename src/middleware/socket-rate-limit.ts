@@ -2,9 +2,9 @@
 // acknowledgement, with a 429 TooManyRequests (`data.retryAfter`): the Feathers client's promise rejects
 // with it instead of timing out, and the call never reaches a service.
 import type { Socket } from 'socket.io'
-import { TooManyRequests } from '@feathersjs/errors'
 import { RateLimiterRes } from 'rate-limiter-flexible'
 import type { Application } from '../declarations'
+import { tooManyRequests } from '../hooks/rate-limit'
 
 export const limitSocketEvents =
   (app: Application, socket: Socket) => (packet: unknown[], next: (error?: Error) => void) => {
@@ -15,11 +15,8 @@ export const limitSocketEvents =
         () => next(),
         (error) => {
           if (!(error instanceof RateLimiterRes)) return next(error)
-          const retryAfter = Math.max(1, Math.ceil(error.msBeforeNext / 1000))
           const ack = packet[packet.length - 1]
-          if (typeof ack === 'function') {
-            ack(new TooManyRequests(`Too many requests, retry in ${retryAfter} s`, { retryAfter }).toJSON())
-          }
+          if (typeof ack === 'function') ack(tooManyRequests(error).toJSON())
         }
       )
   }

@@ -1,5 +1,4 @@
 // For more information about this file see https://dove.feathersjs.com/guides/cli/service.schemas.html
-import { FeathersError } from '@feathersjs/errors'
 import { resolve } from '@feathersjs/schema'
 import { Type, getValidator, StringEnum } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
@@ -52,22 +51,4 @@ export const allowedTypes: Record<UploadData['purpose'], string[] | undefined> =
   avatar: SAFE_IMAGE_TYPES,
   group: SAFE_IMAGE_TYPES,
   message: undefined
-}
-
-export class PayloadTooLarge extends FeathersError {
-  constructor(message: string, data?: unknown) {
-    super(message, 'PayloadTooLarge', 413, 'payload-too-large', data)
-  }
-}
-
-export class UnsupportedMediaType extends FeathersError {
-  constructor(message: string, data?: unknown) {
-    super(message, 'UnsupportedMediaType', 415, 'unsupported-media-type', data)
-  }
-}
-
-export class RangeNotSatisfiable extends FeathersError {
-  constructor(message: string, data?: unknown) {
-    super(message, 'RangeNotSatisfiable', 416, 'range-not-satisfiable', data)
-  }
 }

@@ -3,10 +3,10 @@ import { resolve } from '@feathersjs/schema'
 import { Type, getValidator, StringEnum } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
 import type { HookContext } from '../../declarations'
-import { dataValidator } from '../../validators'
+import { dataValidator, Nullable } from '../../validators'
 import type { ChatMember } from '../chats/chats.schema'
 
-const NullableString = (options = {}) => Type.Union([Type.String(options), Type.Null()])
+const NullableString = (options = {}) => Nullable(Type.String(options))
 
 export interface Group {
   group_id: string

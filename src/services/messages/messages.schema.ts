@@ -3,9 +3,7 @@ import { resolve } from '@feathersjs/schema'
 import { Type, getValidator, StringEnum } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
 import type { HookContext } from '../../declarations'
-import { dataValidator, queryValidator } from '../../validators'
-
-const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()])
+import { dataValidator, queryValidator, Nullable } from '../../validators'
 
 export const messageTypes = ['text', 'image', 'file'] as const
 

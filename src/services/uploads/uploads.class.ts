@@ -6,13 +6,8 @@ import { BadRequest } from '@feathersjs/errors'
 import type { Params } from '@feathersjs/feathers'
 import { ulid } from 'ulid'
 import type { Application } from '../../declarations'
-import {
-  allowedTypes,
-  PayloadTooLarge,
-  UnsupportedMediaType,
-  type FileRecord,
-  type UploadData
-} from '../files/files.schema'
+import { allowedTypes, type FileRecord, type UploadData } from '../files/files.schema'
+import { PayloadTooLarge, UnsupportedMediaType } from '../../errors'
 
 /** The client's filename is kept for display only: no path, no control characters, at most 255 chars. */
 const isControl = (c: string) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127

@@ -4,11 +4,8 @@ import { Type, getValidator, StringEnum } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
 import { ulid } from 'ulid'
 import type { HookContext } from '../../declarations'
-import { dataValidator, queryValidator } from '../../validators'
+import { dataValidator, queryValidator, Nullable } from '../../validators'
 import { hashPassword } from '../../auth/passwords'
-
-export const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) =>
-  Type.Union([schema, Type.Null()])
 
 export const userStatuses = ['online', 'offline', 'away', 'dnd'] as const
 
