@@ -56,14 +56,17 @@ declare module './declarations' {
   }
 }
 
-// KEYS[1] queue; ARGV: seq, message JSON, max length, ttl. Only an existing queue is extended: a missing one
-// is rebuilt from PostgreSQL by the next reader (a queue holding only the newest message would look complete).
+// KEYS[1] queue; ARGV: max length, ttl, then seq and message JSON pairs. Only an existing queue is extended: a
+// missing one is rebuilt from PostgreSQL by the next reader (a queue holding only the newest message would look
+// complete).
 const QUEUE_PUT = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('ZREMRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[1])
-redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
-redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[3]) + 1))
-redis.call('EXPIRE', KEYS[1], ARGV[4])
+for i = 3, #ARGV, 2 do
+  redis.call('ZREMRANGEBYSCORE', KEYS[1], ARGV[i], ARGV[i])
+  redis.call('ZADD', KEYS[1], ARGV[i], ARGV[i + 1])
+end
+redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[1]) + 1))
+redis.call('EXPIRE', KEYS[1], ARGV[2])
 return 1`
 
 /** The newest messages of a chat, newest first, from `message_queue:{chat_id}` (a sorted set by seq). */
@@ -116,11 +119,25 @@ export class MessageQueue {
 
   /** Adds or replaces one message (new, edited or deleted); a failure drops the queue so it is rebuilt. */
   async put(message: { chat_id: string; seq: number }) {
+    await this.putMany([message])
+  }
+
+  /** `put` for many messages (a committed batch): one script call per chat, sent together. */
+  async putMany(messages: Array<{ chat_id: string; seq: number }>) {
     const client = this.client
-    if (!client) return
-    const key = this.cache.key('message_queue', message.chat_id)
-    await client
-      .eval(QUEUE_PUT, 1, key, message.seq, JSON.stringify(message), MESSAGE_QUEUE_LENGTH, TTL.messageQueue)
-      .catch(() => this.cache.del(key))
+    if (!client || messages.length === 0) return
+    const byChat = new Map<string, Array<string | number>>()
+    for (const m of messages) {
+      const args = byChat.get(m.chat_id) ?? []
+      byChat.set(m.chat_id, args.concat(m.seq, JSON.stringify(m)))
+    }
+    await Promise.all(
+      [...byChat].map(([chatId, args]) => {
+        const key = this.cache.key('message_queue', chatId)
+        return client
+          .eval(QUEUE_PUT, 1, key, MESSAGE_QUEUE_LENGTH, TTL.messageQueue, ...args)
+          .catch(() => this.cache.del(key))
+      })
+    )
   }
 }

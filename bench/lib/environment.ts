@@ -116,7 +116,9 @@ export const startProcess = async (
       if (child.exitCode !== null) return
       const exited = new Promise((resolve) => child.once('exit', resolve))
       child.kill('SIGTERM')
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))])
+      // A --cpu-prof server writes its profile on exit, which takes a while for a long run.
+      const grace = options.nodeArgs?.includes('--cpu-prof') ? 60_000 : 5000
+      await Promise.race([exited, new Promise((r) => setTimeout(r, grace))])
       if (child.exitCode === null) child.kill('SIGKILL')
     }
   }

@@ -7,15 +7,11 @@ import { progress, round, type ScenarioRow } from './results'
 
 const WORKERS = Math.max(2, Number(process.env.BENCH_WORKERS ?? 2))
 
+// One directory per server: Node names each thread's profile itself (a fixed --cpu-prof-name would let tsx's
+// loader thread overwrite the main thread's profile).
 const nodeArgs = (name: string) =>
   process.env.BENCH_CPU_PROF
-    ? [
-        '--cpu-prof',
-        '--cpu-prof-dir',
-        process.env.BENCH_CPU_PROF,
-        '--cpu-prof-name',
-        `${name}-${Date.now()}.cpuprofile`
-      ]
+    ? ['--cpu-prof', '--cpu-prof-dir', `${process.env.BENCH_CPU_PROF}/${name}-${Date.now()}`]
     : []
 
 /** Things to stop or drop, last first, even when a scenario fails. */

@@ -2,7 +2,7 @@
 // token; presenting a token that was already rotated is a replay, and revokes the whole family.
 import crypto from 'node:crypto'
 import { NotAuthenticated } from '@feathersjs/errors'
-import { ulid } from 'ulid'
+import { newId } from '../ids'
 import type { Application } from '../declarations'
 import { TTL } from '../cache'
 
@@ -30,7 +30,7 @@ export class RefreshTokens {
   }
 
   /** Starts a new session (token family) for a user who just proved their credentials. */
-  async issue(userId: string, familyId = ulid()): Promise<IssuedToken> {
+  async issue(userId: string, familyId = newId()): Promise<IssuedToken> {
     const refreshToken = newToken()
     const expiresAt = this.expiry()
     await this.db('refresh_tokens').insert({

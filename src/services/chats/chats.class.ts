@@ -4,7 +4,7 @@
 import { BadRequest, NotFound } from '@feathersjs/errors'
 import type { Id, Paginated, Params } from '@feathersjs/feathers'
 import type { Knex } from 'knex'
-import { ulid } from 'ulid'
+import { newId } from '../../ids'
 import type { Application } from '../../declarations'
 import { TTL } from '../../cache'
 import { addParticipants } from './membership'
@@ -102,7 +102,7 @@ export class ChatService {
 
     const created = await this.db.transaction(async (trx) => {
       const [chat] = await trx('chats')
-        .insert({ chat_id: ulid(), type: 'private', private_key: privateKey, created_by: userId })
+        .insert({ chat_id: newId(), type: 'private', private_key: privateKey, created_by: userId })
         .onConflict('private_key')
         .ignore()
         .returning('chat_id')

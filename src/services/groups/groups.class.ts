@@ -3,7 +3,7 @@
 import { BadRequest, NotFound } from '@feathersjs/errors'
 import type { Id, NullableId, Params } from '@feathersjs/feathers'
 import type { Knex } from 'knex'
-import { ulid } from 'ulid'
+import { newId } from '../../ids'
 import type { Application } from '../../declarations'
 import { addParticipants, memberIdsOfChat } from '../chats/membership'
 import { chatMembers } from '../chats/chat-views'
@@ -51,9 +51,9 @@ export class GroupService {
     if (memberIds.length + 1 > max) throw new BadRequest(`Invalid data: a group has at most ${max} members`)
     await assertUsersExist(this.db, memberIds, 'member_ids')
 
-    const groupId = ulid()
+    const groupId = newId()
     await this.db.transaction(async (trx) => {
-      const chatId = ulid()
+      const chatId = newId()
       await trx('chats').insert({
         chat_id: chatId,
         type: 'group',

@@ -4,10 +4,10 @@
 import { BadRequest, NotFound } from '@feathersjs/errors'
 import type { Id, NullableId, Params } from '@feathersjs/feathers'
 import type { Knex } from 'knex'
-import { ulid } from 'ulid'
+import { newId } from '../../ids'
 import type { Application } from '../../declarations'
-import { isUniqueViolation } from '../../hooks/conflict-on-duplicate'
 import { fileColumns, type FileRecord } from '../files/files.schema'
+import { MessageWriter } from './message-writer'
 import {
   messageColumns,
   type Message,
@@ -27,7 +27,14 @@ export interface MessageParams extends Params<MessageQuery> {
 export const messageNotFound = () => new NotFound('Message not found')
 
 export class MessageService {
-  constructor(private readonly app: Application) {}
+  private readonly writer: MessageWriter
+
+  constructor(private readonly app: Application) {
+    this.writer = new MessageWriter(
+      () => this.db,
+      (messages) => this.invalidateCaches(messages)
+    )
+  }
 
   private get db(): Knex {
     return this.app.get('postgresqlClient')
@@ -127,17 +134,16 @@ export class MessageService {
   }
 
   /**
-   * Stores a message with the chat's next `seq` in one statement: the UPDATE of `chats.last_seq` locks the
-   * chat row, so concurrent senders get consecutive numbers; if the INSERT fails (e.g. a repeated
-   * `client_id`), the whole statement rolls back and no number is used up. The sender's read pointer moves
-   * to their own message in the same statement.
+   * Stores a message with the chat's next `seq` (see MessageWriter: group commit, one row update per chat per
+   * batch). The sender's read pointer moves to their own message in the same statement. A repeated
+   * `client_id` answers with the original message and `params.duplicate` set.
    */
   async create(data: MessageData, params?: MessageParams): Promise<Message> {
     const chatId = this.chatIdOf(params)
     const sender = params?.user
     if (!sender) throw new BadRequest('A message needs a sender')
-    const row = {
-      message_id: ulid(),
+    const { message, duplicate } = await this.writer.write({
+      message_id: newId(),
       chat_id: chatId,
       sender_id: sender.user_id,
       sender_name: sender.name,
@@ -147,41 +153,28 @@ export class MessageService {
       reply_to: data.reply_to ?? null,
       file_id: data.file_id ?? null,
       client_id: data.client_id ?? null
-    }
-    const columns = Object.keys(row)
-    try {
-      const result = await this.db.raw(
-        `WITH chat AS (
-           UPDATE chats SET last_seq = last_seq + 1, last_message_at = now(), updated_at = now()
-           WHERE chat_id = ? RETURNING last_seq
-         ), message AS (
-           INSERT INTO messages (${columns.join(', ')}, seq)
-           SELECT ${columns.map(() => '?').join(', ')}, chat.last_seq FROM chat
-           RETURNING ${messageColumns.join(', ')}
-         ), read_own AS (
-           UPDATE chat_participants SET last_read_seq = (SELECT seq FROM message), last_delivered_seq = (SELECT seq FROM message)
-           WHERE chat_id = ? AND user_id = ?
-         )
-         SELECT * FROM message`,
-        [chatId, ...Object.values(row), chatId, sender.user_id]
-      )
-      const message = result.rows[0]
-      if (!message) throw new NotFound('Chat not found')
-      this.app.get('metrics')?.messagesCreated.inc()
-      return this.withFile(message)
-    } catch (error) {
-      if (row.client_id && isUniqueViolation(error)) {
-        // A retry (or a concurrent duplicate) of a message already stored: answer with the original.
-        const original = await this.select()
-          .where({ chat_id: chatId, sender_id: sender.user_id, client_id: row.client_id })
-          .first()
-        if (original) {
-          if (params) params.duplicate = true
-          return this.withFile(original)
-        }
-      }
-      throw error
-    }
+    })
+    if (duplicate && params) params.duplicate = true
+    if (!duplicate) this.app.get('metrics')?.messagesCreated.inc()
+    return this.withFile(message)
+  }
+
+  /**
+   * After each committed batch, before its senders are answered: the members' chat lists (last message,
+   * unread counts) are dropped and the messages join their chats' `message_queue`. One membership query and
+   * one Redis round trip per batch, not per message.
+   */
+  private async invalidateCaches(messages: Message[]) {
+    if (!this.app.get('cache').enabled) return
+    const chatIds = [...new Set(messages.map((m) => m.chat_id))]
+    const members: string[] = await this.db('chat_participants')
+      .whereIn('chat_id', chatIds)
+      .distinct()
+      .pluck('user_id')
+    await Promise.all([
+      this.app.get('cache').chatListsOf(members),
+      this.app.get('messageQueue').putMany(messages)
+    ])
   }
 
   /** Edits the content (`edited_at` set). A deleted message cannot be edited. */

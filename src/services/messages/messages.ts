@@ -48,7 +48,8 @@ export const message = (app: Application) => {
       remove: [requireMessageAccess, requireSenderOrGroupAdmin]
     },
     after: {
-      create: [silenceDuplicates, messageChanged],
+      // New messages' caches are kept by the writer, once per committed batch (messages.class.ts).
+      create: [silenceDuplicates],
       update: [messageChanged],
       patch: [messageChanged],
       remove: [messageChanged]

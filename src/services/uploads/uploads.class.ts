@@ -4,7 +4,7 @@ import crypto from 'node:crypto'
 import path from 'node:path'
 import { BadRequest } from '@feathersjs/errors'
 import type { Params } from '@feathersjs/feathers'
-import { ulid } from 'ulid'
+import { newId } from '../../ids'
 import type { Application } from '../../declarations'
 import { allowedTypes, type FileRecord, type UploadData } from '../files/files.schema'
 import { PayloadTooLarge, UnsupportedMediaType } from '../../errors'
@@ -46,7 +46,7 @@ export class UploadService {
         `A ${data.purpose} must be one of ${allowed.join(', ')} (this file is ${mimeType})`
       )
     }
-    const fileId = ulid()
+    const fileId = newId()
     const record = {
       file_id: fileId,
       user_id: params.user!.user_id,

@@ -2,7 +2,7 @@
 import { resolve } from '@feathersjs/schema'
 import { Type, getValidator, StringEnum } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
-import { ulid } from 'ulid'
+import { newId } from '../../ids'
 import type { HookContext } from '../../declarations'
 import { dataValidator, queryValidator, Nullable } from '../../validators'
 import { hashPassword } from '../../auth/passwords'
@@ -65,7 +65,7 @@ export const userDataSchema = Type.Object(
 export type UserData = Static<typeof userDataSchema>
 export const userDataValidator = getValidator(userDataSchema, dataValidator)
 export const userDataResolver = resolve<any, HookContext>({
-  user_id: async () => ulid(),
+  user_id: async () => newId(),
   email: async (value) => (value as string).trim().toLowerCase(),
   name: async (value) => (value as string).trim(),
   password_hash: async (_value, data, context) => hashPassword(context.app, data.password),

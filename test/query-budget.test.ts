@@ -1,0 +1,173 @@
+// Database statements per request on the hot paths. Not a timing test: how many statements a send or a
+// history page costs is a property of the code, and every extra one is paid on every message (issue 6).
+import assert from 'node:assert/strict'
+import { MessageWriter } from '../src/services/messages/message-writer'
+import { newId } from '../src/ids'
+import { createUser, http, socketClient, startServer, type TestServer } from './helpers'
+
+describe('query budget and batched message writes', () => {
+  let server: TestServer
+  let chatId: string
+  let alice: Awaited<ReturnType<typeof createUser>>
+  let bob: Awaited<ReturnType<typeof createUser>>
+
+  before(async () => {
+    server = await startServer()
+    alice = await createUser(server.url, 'Alice')
+    bob = await createUser(server.url, 'Bob')
+    const group = await http(server.url, 'POST', '/api/groups', {
+      token: alice.access_token,
+      body: { name: 'budget', member_ids: [bob.user_id] }
+    })
+    assert.equal(group.status, 201, group.text)
+    chatId = group.body.chat_id
+  })
+  after(() => server.stop())
+
+  const statementsDuring = async (work: () => Promise<unknown>) => {
+    const db = server.app.get('postgresqlClient')
+    const statements: string[] = []
+    const listener = (query: { sql: string }) => statements.push(query.sql)
+    db.on('query', listener)
+    try {
+      await work()
+    } finally {
+      db.off('query', listener)
+    }
+    return statements
+  }
+
+  it('a send over a socket costs the membership check, one insert and one membership read for the caches', async () => {
+    const { client, close } = socketClient(server.url)
+    try {
+      await client.authenticate({ strategy: 'jwt', accessToken: alice.access_token })
+      const messages = client.service('api/chats/:chat_id/messages')
+      await messages.create({ content: 'warm-up' }, { route: { chat_id: chatId } }) // user and session cached
+      const statements = await statementsDuring(() =>
+        messages.create({ content: 'hello' }, { route: { chat_id: chatId } })
+      )
+      assert.equal(statements.length, 3, statements.join('\n---\n'))
+      assert.match(statements[0], /from "chat_participants"/)
+      assert.match(statements[1], /jsonb_to_recordset/)
+      assert.match(statements[2], /from "chat_participants"/)
+    } finally {
+      close()
+    }
+  })
+
+  it('a newest history page costs the membership check and the last_seq read (served from the queue)', async () => {
+    const page = () => http(server.url, 'GET', `/api/chats/${chatId}/messages`, { token: alice.access_token })
+    await page()
+    const statements = await statementsDuring(page)
+    assert.equal(statements.length, 2, statements.join('\n---\n'))
+  })
+
+  it('messages that arrive while a batch is being written go out together in the next one, in arrival order', async () => {
+    const db = server.app.get('postgresqlClient')
+    const committed: string[][] = []
+    const writer = new MessageWriter(
+      () => db,
+      async (messages) => void committed.push(messages.map((m) => m.message_id))
+    )
+    const rows = Array.from({ length: 30 }, (_, i) => ({
+      message_id: newId(),
+      chat_id: chatId,
+      sender_id: i % 2 ? alice.user_id : bob.user_id,
+      sender_name: null,
+      sender_avatar: null,
+      content: `batched ${i}`,
+      type: 'text',
+      reply_to: null,
+      file_id: null,
+      client_id: null
+    }))
+    let written: Awaited<ReturnType<MessageWriter['write']>>[] = []
+    const statements = await statementsDuring(async () => {
+      written = await Promise.all(rows.map((row) => writer.write(row)))
+    })
+    // The first write finds the writer idle and goes alone; the 29 queued behind it share one statement.
+    assert.equal(statements.length, 2)
+    assert.deepEqual(
+      committed.map((ids) => ids.length),
+      [1, 29]
+    )
+    const seqs = written.map((w) => w.message.seq)
+    assert.deepEqual(
+      seqs,
+      seqs.map((_, i) => seqs[0] + i),
+      'consecutive seqs in arrival order'
+    )
+    // Each sender's read pointer sits on their own newest message of the batch.
+    const pointers = await db('chat_participants')
+      .where({ chat_id: chatId })
+      .select('user_id', 'last_read_seq')
+    const last = (userId: string) =>
+      Math.max(...written.filter((w) => w.message.sender_id === userId).map((w) => w.message.seq))
+    for (const p of pointers) assert.equal(p.last_read_seq, last(p.user_id))
+  })
+
+  it('a repeated client_id inside one batch stores one message and answers the retry with it', async () => {
+    const db = server.app.get('postgresqlClient')
+    const writer = new MessageWriter(
+      () => db,
+      async () => undefined
+    )
+    const row = (content: string, client_id: string | null) => ({
+      message_id: newId(),
+      chat_id: chatId,
+      sender_id: alice.user_id,
+      sender_name: null,
+      sender_avatar: null,
+      content,
+      type: 'text',
+      reply_to: null,
+      file_id: null,
+      client_id
+    })
+    const clientId = `retry-${newId()}`
+    const [, first, retry, other] = await Promise.all([
+      writer.write(row('occupies the writer', null)),
+      writer.write(row('original', clientId)),
+      writer.write(row('retry', clientId)),
+      writer.write(row('unrelated', null))
+    ])
+    assert.equal(first.duplicate, false)
+    assert.equal(retry.duplicate, true)
+    assert.equal(retry.message.message_id, first.message.message_id)
+    assert.equal(other.duplicate, false)
+    assert.equal(other.message.seq, first.message.seq + 1, 'no seq used up by the refused retry')
+    const stored = await db('messages').where({ chat_id: chatId, client_id: clientId })
+    assert.equal(stored.length, 1)
+  })
+
+  it('a batch naming a chat that does not exist fails only that message', async () => {
+    const db = server.app.get('postgresqlClient')
+    const writer = new MessageWriter(
+      () => db,
+      async () => undefined
+    )
+    const row = (chat: string) => ({
+      message_id: newId(),
+      chat_id: chat,
+      sender_id: alice.user_id,
+      sender_name: null,
+      sender_avatar: null,
+      content: 'x',
+      type: 'text',
+      reply_to: null,
+      file_id: null,
+      client_id: null
+    })
+    const results = await Promise.allSettled([
+      writer.write(row(chatId)),
+      writer.write(row(chatId)),
+      writer.write(row('no-such-chat')),
+      writer.write(row(chatId))
+    ])
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['fulfilled', 'fulfilled', 'rejected', 'fulfilled']
+    )
+    assert.equal((results[2] as PromiseRejectedResult).reason.code, 404)
+  })
+})
