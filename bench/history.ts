@@ -17,6 +17,7 @@ import {
   startProcess,
   type ServerProcess
 } from './lib/environment'
+import { profileArgs } from './lib/scenario-helpers'
 import { historySql } from './lib/history-sql'
 import { progress, round, type ScenarioRow } from './lib/results'
 import { PASSWORD, SEARCH_WORDS, seedHistory } from './lib/seed-history'
@@ -77,7 +78,7 @@ export async function run(): Promise<ScenarioRow[]> {
     const start = async (name: Server['name'], env: Record<string, string> = {}): Promise<Server> => {
       const proc =
         name === 'ours'
-          ? await startProcess({ DATABASE_URL: bench.url, ...env })
+          ? await startProcess({ DATABASE_URL: bench.url, ...env }, { nodeArgs: profileArgs('history') })
           : await startProcess(
               { DATABASE_URL: bench.url },
               { script: 'bench/baseline-koa-pg.ts', waitFor: 'port' }

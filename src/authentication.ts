@@ -12,6 +12,7 @@ import { LocalStrategy } from '@feathersjs/authentication-local'
 import { NotAuthenticated } from '@feathersjs/errors'
 import type { Params } from '@feathersjs/feathers'
 import type { Application, HookContext } from './declarations'
+import { IdentityCache } from './auth/identity-cache'
 import { RefreshTokens } from './auth/refresh-tokens'
 import { TTL } from './cache'
 import { rateLimitLogin } from './hooks/rate-limit'
@@ -25,12 +26,16 @@ declare module './declarations' {
   }
   interface Configuration {
     refreshTokens: RefreshTokens
+    identityCache: IdentityCache
   }
 }
 
 const refusedIfBanned = (user: User | undefined) => {
   if (user?.banned_at) throw new NotAuthenticated('This account is banned')
 }
+
+/** How many verified access tokens are remembered (oldest dropped first). */
+const VERIFIED_TOKENS_KEPT = 10_000
 
 /** How long a live connection's verified identity is reused for its socket calls without a lookup. */
 const IDENTITY_REUSE_MS = 30_000
@@ -70,19 +75,29 @@ class SessionJwtStrategy extends JWTStrategy {
 
   async authenticate(authentication: AuthenticationRequest, params: AuthenticationParams): Promise<any> {
     const connection = (params as { connection?: object }).connection
+    const identities = this.app!.get('identityCache')
     const known = connection && connectionIdentities.get(connection)
     if (known && known.accessToken === authentication.accessToken && Date.now() < known.until)
       return known.result
+    const reused = !connection && identities.get(authentication.accessToken)
+    if (reused) return reused
     const result = await super.authenticate(authentication, params)
     refusedIfBanned((result as AuthenticationResult).user)
     const payload = result.authentication?.payload
     if (!payload?.sid || !(await this.app!.get('refreshTokens').isActive(payload.sid))) {
       throw new NotAuthenticated('Session has ended, please log in again')
     }
-    if (connection) {
-      const until = Math.min(Date.now() + IDENTITY_REUSE_MS, (payload.exp ?? 0) * 1000)
+    const until = Math.min(Date.now() + IDENTITY_REUSE_MS, (payload.exp ?? 0) * 1000)
+    if (connection)
       connectionIdentities.set(connection, { accessToken: authentication.accessToken, result, until })
-    }
+    else
+      identities.set(
+        authentication.accessToken,
+        result,
+        payload.sid,
+        (result as AuthenticationResult).user.user_id,
+        until
+      )
     return result
   }
 }
@@ -127,8 +142,22 @@ export class ChatAuthenticationService extends AuthenticationService {
     return super.createAccessToken(payload, optsOverride, secretOverride ?? this.key)
   }
 
+  /**
+   * Verified tokens, so a client that sends the same token with every REST request is verified once: the
+   * signature check (HMAC plus jsonwebtoken's parsing) is deterministic, and expiry is checked on every hit.
+   * Revocation is not a property of the token; the session check runs on every request regardless.
+   */
+  private readonly verified = new Map<string, { exp?: number }>()
+
   async verifyAccessToken(accessToken: string, optsOverride?: JwtVerifyOptions, secretOverride?: Secret) {
-    return super.verifyAccessToken(accessToken, optsOverride, secretOverride ?? this.key)
+    if (optsOverride || secretOverride)
+      return super.verifyAccessToken(accessToken, optsOverride, secretOverride)
+    const known = this.verified.get(accessToken)
+    if (known && (known.exp === undefined || known.exp * 1000 > Date.now())) return { ...known }
+    const payload = await super.verifyAccessToken(accessToken, undefined, this.key)
+    if (this.verified.size >= VERIFIED_TOKENS_KEPT) this.verified.delete(this.verified.keys().next().value!)
+    this.verified.set(accessToken, { ...payload })
+    return payload
   }
 
   /** A new login (local strategy) starts a session; re-authentication keeps the token's session. */
@@ -162,6 +191,7 @@ export const authentication = (app: Application) => {
   const settings = app.get('authentication')
   app.set('authentication', { ...settings, jwtOptions: { ...settings.jwtOptions, expiresIn: jwtExpire } })
   app.set('refreshTokens', new RefreshTokens(app))
+  app.set('identityCache', new IdentityCache(IDENTITY_REUSE_MS))
 
   const authService = new ChatAuthenticationService(app)
   authService.register('jwt', new SessionJwtStrategy())

@@ -133,16 +133,19 @@ export const channels = (app: Application) => {
 
   // `api/auth/logout` (REST or socket) ends a session: every connection of that session stops hearing events.
   app.service('api/auth/logout').on('created', (result: { session_id: string }) => {
+    app.get('identityCache').forgetSession(result.session_id)
     for (const connection of [...(sessions.get(result.session_id) ?? [])]) detach(app, connection)
   })
 
   // A changed user (name, avatar, ban…): their connections look the user up again on their next call.
   app.service('api/users').on('patched', (user: any) => {
+    app.get('identityCache').forgetUser(user.user_id)
     for (const connection of connectionsOf(app, user.user_id)) forgetConnectionIdentity(connection)
   })
 
   // A banned user's sockets are disconnected on every instance (the event is synced); they are told first.
   app.service('api/users').on('banned', ({ user_id }: { user_id: string }) => {
+    app.get('identityCache').forgetUser(user_id)
     const connections = [...connectionsOf(app, user_id)] as ChatConnection[]
     setImmediate(() => connections.forEach((c) => c.disconnect?.()))
   })

@@ -8,8 +8,16 @@ import type { Logger } from 'pino'
 import type { Application, Configuration, HookContext, NextFunction } from './declarations'
 import { runMigrations } from './migrate'
 
-/** Timestamps travel as ISO strings everywhere (REST, sockets, Redis sync), never as Date objects. */
-const toIso = (value: string) => new Date(value).toISOString()
+// Timestamps travel as ISO strings everywhere (REST, sockets, Redis sync), never as Date objects. Sessions run
+// in UTC (see afterCreate below), so PostgreSQL's text form is rewritten without a Date: `new Date()` on
+// that (non-ISO) form took V8's slow legacy parser, ~40 µs per history page in the profile. Anything else
+// (another time zone, a year outside 1000–9999) still goes through Date. Milliseconds, truncated, as Date.
+const UTC_TIMESTAMP = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)(?:\.(\d{1,6}))?\+00$/
+export const toIso = (value: string) => {
+  const parts = UTC_TIMESTAMP.exec(value)
+  if (!parts) return new Date(value).toISOString()
+  return `${parts[1]}T${parts[2]}.${(parts[3] ?? '').padEnd(3, '0').slice(0, 3)}Z`
+}
 const INT8 = 20
 const TIMESTAMPTZ = 1184
 pg.types.setTypeParser(INT8, Number)
@@ -74,7 +82,12 @@ export const createDatabase = (settings: DatabaseSettings, logger?: Logger) => {
         debug: () => {}
       },
       connection: postgresConnection(settings),
-      pool: { min: 0, max: settings.poolMax },
+      pool: {
+        min: 0,
+        max: settings.poolMax,
+        afterCreate: (connection: pg.Client, done: (error: Error | null, connection: pg.Client) => void) =>
+          connection.query("SET TIME ZONE 'UTC'", (error) => done(error, connection))
+      },
       // Fail fast when the server is down instead of queueing requests for a minute.
       acquireConnectionTimeout: 5000
     })

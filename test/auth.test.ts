@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict'
 import jwt from 'jsonwebtoken'
-import { createUser, http, assertNoSecretsSeen, startServer, uniqueEmail, type TestServer } from './helpers'
+import {
+  createUser,
+  http,
+  assertNoSecretsSeen,
+  sleep,
+  startServer,
+  uniqueEmail,
+  type TestServer
+} from './helpers'
 
 describe('accounts: register, login, refresh, logout (REST)', () => {
   let server: TestServer
@@ -126,6 +134,18 @@ describe('accounts: register, login, refresh, logout (REST)', () => {
       const res = await http(url, 'GET', '/api/users/profile', { token: expired })
       assert.equal(res.status, 401)
       assert.equal((await http(url, 'GET', '/api/users/profile', { token: user.access_token })).status, 200)
+    })
+
+    it('stop working when they expire, even after the server has seen them verified', async () => {
+      const user = await createUser(url, 'Expiring')
+      const { sid } = jwt.decode(user.access_token) as { sid: string }
+      const secret = server.app.get('authentication').secret
+      const exp = Math.floor(Date.now() / 1000) + 2
+      const shortLived = jwt.sign({ sid, exp }, secret, { subject: user.user_id, audience: 'chat-backend' })
+      assert.equal((await http(url, 'GET', '/api/users/profile', { token: shortLived })).status, 200)
+      assert.equal((await http(url, 'GET', '/api/users/profile', { token: shortLived })).status, 200)
+      await sleep(exp * 1000 - Date.now() + 100)
+      assert.equal((await http(url, 'GET', '/api/users/profile', { token: shortLived })).status, 401)
     })
 
     it('signed with another secret are refused', async () => {

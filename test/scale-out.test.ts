@@ -83,6 +83,27 @@ describe('several instances on one PostgreSQL and one Redis', function () {
     assert.ok([...eveOnAEvents, ...eveOnBEvents].every((e) => e.data.content === 'barrier'))
   })
 
+  it('a REST token that B has already verified stops working on B when its session ends on A', async () => {
+    const dave = await createUser(a.url, 'Scale Dave')
+    const profileOnB = () => http(b.url, 'GET', '/api/users/profile', { token: dave.access_token })
+    assert.equal((await profileOnB()).status, 200)
+    assert.equal((await profileOnB()).status, 200) // B now reuses the verified identity
+
+    // A changed name reaches B's remembered identity too.
+    await http(a.url, 'PUT', '/api/users/profile', {
+      token: dave.access_token,
+      body: { name: 'Scale David' }
+    })
+    await eventually(async () => assert.equal((await profileOnB()).body.name, 'Scale David'))
+
+    const logout = await http(a.url, 'POST', '/api/auth/logout', {
+      token: dave.access_token,
+      body: { refresh_token: dave.refresh_token }
+    })
+    assert.ok(logout.status < 300, logout.text)
+    await eventually(async () => assert.equal((await profileOnB()).status, 401))
+  })
+
   it('a membership change on A takes effect at once for the user’s socket on B', async () => {
     const owner = await createUser(a.url, 'Scale Owner')
     const carol = await createUser(a.url, 'Scale Carol')

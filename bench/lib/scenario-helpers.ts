@@ -9,7 +9,7 @@ const WORKERS = Math.max(2, Number(process.env.BENCH_WORKERS ?? 2))
 
 // One directory per server: Node names each thread's profile itself (a fixed --cpu-prof-name would let tsx's
 // loader thread overwrite the main thread's profile).
-const nodeArgs = (name: string) =>
+export const profileArgs = (name: string) =>
   process.env.BENCH_CPU_PROF
     ? ['--cpu-prof', '--cpu-prof-dir', `${process.env.BENCH_CPU_PROF}/${name}-${Date.now()}`]
     : []
@@ -21,7 +21,7 @@ export class Resources {
     // LOG_LEVEL=error: the servers' pino lines go to our stdout; failed sends are counted by the generator.
     const server = await startProcess(
       { LOG_LEVEL: 'error', ...env },
-      script ? { script } : { nodeArgs: nodeArgs(name) }
+      script ? { script } : { nodeArgs: profileArgs(name) }
     )
     this.stack.push(() => server.stop())
     return server

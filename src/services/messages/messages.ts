@@ -11,7 +11,7 @@ import { enforceEditRules } from '../../hooks/message-rules'
 import { announceAsPatched } from '../../hooks/announce-as-patched'
 import { messageChanged } from '../../hooks/cache-invalidation'
 import { MessageService } from './messages.class'
-import { messageExternalResolver, messagePatchValidator } from './messages.schema'
+import { messagePatchValidator } from './messages.schema'
 import { messageMethods, messagePath } from './messages.shared'
 
 export * from './messages.class'
@@ -26,7 +26,7 @@ export const message = (app: Application) => {
   app.use(messagePath, new MessageService(app), { methods: [...messageMethods], events: [] })
   app.service(messagePath).hooks({
     around: {
-      all: [authenticate('jwt'), schemaHooks.resolveExternal(messageExternalResolver)]
+      all: [authenticate('jwt')]
     },
     before: {
       find: [],

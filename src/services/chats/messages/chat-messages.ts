@@ -5,11 +5,7 @@ import { requireChatMember } from '../../../hooks/authorization/require-chat-mem
 import { enforceMessageRules } from '../../../hooks/message-rules'
 import { noEvents } from '../../../hooks/no-events'
 import { rateLimitMessages } from '../../../hooks/rate-limit'
-import {
-  messageDataValidator,
-  messageExternalResolver,
-  messageQueryValidator
-} from '../../messages/messages.schema'
+import { messageDataValidator, messageQueryValidator } from '../../messages/messages.schema'
 import { ChatMessageService } from './chat-messages.class'
 import { chatMessageMethods, chatMessagePath } from './chat-messages.shared'
 
@@ -22,7 +18,7 @@ export const chatMessages = (app: Application) => {
   app.use(chatMessagePath, new ChatMessageService(app), { methods: [...chatMessageMethods], events: [] })
   app.service(chatMessagePath).hooks({
     around: {
-      all: [authenticate('jwt'), schemaHooks.resolveExternal(messageExternalResolver)]
+      all: [authenticate('jwt')]
     },
     before: {
       all: [requireChatMember, noEvents],

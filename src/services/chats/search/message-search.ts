@@ -2,7 +2,7 @@ import { authenticate } from '@feathersjs/authentication'
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application } from '../../../declarations'
 import { requireChatMember } from '../../../hooks/authorization/require-chat-member'
-import { messageExternalResolver, messageSearchQueryValidator } from '../../messages/messages.schema'
+import { messageSearchQueryValidator } from '../../messages/messages.schema'
 import { MessageSearchService } from './message-search.class'
 import { messageSearchMethods, messageSearchPath } from './message-search.shared'
 
@@ -12,7 +12,7 @@ export const messageSearch = (app: Application) => {
     events: []
   })
   app.service(messageSearchPath).hooks({
-    around: { all: [authenticate('jwt'), schemaHooks.resolveExternal(messageExternalResolver)] },
+    around: { all: [authenticate('jwt')] },
     before: { find: [requireChatMember, schemaHooks.validateQuery(messageSearchQueryValidator)] }
   })
 }
