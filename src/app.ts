@@ -29,6 +29,7 @@ import { limitSocketEvents } from './middleware/socket-rate-limit'
 import { metrics, metricsRoute, timeServiceCall } from './metrics'
 import { admissionControl, createAdmission } from './hooks/admission-control'
 import { docsRoute } from './docs/docs'
+import { batchSocketWrites } from './socket-write-batching'
 
 export interface CreateAppOptions {
   /** Settings merged over config/ (deep for objects), e.g. a database URL or limits for one test. */
@@ -90,6 +91,7 @@ export const createApp = (options: CreateAppOptions = {}): Application => {
   // Configure services and transports
   app.configure(rest())
   const ownListeners = { disconnect: app.listeners('disconnect'), logout: app.listeners('logout') }
+  batchSocketWrites()
   app.configure(
     socketio(
       {
