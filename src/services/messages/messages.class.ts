@@ -27,7 +27,7 @@ export interface MessageParams extends Params<MessageQuery> {
 export const messageNotFound = () => new NotFound('Message not found')
 
 export class MessageService {
-  private readonly writer: MessageWriter
+  readonly writer: MessageWriter
 
   constructor(private readonly app: Application) {
     this.writer = new MessageWriter(
