@@ -13,6 +13,7 @@ import { postgresql } from './postgresql'
 import { attachRedisAdapter, redis } from './redis'
 import { sync } from './sync'
 import { Cache, MessageQueue } from './cache'
+import { MembershipCache } from './services/chats/membership'
 import { storage } from './storage'
 import { authentication } from './authentication'
 import { services } from './services/index'
@@ -128,6 +129,7 @@ export const createApp = (options: CreateAppOptions = {}): Application => {
   app.configure(redis)
   app.set('cache', new Cache(app))
   app.set('messageQueue', new MessageQueue(app.get('cache')))
+  app.set('memberships', new MembershipCache())
   app.set('rateLimiters', createRateLimiters(app))
   app.set('admission', createAdmission(app))
   app.configure(sync) // before the services: it wraps their `emit`

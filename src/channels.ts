@@ -55,6 +55,7 @@ const joinChat = (app: Application, userIds: string[], chatId: string) => {
 
 const leaveChat = (app: Application, userIds: string[], chatId: string) => {
   for (const userId of userIds) {
+    app.get('memberships').forget(chatId, userId)
     for (const connection of [...connectionsOf(app, userId)]) exit(app, chatChannel(chatId), connection)
   }
 }

@@ -390,6 +390,34 @@ describe('groups: create, details, update, members, leave, delete, limits (REST)
       assert.equal(extra.status, 400)
     })
 
+    it('leaving, or the group being deleted, ends sending and reading at once (memberships are remembered)', async () => {
+      const owner = await createUser(url, 'Leave4 Owner')
+      const leaver = await createUser(url, 'Leave4 Leaver')
+      const stayer = await createUser(url, 'Leave4 Stayer')
+      const group = await setupGroup(owner, [leaver, stayer])
+      const history = (user: TestUser) =>
+        http(url, 'GET', `/api/chats/${group.chat_id}/messages`, { token: user.access_token })
+      const post = (user: TestUser, content: string) =>
+        http(url, 'POST', `/api/chats/${group.chat_id}/messages`, {
+          token: user.access_token,
+          body: { content }
+        })
+      for (const user of [leaver, stayer]) {
+        await send(user, group.chat_id, 'hello')
+        assert.equal((await history(user)).status, 200)
+      }
+      assert.ok([200, 201].includes((await leave(leaver, group.group_id)).status))
+      assert.equal((await post(leaver, 'gone?')).status, 404)
+      assert.equal((await history(leaver)).status, 404)
+
+      const deleted = await http(url, 'DELETE', `/api/groups/${group.group_id}`, {
+        token: owner.access_token
+      })
+      assert.ok(deleted.status < 300, deleted.text)
+      assert.equal((await post(stayer, 'anyone?')).status, 404)
+      assert.equal((await history(stayer)).status, 404)
+    })
+
     it('the last member leaving deletes the group and its chat', async () => {
       const owner = await createUser(url, 'Leave3 Owner')
       const group = await setupGroup(owner, [])

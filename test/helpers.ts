@@ -118,6 +118,16 @@ export const createUser = async (url: string, name = 'Test User'): Promise<TestU
   }
 }
 
+/** A group created over REST by `owner` with `members` in it; answers the created group (with `chat_id`). */
+export const createGroup = async (url: string, owner: TestUser, name: string, members: TestUser[] = []) => {
+  const group = await http(url, 'POST', '/api/groups', {
+    token: owner.access_token,
+    body: { name, member_ids: members.map((m) => m.user_id) }
+  })
+  if (group.status !== 201) throw new Error(`group creation failed: ${group.status} ${group.text}`)
+  return group.body as { group_id: string; chat_id: string }
+}
+
 export interface SocketClient {
   client: ReturnType<typeof createClient>
   socket: Socket

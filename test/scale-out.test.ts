@@ -6,6 +6,7 @@ import socketio from '@feathersjs/socketio-client'
 import { createClient } from '../src/client'
 import {
   assertNoSecretsSeen,
+  createGroup,
   createUser,
   eventually,
   http,
@@ -102,6 +103,26 @@ describe('several instances on one PostgreSQL and one Redis', function () {
     })
     assert.ok(logout.status < 300, logout.text)
     await eventually(async () => assert.equal((await profileOnB()).status, 401))
+  })
+
+  it('a member removed on A can no longer read or send on B, though B had just proven the membership', async () => {
+    const owner = await createUser(a.url, 'Scale Erin')
+    const frank = await createUser(a.url, 'Scale Frank')
+    const group = await createGroup(a.url, owner, 'Scale removal', [frank])
+    const history = () =>
+      http(b.url, 'GET', `/api/chats/${group.chat_id}/messages`, { token: frank.access_token })
+    assert.equal((await history()).status, 200)
+    assert.equal((await history()).status, 200) // B now remembers Frank's membership
+
+    const removal = `/api/groups/${group.group_id}/members/${frank.user_id}`
+    const removed = await http(a.url, 'DELETE', removal, { token: owner.access_token })
+    assert.ok(removed.status < 300, removed.text)
+    await eventually(async () => assert.equal((await history()).status, 404))
+    const send = await http(b.url, 'POST', `/api/chats/${group.chat_id}/messages`, {
+      token: frank.access_token,
+      body: { content: 'still here?' }
+    })
+    assert.equal(send.status, 404)
   })
 
   it('a membership change on A takes effect at once for the user’s socket on B', async () => {

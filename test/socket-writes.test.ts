@@ -2,9 +2,9 @@
 // (src/socket-write-batching.ts); every event still arrives, once, in order.
 import assert from 'node:assert/strict'
 import {
+  createGroup,
   createUser,
   eventually,
-  http,
   recordEvents,
   socketClient,
   startServer,
@@ -21,11 +21,7 @@ describe('socket write batching', () => {
   it('a committed batch of 20 messages reaches a member in order, in a handful of writes instead of 20', async () => {
     const owner = await createUser(server.url, 'Burst Owner')
     const member = await createUser(server.url, 'Burst Member')
-    const group = await http(server.url, 'POST', '/api/groups', {
-      token: owner.access_token,
-      body: { name: 'burst', member_ids: [member.user_id] }
-    })
-    const chatId = group.body.chat_id
+    const { chat_id: chatId } = await createGroup(server.url, owner, 'burst', [member])
     const receiver = socketClient(server.url)
     try {
       await receiver.client.authenticate({ strategy: 'jwt', accessToken: member.access_token })

@@ -2,23 +2,33 @@
 // as a chat that does not exist, so a chat's existence is not disclosed. Internal calls (no provider) pass.
 import { NotFound } from '@feathersjs/errors'
 import type { HookContext } from '../../declarations'
-import { findParticipant, type Participant } from '../../services/chats/membership'
+import { findParticipant, MembershipCache } from '../../services/chats/membership'
 
 declare module '@feathersjs/feathers' {
   interface Params {
-    /** The caller's participant row, set by requireChatMember. */
-    participant?: Participant
+    /** The chat the caller was proven a member of (requireChatMember, requireMessageAccess). */
+    membership?: { chat_id: string; user_id: string }
+  }
+}
+
+declare module '../../declarations' {
+  interface Configuration {
+    memberships: MembershipCache
   }
 }
 
 export const chatNotFound = () => new NotFound('Chat not found')
 
+/** Membership comes from the MembershipCache when proven recently, else from `chat_participants`. */
 export const requireChatMember = async (context: HookContext) => {
   if (!context.params.provider) return
-  const chatId = context.params.route?.chat_id ?? context.id
+  const chatId = String(context.params.route?.chat_id ?? context.id ?? '')
   const userId = context.params.user?.user_id
-  const participant =
-    chatId && userId && (await findParticipant(context.app.get('postgresqlClient'), String(chatId), userId))
-  if (!participant) throw chatNotFound()
-  context.params.participant = participant
+  if (!chatId || !userId) throw chatNotFound()
+  const memberships = context.app.get('memberships')
+  if (!memberships.has(chatId, userId)) {
+    if (!(await findParticipant(context.app.get('postgresqlClient'), chatId, userId))) throw chatNotFound()
+    memberships.remember(chatId, userId)
+  }
+  context.params.membership = { chat_id: chatId, user_id: userId }
 }

@@ -23,7 +23,7 @@ export const requireMessageAccess = async (context: HookContext) => {
   const participant = message && userId && (await findParticipant(db, message.chat_id, userId))
   if (!message || !participant) throw messageNotFound()
   context.params.message = message
-  context.params.participant = participant
+  context.params.membership = { chat_id: message.chat_id, user_id: userId }
 }
 
 /** Only the sender may edit. Runs after requireMessageAccess. */

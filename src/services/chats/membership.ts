@@ -29,3 +29,39 @@ export const addParticipants = async (trx: Knex, chatId: string, userIds: string
     .onConflict(['chat_id', 'user_id'])
     .ignore()
 }
+
+/**
+ * Recently proven memberships, so the hot paths (sending, history, typing, search) do not ask PostgreSQL
+ * "is this user in this chat?" on every call. Only positive answers are kept, for 30 s: a user added to a chat
+ * is found at once. A user who leaves (or whose group is deleted) is forgotten at once on every instance, by the
+ * same synced events that take their sockets out of the chat's channel (channels.ts, leaveChat).
+ */
+export class MembershipCache {
+  private readonly members = new Map<string, number>()
+
+  constructor(
+    private readonly keepMs = 30_000,
+    private readonly maxEntries = 50_000
+  ) {}
+
+  private key(chatId: string, userId: string) {
+    return `${chatId} ${userId}`
+  }
+
+  has(chatId: string, userId: string) {
+    const key = this.key(chatId, userId)
+    const until = this.members.get(key)
+    if (until !== undefined && Date.now() < until) return true
+    if (until !== undefined) this.members.delete(key)
+    return false
+  }
+
+  remember(chatId: string, userId: string) {
+    if (this.members.size >= this.maxEntries) this.members.delete(this.members.keys().next().value!)
+    this.members.set(this.key(chatId, userId), Date.now() + this.keepMs)
+  }
+
+  forget(chatId: string, userId: string) {
+    this.members.delete(this.key(chatId, userId))
+  }
+}

@@ -1,4 +1,4 @@
-import { BadRequest } from '@feathersjs/errors'
+import { BadRequest, NotFound } from '@feathersjs/errors'
 import type { NullableId, Params } from '@feathersjs/feathers'
 import type { Application } from '../../../declarations'
 import type { MarkReadData, ReadReceipt } from '../chats.schema'
@@ -25,15 +25,17 @@ export class MarkReadService {
       if (!message) throw new BadRequest('Invalid data: message_id must be a message of this chat')
       seq = message.seq
     }
-    const before = params.participant?.last_read_seq
-    const [row] = await db('chat_participants')
-      .where({ chat_id: chatId, user_id: userId })
-      .update({ last_read_seq: db.raw('GREATEST(last_read_seq, ?)', [seq]) })
+    // The pointer only moves forward; whether it moved (and a `read` event is due) is the UPDATE's own answer.
+    const mine = () => db('chat_participants').where({ chat_id: chatId, user_id: userId })
+    const [moved] = await mine()
+      .where('last_read_seq', '<', seq)
+      .update({ last_read_seq: seq })
       .returning('last_read_seq')
-    const receipt: ReadReceipt = { chat_id: chatId, user_id: userId, last_read_seq: row.last_read_seq }
-    if (before === undefined || row.last_read_seq > before) {
-      this.app.service(markReadPath).emit('read', receipt)
-    }
-    return { ...receipt, unread_count: Math.max(chat.last_seq - row.last_read_seq, 0) }
+    const lastReadSeq: number | undefined =
+      moved?.last_read_seq ?? (await mine().first('last_read_seq'))?.last_read_seq
+    if (lastReadSeq === undefined) throw new NotFound('Chat not found')
+    const receipt: ReadReceipt = { chat_id: chatId, user_id: userId, last_read_seq: lastReadSeq }
+    if (moved) this.app.service(markReadPath).emit('read', receipt)
+    return { ...receipt, unread_count: Math.max(chat.last_seq - lastReadSeq, 0) }
   }
 }
