@@ -1,10 +1,14 @@
-// Several events queued for one socket leave in one write. engine.io hands a WebSocket transport every packet
-// that piled up while its previous write was in flight (a committed batch of messages gives each member
-// several at once), and ws writes each frame with its own system call: on loopback that call, not our code,
-// was the largest cost per delivery in the fan-out profile. Corking the TCP socket for the duration of one
-// send() turns those frames into a single writev. Frames, their order and the completion callbacks engine.io
-// waits for are unchanged; only the number of system calls drops.
-import { transports } from 'engine.io'
+// Several events for one socket leave in one write. ws writes each WebSocket frame with its own system call,
+// and on loopback that call, not our code, was the largest cost per delivery in the fan-out profile. Two
+// patches, both on engine.io (the layer under Socket.IO that owns each connection's write buffer):
+//  - a WebSocket transport's send() corks the TCP socket while it writes the packets it was handed, so they
+//    leave in a single writev;
+//  - a connection's flush() waits until the running code and its promise continuations are done
+//    (process.nextTick), so every event emitted for a committed batch of messages is in that one send()
+//    instead of the first going out alone.
+// Frames, their order and the completion callbacks engine.io waits for are unchanged; polling transports are
+// left alone.
+import { Socket as EngineSocket, transports } from 'engine.io'
 
 type Corkable = { cork(): void; uncork(): void }
 
@@ -27,5 +31,21 @@ export const batchSocketWrites = () => {
     } finally {
       tcp.uncork()
     }
+  }
+
+  const engineSocket = EngineSocket.prototype as unknown as {
+    flush(): void
+    transport?: { name?: string }
+    flushScheduled?: boolean
+  }
+  const flush = engineSocket.flush
+  engineSocket.flush = function (this: typeof engineSocket) {
+    if (this.transport?.name !== 'websocket') return flush.call(this)
+    if (this.flushScheduled) return
+    this.flushScheduled = true
+    process.nextTick(() => {
+      this.flushScheduled = false
+      flush.call(this)
+    })
   }
 }

@@ -58,9 +58,9 @@ describe('socket write batching', () => {
         received.map((e) => e.data.content),
         sent.map((_, i) => `burst ${i}`)
       )
-      // One write for the lone first message; the 19 of the second batch: one for the first of them (sent
-      // while the socket was idle), one for the 18 that queued behind it. Without batching: 20.
-      assert.ok(writes <= 4, `${writes} writes for 20 events`)
+      // One write for the lone first message, one for the 19 of the second batch (emitted in one tick, flushed
+      // together, written corked). One spare for a write that lands between the two. Without batching: 20.
+      assert.ok(writes <= 3, `${writes} writes for 20 events`)
     } finally {
       receiver.close()
     }
