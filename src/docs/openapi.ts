@@ -1,4 +1,4 @@
-// Builds the OpenAPI 3.1 document from the route table (routes.ts). TypeBox schemas are JSON Schema already;
+// Builds the OpenAPI 3.1 document from the route table (routes/, one file per tag). TypeBox schemas are JSON Schema already;
 // every schema with an `$id` becomes a component (`#/components/schemas/<$id>`) referenced where it is used,
 // and two different schemas claiming one `$id` stop the build. OpenAPI 3.1 because its schema objects are
 // JSON Schema 2020-12, which takes TypeBox's `anyOf [..., {type: 'null'}]` nullables as they are.

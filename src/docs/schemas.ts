@@ -1,5 +1,5 @@
 // Response shapes for the API documentation. Request bodies and query strings come straight from the
-// services' TypeBox schemas (see routes.ts); responses are mostly TypeScript interfaces in the services, so they
+// services' TypeBox schemas (see routes/); responses are mostly TypeScript interfaces in the services, so they
 // are described here in TypeBox, reusing the services' field schemas where they exist. The conformance types at
 // the end make `tsc` fail when one of these drifts from the interface the service returns.
 import { Type, StringEnum } from '@feathersjs/typebox'

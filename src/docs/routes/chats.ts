@@ -1,0 +1,99 @@
+// The chats routes of the OpenAPI document (see ./index.ts).
+import {
+  chatQuerySchema,
+  markReadDataSchema,
+  privateChatDataSchema,
+  typingDataSchema
+} from '../../services/chats/chats.schema'
+import * as s from '../schemas'
+import * as ex from '../examples'
+import { json, type RouteDoc } from './types'
+
+const paginatedChats = s.paginated(s.chatSchema, 'ChatPage')
+
+export const chatsRoutes: RouteDoc[] = [
+  {
+    method: 'get',
+    path: '/api/chats',
+    tag: 'chats',
+    summary: 'My chats, latest activity first',
+    description:
+      'Each with `last_message`, `unread_count`, `last_read_seq`, and `other_user` (private) or `group`.',
+    feathers: { service: 'api/chats', method: 'find' },
+    auth: 'bearer',
+    query: chatQuerySchema,
+    responses: {
+      200: json(
+        paginatedChats,
+        { total: 1, limit: 20, skip: 0, data: [ex.examplePrivateChat] },
+        'A page of chats'
+      )
+    }
+  },
+  {
+    method: 'get',
+    path: '/api/chats/{chat_id}',
+    tag: 'chats',
+    summary: 'One chat with its members',
+    feathers: { service: 'api/chats', method: 'get' },
+    auth: 'bearer',
+    responses: { 200: json(s.chatSchema, ex.exampleChatWithMembers, 'The chat') },
+    errors: [404]
+  },
+  {
+    method: 'post',
+    path: '/api/chats/private',
+    tag: 'chats',
+    summary: 'Open the private chat with a user',
+    description: 'There is one private chat per pair of users: 201 when it is created, 200 when it existed.',
+    feathers: { service: 'api/chats/private', method: 'create' },
+    auth: 'bearer',
+    body: { schema: privateChatDataSchema, example: { user_id: ex.exampleIds.grace } },
+    responses: {
+      201: json(s.chatSchema, ex.examplePrivateChat, 'Created'),
+      200: json(s.chatSchema, ex.examplePrivateChat, 'It already existed')
+    },
+    errors: [404]
+  },
+  {
+    method: 'put',
+    path: '/api/chats/{chat_id}/mark-read',
+    tag: 'chats',
+    summary: 'Move my read pointer',
+    description:
+      'To `message_id`, or to the latest message when absent. The pointer only moves forward; members get a ' +
+      '`read` event.',
+    feathers: { service: 'api/chats/:chat_id/mark-read', method: 'update' },
+    auth: 'bearer',
+    body: { schema: markReadDataSchema, required: false, example: { message_id: ex.exampleIds.message } },
+    responses: {
+      200: json(s.readReceiptSchema, {
+        chat_id: ex.exampleIds.privateChat,
+        user_id: ex.exampleIds.ada,
+        last_read_seq: 42,
+        unread_count: 0
+      })
+    },
+    errors: [404]
+  },
+  {
+    method: 'post',
+    path: '/api/chats/{chat_id}/typing',
+    tag: 'chats',
+    summary: 'Typing indicator',
+    description:
+      '`typing: true` sends `typing_start` to the other members, `false` sends `typing_stop`; a typing state ' +
+      'ends by itself 5 s after the last `true`.',
+    feathers: { service: 'api/chats/:chat_id/typing', method: 'create' },
+    auth: 'bearer',
+    body: { schema: typingDataSchema, example: { typing: true } },
+    responses: {
+      201: json(s.typingResultSchema, {
+        chat_id: ex.exampleIds.privateChat,
+        user_id: ex.exampleIds.ada,
+        typing: true
+      })
+    },
+    errors: [404]
+  }
+]

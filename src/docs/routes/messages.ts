@@ -1,0 +1,114 @@
+// The messages routes of the OpenAPI document (see ./index.ts).
+import {
+  messageDataSchema,
+  messagePatchSchema,
+  messageQuerySchema,
+  messageSearchQuerySchema
+} from '../../services/messages/messages.schema'
+import * as s from '../schemas'
+import * as ex from '../examples'
+import { json, type RouteDoc } from './types'
+
+const paginatedHits = s.paginated(s.searchHitSchema, 'MessageSearchPage')
+
+export const messagesRoutes: RouteDoc[] = [
+  {
+    method: 'get',
+    path: '/api/chats/{chat_id}/messages',
+    tag: 'messages',
+    summary: 'Message history',
+    description:
+      'Newest first by default (`limit` default 50, at most 100) and with `before=<message_id>`; oldest ' +
+      'first with `after=<message_id>` or `after_seq=<n>` (catching up after a reconnect: page until ' +
+      '`has_more` is false). Keyset pagination on `seq`.',
+    feathers: { service: 'api/chats/:chat_id/messages', method: 'find' },
+    auth: 'bearer',
+    query: messageQuerySchema,
+    responses: {
+      200: json(
+        s.messagePageSchema,
+        { data: [ex.exampleMessage], limit: 50, has_more: false, order: 'desc' },
+        'A page of messages'
+      )
+    },
+    errors: [404]
+  },
+  {
+    method: 'post',
+    path: '/api/chats/{chat_id}/messages',
+    tag: 'messages',
+    summary: 'Send a message',
+    description:
+      'Gets the next `seq` of the chat. A repeated `client_id` (a retry) returns the original with 200. ' +
+      'Attachments: upload first (`POST /api/uploads`, purpose `message`), then send with `file_id` and ' +
+      '`type` `image` or `file`. Members get `created` on `api/messages`. Rate-limited per user.',
+    feathers: { service: 'api/chats/:chat_id/messages', method: 'create' },
+    auth: 'bearer',
+    body: { schema: messageDataSchema, example: { content: 'Hello, Grace!', client_id: 'c-5f0e2a' } },
+    responses: {
+      201: json(s.messageDocSchema, ex.exampleMessage, 'Sent'),
+      200: json(
+        s.messageDocSchema,
+        ex.exampleMessage,
+        'A retry: the message sent before with this `client_id`'
+      )
+    },
+    errors: [404, 429]
+  },
+  {
+    method: 'get',
+    path: '/api/chats/{chat_id}/messages/search',
+    tag: 'messages',
+    summary: 'Full-text search in a chat',
+    description:
+      'PostgreSQL `websearch_to_tsquery`: words, `"phrases"`, `or`, `-not`; ranked. `$limit` at most 50.',
+    feathers: { service: 'api/chats/:chat_id/messages/search', method: 'find' },
+    auth: 'bearer',
+    query: messageSearchQuerySchema,
+    responses: {
+      200: json(
+        paginatedHits,
+        { total: 1, limit: 20, skip: 0, data: [{ ...ex.exampleMessage, rank: 0.0607927 }] },
+        'Ranked hits'
+      )
+    },
+    errors: [404]
+  },
+  {
+    method: 'get',
+    path: '/api/messages/{message_id}',
+    tag: 'messages',
+    summary: 'One message',
+    feathers: { service: 'api/messages', method: 'get' },
+    auth: 'bearer',
+    responses: { 200: json(s.messageDocSchema, ex.exampleImageMessage, 'The message') },
+    errors: [404]
+  },
+  ...(['put', 'patch'] as const).map((method): RouteDoc => ({
+    method,
+    path: '/api/messages/{message_id}',
+    tag: 'messages',
+    summary: 'Edit my message',
+    description: 'The sender only. Sets `edited_at`; members get `patched` on `api/messages`.',
+    feathers: { service: 'api/messages', method: method === 'put' ? 'update' : 'patch' },
+    auth: 'bearer',
+    body: { schema: messagePatchSchema, example: { content: 'Hello again, Grace!' } },
+    responses: {
+      200: json(s.messageDocSchema, ex.exampleEdited)
+    },
+    errors: [403, 404]
+  })),
+  {
+    method: 'delete',
+    path: '/api/messages/{message_id}',
+    tag: 'messages',
+    summary: 'Delete a message',
+    description:
+      'The sender, or an owner or admin of the group. A tombstone: `content` emptied, `deleted_at` set, ' +
+      '`seq` kept. Members get `removed` on `api/messages`.',
+    feathers: { service: 'api/messages', method: 'remove' },
+    auth: 'bearer',
+    responses: { 200: json(s.messageDocSchema, ex.exampleTombstone, 'The tombstone') },
+    errors: [403, 404]
+  }
+]

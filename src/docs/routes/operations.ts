@@ -1,0 +1,39 @@
+// The operations routes of the OpenAPI document (see ./index.ts).
+import { Type } from '@feathersjs/typebox'
+import * as s from '../schemas'
+import { json, type RouteDoc } from './types'
+
+export const operationsRoutes: RouteDoc[] = [
+  {
+    method: 'get',
+    path: '/health',
+    tag: 'operations',
+    summary: 'Health check',
+    description:
+      '`degraded` (still 200) when Redis is configured but down; 503 when PostgreSQL does not answer in 1 s.',
+    auth: 'none',
+    responses: {
+      200: json(s.healthSchema, { status: 'ok', database: 'up', redis: 'up', uptime_s: 3600 }, 'Serving'),
+      503: json(
+        s.healthSchema,
+        { status: 'unavailable', database: 'down', redis: 'up', uptime_s: 3600 },
+        'PostgreSQL is unreachable'
+      )
+    }
+  },
+  {
+    method: 'get',
+    path: '/metrics',
+    tag: 'operations',
+    summary: 'Prometheus metrics',
+    auth: 'none',
+    responses: {
+      200: {
+        description: 'Prometheus text exposition format',
+        contentType: 'text/plain',
+        schema: Type.String(),
+        example: '# HELP chat_socket_connections Open real-time connections\nchat_socket_connections 3\n'
+      }
+    }
+  }
+]

@@ -1,0 +1,99 @@
+// The users routes of the OpenAPI document (see ./index.ts).
+import { profileDataSchema } from '../../services/users/profile/profile.schema'
+import { userSearchQuerySchema } from '../../services/users/search/search.schema'
+import { statusDataSchema } from '../../services/users/status/status.schema'
+import { userQuerySchema } from '../../services/users/users.schema'
+import * as s from '../schemas'
+import * as ex from '../examples'
+import { json, type RouteDoc } from './types'
+
+const paginatedUsers = s.paginated(s.publicUserSchema, 'PublicUserPage')
+
+export const usersRoutes: RouteDoc[] = [
+  {
+    method: 'get',
+    path: '/api/users/profile',
+    tag: 'users',
+    summary: 'My profile',
+    feathers: { service: 'api/users/profile', method: 'find' },
+    auth: 'bearer',
+    responses: { 200: json(s.publicUserSchema, ex.exampleUser, 'My user, with my email') }
+  },
+  ...(['put', 'patch'] as const).map((method): RouteDoc => ({
+    method,
+    path: '/api/users/profile',
+    tag: 'users',
+    summary: 'Change my profile',
+    description: 'Only `name`, `avatar_url` and `bio`; any other field is refused with its name.',
+    feathers: { service: 'api/users/profile', method: method === 'put' ? 'update' : 'patch' },
+    auth: 'bearer',
+    body: { schema: profileDataSchema, example: { name: 'Ada King', bio: 'Countess of Lovelace' } },
+    responses: { 200: json(s.publicUserSchema, ex.exampleUser, 'My updated user') }
+  })),
+  {
+    method: 'get',
+    path: '/api/users',
+    tag: 'users',
+    summary: 'Look users up by id or exact email',
+    description:
+      'Exact lookups (`user_id`, `user_id[$in][]`, `email`) and `q` prefix search, paginated. Emails are ' +
+      'shown only on your own record. For search boxes use `/api/users/search`.',
+    feathers: { service: 'api/users', method: 'find' },
+    auth: 'bearer',
+    query: userQuerySchema,
+    responses: {
+      200: json(
+        paginatedUsers,
+        { total: 1, limit: 10, skip: 0, data: [ex.exampleOtherUser] },
+        'A page of users'
+      )
+    }
+  },
+  {
+    method: 'get',
+    path: '/api/users/{user_id}',
+    tag: 'users',
+    summary: "Anyone's public profile",
+    description: 'The email only if it is you.',
+    feathers: { service: 'api/users', method: 'get' },
+    auth: 'bearer',
+    responses: { 200: json(s.publicUserSchema, ex.exampleOtherUser, 'The user') },
+    errors: [404]
+  },
+  {
+    method: 'get',
+    path: '/api/users/search',
+    tag: 'users',
+    summary: 'Search users by name or email prefix',
+    description: 'Case-insensitive prefix of the name or the email. `$limit` at most 50.',
+    feathers: { service: 'api/users/search', method: 'find' },
+    auth: 'bearer',
+    query: userSearchQuerySchema,
+    responses: {
+      200: json(
+        paginatedUsers,
+        { total: 1, limit: 20, skip: 0, data: [ex.exampleOtherUser] },
+        'A page of users'
+      )
+    }
+  },
+  {
+    method: 'put',
+    path: '/api/users/status',
+    tag: 'users',
+    summary: 'Set my presence status',
+    description:
+      'Pushed as `user_status` to the users sharing a chat with me. `away` and `dnd` are kept while I am ' +
+      'connected; the last disconnect sets `offline`.',
+    feathers: { service: 'api/users/status', method: 'update' },
+    auth: 'bearer',
+    body: { schema: statusDataSchema, example: { status: 'dnd' } },
+    responses: {
+      200: json(
+        s.userStatusSchema,
+        { user_id: ex.exampleIds.ada, status: 'dnd', last_seen: null },
+        'My status'
+      )
+    }
+  }
+]
