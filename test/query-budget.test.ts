@@ -103,6 +103,40 @@ describe('query budget and batched message writes', () => {
     for (const p of pointers) assert.equal(p.last_read_seq, last(p.user_id))
   })
 
+  it('a batch stops at its size limits; the rest follow in the next batches, in order', async () => {
+    const db = server.app.get('postgresqlClient')
+    const sizes: number[] = []
+    const writer = new MessageWriter(
+      () => db,
+      async (messages) => void sizes.push(messages.length),
+      {
+        messages: 4,
+        contentChars: 25
+      }
+    )
+    const row = (content: string) => ({
+      message_id: newId(),
+      chat_id: chatId,
+      sender_id: alice.user_id,
+      sender_name: null,
+      sender_avatar: null,
+      content,
+      type: 'text',
+      reply_to: null,
+      file_id: null,
+      client_id: null
+    })
+    const contents = ['first', ...Array.from({ length: 6 }, (_, i) => `short ${i}`), 'x'.repeat(40), 'last']
+    const written = await Promise.all(contents.map((c) => writer.write(row(c))))
+    // [first] alone; then at most 4 messages or 25 characters, but never fewer than one (the 40-char one).
+    assert.deepEqual(sizes, [1, 3, 3, 1, 1])
+    const seqs = written.map((w) => w.message.seq)
+    assert.deepEqual(
+      seqs,
+      seqs.map((_, i) => seqs[0] + i)
+    )
+  })
+
   it('a repeated client_id inside one batch stores one message and answers the retry with it', async () => {
     const db = server.app.get('postgresqlClient')
     const writer = new MessageWriter(

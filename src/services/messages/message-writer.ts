@@ -110,11 +110,13 @@ export class MessageWriter {
   /**
    * @param db the database (read on every batch: tests and the CLI swap it)
    * @param committed runs after each commit, before any sender is answered (cache invalidation)
+   * @param limits a batch holds at most `messages` messages and about `contentChars` characters of content
+   *   (the statement's one JSON parameter stays a few MB at most)
    */
   constructor(
     private readonly db: () => Knex,
     private readonly committed: (messages: Message[]) => Promise<void>,
-    private readonly maxBatch = 500
+    private readonly limits = { messages: 500, contentChars: 1_000_000 }
   ) {}
 
   /** Stores a message; resolves once it is committed (or rejects with why it was not). */
@@ -128,10 +130,22 @@ export class MessageWriter {
   private async drain() {
     this.writing = true
     try {
-      while (this.queue.length) await this.flush(this.queue.splice(0, this.maxBatch))
+      while (this.queue.length) await this.flush(this.queue.splice(0, this.nextBatchSize()))
     } finally {
       this.writing = false
     }
+  }
+
+  /** How many queued messages the next batch takes: always at least one, then up to the limits. */
+  private nextBatchSize() {
+    let chars = this.queue[0].row.content.length
+    let size = 1
+    while (size < this.queue.length && size < this.limits.messages) {
+      chars += this.queue[size].row.content.length
+      if (chars > this.limits.contentChars) break
+      size++
+    }
+    return size
   }
 
   private async flush(batch: Pending[]) {
