@@ -5,6 +5,25 @@ import { MessageWriter } from '../src/services/messages/message-writer'
 import { newId } from '../src/ids'
 import { createGroup, createUser, http, socketClient, startServer, type TestServer } from './helpers'
 
+/** A message as the service hands it to the writer. */
+const newMessage = (
+  chat_id: string,
+  sender_id: string,
+  content: string,
+  client_id: string | null = null
+) => ({
+  message_id: newId(),
+  chat_id,
+  sender_id,
+  sender_name: null,
+  sender_avatar: null,
+  content,
+  type: 'text',
+  reply_to: null,
+  file_id: null,
+  client_id
+})
+
 describe('query budget and batched message writes', () => {
   let server: TestServer
   let chatId: string
@@ -68,18 +87,9 @@ describe('query budget and batched message writes', () => {
       () => db,
       async (messages) => void committed.push(messages.map((m) => m.message_id))
     )
-    const rows = Array.from({ length: 30 }, (_, i) => ({
-      message_id: newId(),
-      chat_id: chatId,
-      sender_id: i % 2 ? alice.user_id : bob.user_id,
-      sender_name: null,
-      sender_avatar: null,
-      content: `batched ${i}`,
-      type: 'text',
-      reply_to: null,
-      file_id: null,
-      client_id: null
-    }))
+    const rows = Array.from({ length: 30 }, (_, i) =>
+      newMessage(chatId, i % 2 ? alice.user_id : bob.user_id, `batched ${i}`)
+    )
     let written: Awaited<ReturnType<MessageWriter['write']>>[] = []
     written = await Promise.all(rows.map((row) => writer.write(row)))
     // The first write finds the writer idle and goes alone; the 29 queued behind it share one statement.
@@ -114,18 +124,7 @@ describe('query budget and batched message writes', () => {
         contentChars: 25
       }
     )
-    const row = (content: string) => ({
-      message_id: newId(),
-      chat_id: chatId,
-      sender_id: alice.user_id,
-      sender_name: null,
-      sender_avatar: null,
-      content,
-      type: 'text',
-      reply_to: null,
-      file_id: null,
-      client_id: null
-    })
+    const row = (content: string) => newMessage(chatId, alice.user_id, content)
     const contents = ['first', ...Array.from({ length: 6 }, (_, i) => `short ${i}`), 'x'.repeat(40), 'last']
     const written = await Promise.all(contents.map((c) => writer.write(row(c))))
     // [first] alone; then at most 4 messages or 25 characters, but never fewer than one (the 40-char one).
@@ -143,18 +142,8 @@ describe('query budget and batched message writes', () => {
       () => db,
       async () => undefined
     )
-    const row = (content: string, client_id: string | null) => ({
-      message_id: newId(),
-      chat_id: chatId,
-      sender_id: alice.user_id,
-      sender_name: null,
-      sender_avatar: null,
-      content,
-      type: 'text',
-      reply_to: null,
-      file_id: null,
-      client_id
-    })
+    const row = (content: string, clientId: string | null) =>
+      newMessage(chatId, alice.user_id, content, clientId)
     const clientId = `retry-${newId()}`
     const [, first, retry, other] = await Promise.all([
       writer.write(row('occupies the writer', null)),
@@ -177,18 +166,7 @@ describe('query budget and batched message writes', () => {
       () => db,
       async () => undefined
     )
-    const row = (chat: string) => ({
-      message_id: newId(),
-      chat_id: chat,
-      sender_id: alice.user_id,
-      sender_name: null,
-      sender_avatar: null,
-      content: 'x',
-      type: 'text',
-      reply_to: null,
-      file_id: null,
-      client_id: null
-    })
+    const row = (chat: string) => newMessage(chat, alice.user_id, 'x')
     const results = await Promise.allSettled([
       writer.write(row(chatId)),
       writer.write(row(chatId)),
