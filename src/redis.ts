@@ -26,6 +26,8 @@ const hostPort = (entry: string) => {
   return { host, port: Number(port || 6379) }
 }
 
+const REDIS_COMMAND_TIMEOUT_MS = 1000
+
 /** Opens a client from the settings. `lazyConnect`: nothing connects until `connect()` (the setup hook). */
 export const createRedis = (settings: RedisSettings, overrides: RedisOptions = {}): RedisClient => {
   const options: RedisOptions = {
@@ -34,6 +36,10 @@ export const createRedis = (settings: RedisSettings, overrides: RedisOptions = {
     // Commands fail at once while disconnected instead of queueing: callers fall back to local behaviour.
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
+    // A Redis that hangs (connection open, no replies) fails each command after this long, so callers fall back
+    // as they do when it is down; without it one hung cache write would hold every send of the instance (the
+    // message writer invalidates caches before it answers a batch).
+    commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
     retryStrategy: (times) => Math.min(times * 200, 2000),
     ...overrides
   }

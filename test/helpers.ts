@@ -265,6 +265,9 @@ export const startRelay = async (target: () => number) => {
     resume: () => {
       down = false
     },
+    /** Keeps every connection open but forwards nothing until `unstall()`: the backend hangs. */
+    stall: () => sockets.forEach((s) => s.pause()),
+    unstall: () => sockets.forEach((s) => s.resume()),
     close: () =>
       new Promise<void>((resolve) => {
         sockets.forEach((s) => s.destroy())

@@ -123,6 +123,45 @@ describe('faults: Redis down', function () {
       assert.ok(onB.some((e) => String(e.data.content).startsWith('after recovery')))
     }, 15000)
   })
+
+  it('a Redis that stops answering (connections open, no replies) delays requests by its command timeout, no more', async () => {
+    const cy = await createUser(a.url, 'Stall Cy')
+    const dee = await createUser(a.url, 'Stall Dee')
+    const chat = await http(a.url, 'POST', '/api/chats/private', {
+      token: cy.access_token,
+      body: { user_id: dee.user_id }
+    })
+    const path = `/api/chats/${chat.body.chat_id}/messages`
+    assert.equal(
+      (await http(a.url, 'POST', path, { token: cy.access_token, body: { content: 'before' } })).status,
+      201
+    )
+
+    relay.stall()
+    try {
+      // Sends go through one writer per instance: a hung cache invalidation must not hold every chat's sends.
+      const sends = await Promise.all(
+        ['one', 'two', 'three'].map((content) =>
+          http(a.url, 'POST', path, { token: cy.access_token, body: { content } })
+        )
+      )
+      assert.deepEqual(
+        sends.map((s) => s.status),
+        [201, 201, 201]
+      )
+      const page = await http(a.url, 'GET', path, { token: dee.access_token })
+      assert.equal(page.status, 200)
+      assert.deepEqual(
+        page.body.data
+          .slice(0, 3)
+          .map((m: any) => m.content)
+          .sort(),
+        ['one', 'three', 'two']
+      )
+    } finally {
+      relay.unstall()
+    }
+  })
 })
 
 describe('faults: PostgreSQL unreachable', () => {
