@@ -3,7 +3,17 @@
 import assert from 'node:assert/strict'
 import { MessageWriter } from '../src/services/messages/message-writer'
 import { newId } from '../src/ids'
-import { createGroup, createUser, http, socketClient, startServer, type TestServer } from './helpers'
+import knex from 'knex'
+import {
+  createGroup,
+  createUser,
+  http,
+  startRelay,
+  socketClient,
+  startServer,
+  type TestServer
+} from './helpers'
+import { testDatabase } from './setup'
 
 /** A message as the service hands it to the writer. */
 const newMessage = (
@@ -119,10 +129,7 @@ describe('query budget and batched message writes', () => {
     const writer = new MessageWriter(
       () => db,
       async (messages) => void sizes.push(messages.length),
-      {
-        messages: 4,
-        contentChars: 25
-      }
+      { messages: 4, contentChars: 25, answerMs: 10_000 }
     )
     const row = (content: string) => newMessage(chatId, alice.user_id, content)
     const contents = ['first', ...Array.from({ length: 6 }, (_, i) => `short ${i}`), 'x'.repeat(40), 'last']
@@ -134,6 +141,43 @@ describe('query budget and batched message writes', () => {
       seqs,
       seqs.map((_, i) => seqs[0] + i)
     )
+  })
+
+  it('a database that stops answering fails the batch with 503 after the time limit; later sends are not held', async function () {
+    if (!testDatabase.url) this.skip() // needs a PostgreSQL server to put a relay in front of
+    const target = new URL(testDatabase.url)
+    const relay = await startRelay(() => Number(target.port || 5432))
+    const viaRelay = new URL(testDatabase.url)
+    viaRelay.host = `127.0.0.1:${relay.port}`
+    const db = knex({ client: 'pg', connection: viaRelay.toString(), pool: { min: 0, max: 2 } })
+    try {
+      const writer = new MessageWriter(
+        () => db,
+        async () => undefined,
+        {
+          messages: 500,
+          contentChars: 1_000_000,
+          answerMs: 500
+        }
+      )
+      await writer.write(newMessage(chatId, alice.user_id, 'connects the pool'))
+      relay.stall()
+      const stalled = await Promise.allSettled([
+        writer.write(newMessage(chatId, alice.user_id, 'hung 1')),
+        writer.write(newMessage(chatId, alice.user_id, 'hung 2'))
+      ])
+      assert.deepEqual(
+        stalled.map((r) => (r.status === 'rejected' ? r.reason.code : r.status)),
+        [503, 503]
+      )
+      // The hung statement still holds its connection; the next batch is not queued behind it.
+      const next = await writer.write(newMessage(chatId, alice.user_id, 'on another connection'))
+      assert.equal(next.message.content, 'on another connection')
+    } finally {
+      relay.unstall()
+      await relay.close()
+      await db.destroy().catch(() => undefined)
+    }
   })
 
   it('a repeated client_id inside one batch stores one message and answers the retry with it', async () => {

@@ -4,7 +4,7 @@
 // statement at a time per instance: while it runs, new messages queue here, and the next statement stores all
 // of them (any number of chats) with one row update per chat and one commit. Idle, a message goes out at once
 // (a batch of one); under load, batches grow by themselves. Seqs follow the order messages arrived here.
-import { NotFound } from '@feathersjs/errors'
+import { NotFound, Unavailable } from '@feathersjs/errors'
 import type { Knex } from 'knex'
 import { databaseError } from '../../hooks/conflict-on-duplicate'
 import { messageColumns, type Message } from './messages.schema'
@@ -111,12 +111,12 @@ export class MessageWriter {
    * @param db the database (read on every batch: tests and the CLI swap it)
    * @param committed runs after each commit, before any sender is answered (cache invalidation)
    * @param limits a batch holds at most `messages` messages and about `contentChars` characters of content
-   *   (the statement's one JSON parameter stays a few MB at most)
+   *   (the statement's one JSON parameter stays a few MB at most); `answerMs`: see withinTime
    */
   constructor(
     private readonly db: () => Knex,
     private readonly committed: (messages: Message[]) => Promise<void>,
-    private readonly limits = { messages: 500, contentChars: 1_000_000 }
+    private readonly limits = { messages: 500, contentChars: 1_000_000, answerMs: 10_000 }
   ) {}
 
   /** Stores a message; resolves once it is committed (or rejects with why it was not). */
@@ -151,7 +151,7 @@ export class MessageWriter {
   private async flush(batch: Pending[]) {
     let outcomes: Array<Written | Error>
     try {
-      outcomes = await this.storeBatch(batch.map((p) => p.row))
+      outcomes = await this.withinTime(this.storeBatch(batch.map((p) => p.row)))
     } catch (error) {
       if (!isConstraintViolation(error)) return batch.forEach((p) => p.reject(error))
       outcomes = []
@@ -164,6 +164,22 @@ export class MessageWriter {
       if (outcome instanceof Error) p.reject(outcome)
       else p.resolve(outcome)
     })
+  }
+
+  /**
+   * A database that hangs (connection open, no answer) must not hold every later send of the instance: after
+   * `limits.answerMs` the batch's senders get 503 and the writer moves on. The statement may still commit later;
+   * a client that retries with its `client_id` then gets the stored message, not a second one.
+   */
+  private withinTime<T>(work: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Unavailable('The database did not answer in time, retry shortly')),
+        this.limits.answerMs
+      )
+    })
+    return Promise.race([work, late]).finally(() => clearTimeout(timer))
   }
 
   private async storeBatch(rows: NewMessage[]): Promise<Array<Written | Error>> {
