@@ -8,7 +8,13 @@
 //    instead of the first going out alone.
 // Frames, their order and the completion callbacks engine.io waits for are unchanged; polling transports are
 // left alone.
-import { Socket as EngineSocket, transports } from 'engine.io'
+import { createRequire } from 'node:module'
+
+// Patch the engine.io that Feathers' Socket.IO actually loads, even if another copy is installed elsewhere.
+const requireFrom = (modulePath: string) => createRequire(modulePath)
+const socketIoPath = requireFrom(require.resolve('@feathersjs/socketio')).resolve('socket.io')
+const engine: typeof import('engine.io') = requireFrom(socketIoPath)('engine.io')
+const { Socket: EngineSocket, transports } = engine
 
 type Corkable = { cork(): void; uncork(): void }
 
