@@ -79,25 +79,23 @@ class SessionJwtStrategy extends JWTStrategy {
     const known = connection && connectionIdentities.get(connection)
     if (known && known.accessToken === authentication.accessToken && Date.now() < known.until)
       return known.result
-    const reused = !connection && identities.get(authentication.accessToken)
-    if (reused) return reused
-    const result = await super.authenticate(authentication, params)
-    refusedIfBanned((result as AuthenticationResult).user)
-    const payload = result.authentication?.payload
-    if (!payload?.sid || !(await this.app!.get('refreshTokens').isActive(payload.sid))) {
-      throw new NotAuthenticated('Session has ended, please log in again')
+    // A token verified in the last 30 s (REST, or another socket of the same login) skips the lookups.
+    let result: AuthenticationResult | undefined = identities.get(authentication.accessToken)
+    if (!result) {
+      result = (await super.authenticate(authentication, params)) as AuthenticationResult
+      refusedIfBanned(result.user)
+      const payload = result.authentication?.payload
+      if (!payload?.sid || !(await this.app!.get('refreshTokens').isActive(payload.sid))) {
+        throw new NotAuthenticated('Session has ended, please log in again')
+      }
+      const until = Math.min(Date.now() + IDENTITY_REUSE_MS, (payload.exp ?? 0) * 1000)
+      identities.set(authentication.accessToken, result, payload.sid, result.user.user_id, until)
     }
-    const until = Math.min(Date.now() + IDENTITY_REUSE_MS, (payload.exp ?? 0) * 1000)
-    if (connection)
+    if (connection) {
+      const exp = result.authentication?.payload?.exp ?? 0
+      const until = Math.min(Date.now() + IDENTITY_REUSE_MS, exp * 1000)
       connectionIdentities.set(connection, { accessToken: authentication.accessToken, result, until })
-    else
-      identities.set(
-        authentication.accessToken,
-        result,
-        payload.sid,
-        (result as AuthenticationResult).user.user_id,
-        until
-      )
+    }
     return result
   }
 }
@@ -183,7 +181,9 @@ const externalUser = async (context: HookContext) => {
 /** Ending a session through the Feathers client (`client.logout()`) revokes it like `api/auth/logout`. */
 const revokeSession = async (context: HookContext) => {
   const sid = context.result?.authentication?.payload?.sid
-  if (sid) await context.app.get('refreshTokens').revokeFamily(sid)
+  if (!sid) return
+  await context.app.get('refreshTokens').revokeFamily(sid)
+  context.app.get('refreshTokens').announceEnded([sid])
 }
 
 export const authentication = (app: Application) => {

@@ -124,6 +124,32 @@ describe('Feathers client over Socket.IO', () => {
     await eventually(() => assert.equal(otherEvents.length, 1))
     assert.equal(firstEvents.length, 0, 'the logged-out session’s socket heard an event')
     await assert.rejects(first.client.service('api/users/profile').find(), { name: 'NotAuthenticated' })
+    // A new socket with the ended session's token (which the server had verified) is refused too.
+    const late = open()
+    await assert.rejects(late.client.authenticate({ strategy: 'jwt', accessToken: user.access_token }), {
+      name: 'NotAuthenticated'
+    })
+  })
+
+  it('sockets of one login share its verified identity: the second one costs no user or session lookup', async () => {
+    const user = await createUser(server.url, 'Socket Twin')
+    const one = open()
+    await one.client.authenticate({ strategy: 'jwt', accessToken: user.access_token })
+    const db = server.app.get('postgresqlClient')
+    const statements: string[] = []
+    const listener = (query: { sql: string }) => statements.push(query.sql)
+    db.on('query', listener)
+    try {
+      const two = open()
+      const auth = await two.client.authenticate({ strategy: 'jwt', accessToken: user.access_token })
+      assert.equal(auth.user.user_id, user.user_id)
+    } finally {
+      db.off('query', listener)
+    }
+    assert.ok(
+      !statements.some((sql) => /from "users"|from "refresh_tokens"/.test(sql)),
+      statements.join('\n')
+    )
   })
 
   it('a replayed refresh token ends the session for its live socket too, at once', async () => {

@@ -104,6 +104,7 @@ export class RefreshTokens {
       .whereNull('revoked_at')
       .update({ revoked_at: this.db.fn.now() })
     await this.cache.del(this.cache.key('session', familyId))
+    this.app.get('identityCache').forgetSession(familyId) // here at once; other instances hear the logout event
   }
 
   async revokeUser(userId: string) {
@@ -118,10 +119,11 @@ export class RefreshTokens {
   }
 
   /**
-   * Sessions ended by a replay or a revocation of all of a user's sessions: announced like a logout (the
-   * `api/auth/logout` created event, synced to every instance), so their sockets are detached at once.
+   * Sessions ended other than by `api/auth/logout` (a replay, a revocation of all of a user's sessions, the
+   * Feathers client's logout): announced like a logout (the `api/auth/logout` created event, synced to every
+   * instance), so their sockets are detached and their remembered identities dropped at once.
    */
-  private announceEnded(families: string[]) {
+  announceEnded(families: string[]) {
     for (const sessionId of families) {
       this.app.service('api/auth/logout').emit('created', { session_id: sessionId, logged_out: true })
     }
