@@ -18,7 +18,7 @@ import {
   type SocketClient,
   type TestServer
 } from './helpers'
-import { testRedis } from './setup'
+import { testDatabase, testRedis } from './setup'
 
 describe('several instances on one PostgreSQL and one Redis', function () {
   let a: TestServer
@@ -242,7 +242,7 @@ describe('reconnect resync across instances (a killed instance)', function () {
   this.timeout(90000)
 
   it('streams messages while the client’s instance is killed; it ends with every message once, in order', async function () {
-    if (!testRedis.url) this.skip()
+    if (!testRedis.url || !testDatabase.url) this.skip() // spawned instances need Redis and a PostgreSQL server to share
     const keyPrefix = `test:${randomUUID()}:`
     const env = { REDIS_URL: testRedis.url!, REDIS_KEY_PREFIX: keyPrefix }
     const x = await spawnServer(env)
@@ -329,7 +329,7 @@ describe('graceful shutdown (SIGTERM)', function () {
   this.timeout(60000)
 
   it('every message acknowledged before the stop is committed; sockets are told to go elsewhere', async function () {
-    if (!testRedis.url) this.skip()
+    if (!testRedis.url || !testDatabase.url) this.skip() // a spawned instance needs a PostgreSQL server to share
     const env = { REDIS_URL: testRedis.url!, REDIS_KEY_PREFIX: `test:${randomUUID()}:` }
     const x = await spawnServer(env)
     const y = await spawnServer(env)
@@ -383,7 +383,7 @@ describe('presence when an instance crashes', function () {
   this.timeout(60000)
 
   it('a user whose only instance is killed goes offline by heartbeat expiry, announced by a survivor', async function () {
-    if (!testRedis.url) this.skip()
+    if (!testRedis.url || !testDatabase.url) this.skip() // a spawned instance needs a PostgreSQL server to share
     const keyPrefix = `test:${randomUUID()}:`
     const presence = { PRESENCE_TTL_MS: '1000', PRESENCE_HEARTBEAT_MS: '200' }
     const x = await spawnServer({ REDIS_URL: testRedis.url!, REDIS_KEY_PREFIX: keyPrefix, ...presence })
