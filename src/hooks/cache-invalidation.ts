@@ -1,7 +1,8 @@
 // After-hooks that keep the Redis caches true: each write path drops (or updates) what it changed before
 // the response is sent, so the same client never reads its own write stale.
-import type { HookContext } from '../declarations'
-import { memberIdsOfChat } from '../services/chats/membership'
+import type { Application, HookContext } from '../declarations'
+import { memberIdsOfChat, memberIdsOfChats } from '../services/chats/membership'
+import type { Message } from '../services/messages/messages.schema'
 
 const cacheOf = (context: HookContext) => context.app.get('cache')
 const redisInUse = (context: HookContext) => Boolean(context.app.get('redisClient'))
@@ -21,13 +22,20 @@ export const privateContactsOf = async (
     .whereNot('other.user_id', userId)
     .pluck('other.user_id')
 
-/** A message was created, edited or deleted: its chat's members' lists (last message, unread) change. */
-export const messageChanged = async (context: HookContext) => {
-  if (!redisInUse(context) || context.params.duplicate) return
-  const message = context.result
-  const members = await memberIdsOfChat(context.app.get('postgresqlClient'), message.chat_id)
-  await Promise.all([cacheOf(context).chatListsOf(members), context.app.get('messageQueue').put(message)])
+/**
+ * Messages were created, edited or deleted: their chats' members' lists (last message, unread) change and the
+ * messages take their place in `message_queue`. One membership read and one Redis round trip per chat for all
+ * of them (the message writer calls this once per committed batch).
+ */
+export const messagesChanged = async (app: Application, messages: Message[]) => {
+  if (!app.get('redisClient') || messages.length === 0) return
+  const chatIds = [...new Set(messages.map((m) => m.chat_id))]
+  const members = await memberIdsOfChats(app.get('postgresqlClient'), chatIds)
+  await Promise.all([app.get('cache').chatListsOf(members), app.get('messageQueue').putMany(messages)])
 }
+
+/** After an edit or a delete. */
+export const messageChanged = async (context: HookContext) => messagesChanged(context.app, [context.result])
 
 /** A chat's shape or membership changed (`chat_id` on the result, plus `member_ids` / `user_id` if gone). */
 export const chatChanged = async (context: HookContext) => {

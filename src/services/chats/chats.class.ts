@@ -7,6 +7,7 @@ import type { Knex } from 'knex'
 import { newId } from '../../ids'
 import type { Application } from '../../declarations'
 import { TTL } from '../../cache'
+import { chatNotFound } from '../../hooks/authorization/require-chat-member'
 import { addParticipants } from './membership'
 import { chatMembers, decorateChats } from './chat-views'
 import { chatColumns, type Chat, type ChatQuery, type PrivateChatData } from './chats.schema'
@@ -80,7 +81,7 @@ export class ChatService {
       })
       .where('c.chat_id', String(id))
       .first([...chatColumns.map((c) => `c.${c}`), 'p.last_read_seq'])
-    if (!row) throw new NotFound('Chat not found')
+    if (!row) throw chatNotFound()
     const [chat] = await decorateChats(
       this.db,
       [{ ...row, unread_count: Math.max(row.last_seq - (row.last_read_seq ?? 0), 0) }],

@@ -19,6 +19,10 @@ export const chatIdsOfUser = async (db: Knex, userId: string): Promise<string[]>
 export const memberIdsOfChat = async (db: Knex, chatId: string): Promise<string[]> =>
   (await db('chat_participants').where({ chat_id: chatId }).pluck('user_id')) as string[]
 
+/** Everyone in any of these chats, once each. */
+export const memberIdsOfChats = async (db: Knex, chatIds: string[]): Promise<string[]> =>
+  (await db('chat_participants').whereIn('chat_id', chatIds).distinct().pluck('user_id')) as string[]
+
 /** Adds participants (ignoring ones already there) inside the caller's transaction. */
 export const addParticipants = async (trx: Knex, chatId: string, userIds: string[], seq = 0) => {
   if (userIds.length === 0) return

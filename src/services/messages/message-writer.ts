@@ -4,9 +4,10 @@
 // statement at a time per instance: while it runs, new messages queue here, and the next statement stores all
 // of them (any number of chats) with one row update per chat and one commit. Idle, a message goes out at once
 // (a batch of one); under load, batches grow by themselves. Seqs follow the order messages arrived here.
-import { NotFound, Unavailable } from '@feathersjs/errors'
+import { Unavailable } from '@feathersjs/errors'
 import type { Knex } from 'knex'
-import { databaseError } from '../../hooks/conflict-on-duplicate'
+import { databaseError, isUniqueViolation } from '../../hooks/conflict-on-duplicate'
+import { chatNotFound } from '../../hooks/authorization/require-chat-member'
 import { messageColumns, type Message } from './messages.schema'
 
 /** A message as the service builds it, before PostgreSQL gives it a `seq` and timestamps. */
@@ -97,9 +98,7 @@ WITH chat AS (
 )
 SELECT * FROM message`
 
-const chatNotFound = () => new NotFound('Chat not found')
 const isConstraintViolation = (error: unknown) => databaseError(error)?.code?.startsWith('23') ?? false
-const isUniqueViolation = (error: unknown) => databaseError(error)?.code === '23505'
 
 export class MessageWriter {
   private queue: Pending[] = []

@@ -8,6 +8,7 @@ import { newId } from '../../ids'
 import type { Application } from '../../declarations'
 import { fileColumns, type FileRecord } from '../files/files.schema'
 import { MessageWriter } from './message-writer'
+import { messagesChanged } from '../../hooks/cache-invalidation'
 import {
   messageColumns,
   type Message,
@@ -30,9 +31,10 @@ export class MessageService {
   readonly writer: MessageWriter
 
   constructor(private readonly app: Application) {
+    // Caches are kept once per committed batch, before any of its senders is answered.
     this.writer = new MessageWriter(
       () => this.db,
-      (messages) => this.invalidateCaches(messages)
+      (messages) => messagesChanged(app, messages)
     )
   }
 
@@ -157,24 +159,6 @@ export class MessageService {
     if (duplicate && params) params.duplicate = true
     if (!duplicate) this.app.get('metrics')?.messagesCreated.inc()
     return this.withFile(message)
-  }
-
-  /**
-   * After each committed batch, before its senders are answered: the members' chat lists (last message,
-   * unread counts) are dropped and the messages join their chats' `message_queue`. One membership query and
-   * one Redis round trip per batch, not per message.
-   */
-  private async invalidateCaches(messages: Message[]) {
-    if (!this.app.get('cache').enabled) return
-    const chatIds = [...new Set(messages.map((m) => m.chat_id))]
-    const members: string[] = await this.db('chat_participants')
-      .whereIn('chat_id', chatIds)
-      .distinct()
-      .pluck('user_id')
-    await Promise.all([
-      this.app.get('cache').chatListsOf(members),
-      this.app.get('messageQueue').putMany(messages)
-    ])
   }
 
   /** Edits the content (`edited_at` set). A deleted message cannot be edited. */

@@ -1,4 +1,5 @@
-import { BadRequest, NotFound } from '@feathersjs/errors'
+import { BadRequest } from '@feathersjs/errors'
+import { chatNotFound } from '../../../hooks/authorization/require-chat-member'
 import type { NullableId, Params } from '@feathersjs/feathers'
 import type { Application } from '../../../declarations'
 import type { MarkReadData, ReadReceipt } from '../chats.schema'
@@ -33,7 +34,7 @@ export class MarkReadService {
       .returning('last_read_seq')
     const lastReadSeq: number | undefined =
       moved?.last_read_seq ?? (await mine().first('last_read_seq'))?.last_read_seq
-    if (lastReadSeq === undefined) throw new NotFound('Chat not found')
+    if (lastReadSeq === undefined) throw chatNotFound()
     const receipt: ReadReceipt = { chat_id: chatId, user_id: userId, last_read_seq: lastReadSeq }
     if (moved) this.app.service(markReadPath).emit('read', receipt)
     return { ...receipt, unread_count: Math.max(chat.last_seq - lastReadSeq, 0) }
