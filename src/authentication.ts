@@ -37,21 +37,8 @@ const refusedIfBanned = (user: User | undefined) => {
 /** How many verified access tokens are remembered (oldest dropped first). */
 const VERIFIED_TOKENS_KEPT = 10_000
 
-/** How long a live connection's verified identity is reused for its socket calls without a lookup. */
+/** How long a verified identity is reused (REST requests, socket calls, new sockets) without a lookup. */
 const IDENTITY_REUSE_MS = 30_000
-
-/**
- * Verified identities of live connections, keyed by connection. Every Socket.IO call re-runs the JWT
- * strategy; reusing the result for the same token saves the user and session lookups on the send path.
- * Anything that ends or changes the identity drops the entry at once, on every instance (channels.ts):
- * logout, a revoked session, a ban (the socket is closed), a change to the user.
- */
-const connectionIdentities = new WeakMap<
-  object,
-  { accessToken: string; result: AuthenticationResult; until: number }
->()
-
-export const forgetConnectionIdentity = (connection: object) => connectionIdentities.delete(connection)
 
 /**
  * Access tokens carry `sid`, the session (refresh-token family) they belong to. Logging out or replaying
@@ -74,12 +61,9 @@ class SessionJwtStrategy extends JWTStrategy {
   }
 
   async authenticate(authentication: AuthenticationRequest, params: AuthenticationParams): Promise<any> {
-    const connection = (params as { connection?: object }).connection
+    // Every REST request and every socket call runs this strategy. A token verified in the last 30 s skips
+    // the user and session lookups (src/auth/identity-cache.ts says what drops it sooner).
     const identities = this.app!.get('identityCache')
-    const known = connection && connectionIdentities.get(connection)
-    if (known && known.accessToken === authentication.accessToken && Date.now() < known.until)
-      return known.result
-    // A token verified in the last 30 s (REST, or another socket of the same login) skips the lookups.
     let result: AuthenticationResult | undefined = identities.get(authentication.accessToken)
     if (!result) {
       result = (await super.authenticate(authentication, params)) as AuthenticationResult
@@ -90,11 +74,6 @@ class SessionJwtStrategy extends JWTStrategy {
       }
       const until = Math.min(Date.now() + IDENTITY_REUSE_MS, (payload.exp ?? 0) * 1000)
       identities.set(authentication.accessToken, result, payload.sid, result.user.user_id, until)
-    }
-    if (connection) {
-      const exp = result.authentication?.payload?.exp ?? 0
-      const until = Math.min(Date.now() + IDENTITY_REUSE_MS, exp * 1000)
-      connectionIdentities.set(connection, { accessToken: authentication.accessToken, result, until })
     }
     return result
   }

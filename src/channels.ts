@@ -8,7 +8,6 @@ import type { RealTimeConnection } from '@feathersjs/feathers'
 import type { Channel } from '@feathersjs/transport-commons'
 import type { Application, HookContext } from './declarations'
 import { Presence } from './presence'
-import { forgetConnectionIdentity } from './authentication'
 import { chatIdsOfUser } from './services/chats/membership'
 import type { Chat, ReadReceipt, TypingEvent } from './services/chats/chats.schema'
 import type { Group, GroupMember } from './services/groups/groups.schema'
@@ -63,7 +62,6 @@ const leaveChat = (app: Application, userIds: string[], chatId: string) => {
 /** Detaches a connection from every channel it joined: it hears nothing until it authenticates again. */
 const detach = (app: Application, connection: ChatConnection) => {
   const { userId, sessionId } = connection
-  forgetConnectionIdentity(connection)
   for (const name of joined.get(connection) ?? []) {
     app.channel(name).leave(connection)
     connection.room?.leave(name)
@@ -141,7 +139,6 @@ export const channels = (app: Application) => {
   // A changed user (name, avatar, ban…): their connections look the user up again on their next call.
   app.service('api/users').on('patched', (user: any) => {
     app.get('identityCache').forgetUser(user.user_id)
-    for (const connection of connectionsOf(app, user.user_id)) forgetConnectionIdentity(connection)
   })
 
   // A banned user's sockets are disconnected on every instance (the event is synced); they are told first.

@@ -1,10 +1,9 @@
-// Verified identities, keyed by access token. Every REST request (and every new socket) carries its token and
+// Verified identities, keyed by access token. Every REST request and socket call carries its token and
 // runs the JWT strategy: verify, load the user, check the session is live — two lookups (PostgreSQL, or Redis with
 // the caches) before the request's own work, about a third of the server's CPU per history page. A token seen
 // in the last 30 s reuses that result. Anything that ends or changes the identity drops it at once, on every
 // instance, from the same (synced) events that detach sockets in channels.ts: a session ended (logout, replay,
-// ban) and a changed user. Sockets of the same login share the entry; each connection also keeps its identity
-// on the connection for its later calls (authentication.ts).
+// ban) and a changed user. Every socket call runs the strategy too, so sockets of one login share the entry.
 import type { AuthenticationResult } from '@feathersjs/authentication'
 
 interface Entry {
