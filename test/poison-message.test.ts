@@ -4,9 +4,21 @@
 // cause) falls back to storing each message alone, so every other sender still gets their own message.
 import assert from 'node:assert/strict'
 import { ulid } from 'ulid'
-import { createGroup, createUser, http, startServer, type TestServer, type TestUser } from './helpers'
+import {
+  createGroup,
+  createUser,
+  http,
+  socketClient,
+  startServer,
+  type TestServer,
+  type TestUser,
+  eventually
+} from './helpers'
 import { testDatabase } from './setup'
 import type { NewMessage } from '../src/services/messages/message-writer'
+
+/** What clients send: JSON.stringify escapes a lone surrogate as `\ud800`, which the server parses back to one. */
+const POISON = ['bad \ud800 surrogate', 'bad \u0000 nul', 'low \udc00 alone']
 
 describe('one bad message cannot fail the other senders of its batch', () => {
   let server: TestServer
@@ -23,6 +35,30 @@ describe('one bad message cannot fail the other senders of its batch', () => {
     mallory = await createUser(url, 'Batch Mallory')
   })
   after(() => server?.stop())
+
+  /**
+   * Makes the 30 valid sends and the poison share one batch statement, whatever the timing: the chat's row
+   * is locked, so the first send to reach the writer waits inside PostgreSQL while every later one queues
+   * behind it; the lock is released once all `total` sends have been queued (or, refused by the schema,
+   * answered). `answered` counts the sends already answered.
+   */
+  const inOneBatch = async <T>(
+    chatId: string,
+    total: number,
+    answered: () => number,
+    sends: () => Promise<T>
+  ) => {
+    const writer = (server.app.service('api/messages') as any).writer
+    const trx = await server.app.get('postgresqlClient').transaction()
+    await trx('chats').where({ chat_id: chatId }).forUpdate().first()
+    const done = sends()
+    try {
+      await eventually(() => assert.equal(1 + writer.queue.length + answered(), total), 15_000)
+    } finally {
+      await trx.commit()
+    }
+    return done
+  }
 
   const newGroup = async (name: string) => (await createGroup(url, alice, name, [mallory])).chat_id
 
@@ -51,6 +87,77 @@ describe('one bad message cannot fail the other senders of its batch', () => {
     const chat = await http(url, 'GET', `/api/chats/${chatId}`, { token: alice.access_token })
     assert.equal(chat.body.last_seq, contents.length, 'the chat sequence has no gap')
   }
+
+  it('REST: NUL and lone surrogates get 400 naming content; all 30 concurrent valid sends are stored', async () => {
+    const chatId = await newGroup('poison over REST')
+    const valid = Array.from({ length: 30 }, (_, i) => `valid ${i}`)
+    const send = (user: TestUser, content: string) =>
+      http(url, 'POST', `/api/chats/${chatId}/messages`, { token: user.access_token, body: { content } })
+    let answered = 0
+    const [good, bad] = await inOneBatch(
+      chatId,
+      33,
+      () => answered,
+      () =>
+        Promise.all([
+          Promise.all(valid.map((content) => send(alice, content))),
+          Promise.all(POISON.map((content) => send(mallory, content).finally(() => answered++)))
+        ])
+    )
+    assert.deepEqual(
+      good.map((r) => r.status),
+      valid.map(() => 201),
+      `stored ${good.filter((r) => r.status === 201).length}/30: ${good.find((r) => r.status !== 201)?.text}`
+    )
+    good.forEach((r, i) => assert.equal(r.body.content, valid[i], 'each sender gets its own message'))
+    for (const res of bad) {
+      assert.equal(res.status, 400, res.text)
+      assert.match(res.body.message, /^Invalid data: content /)
+      assert.equal(res.body.data?.[0]?.instancePath, '/content')
+    }
+    await assertAllStored(chatId, valid)
+  })
+
+  it('Socket.IO: the same poison sent over a socket fails alone, naming content', async () => {
+    const chatId = await newGroup('poison over a socket')
+    const sockets = [socketClient(url), socketClient(url)]
+    try {
+      const [a, m] = sockets
+      await a.client.authenticate({ strategy: 'jwt', accessToken: alice.access_token })
+      await m.client.authenticate({ strategy: 'jwt', accessToken: mallory.access_token })
+      const send = (s: typeof a, content: string) =>
+        s.client
+          .service('api/chats/:chat_id/messages')
+          .create({ content }, { route: { chat_id: chatId } })
+          .then(
+            (message: any) => ({ ok: true as const, message }),
+            (error: any) => ({ ok: false as const, error })
+          )
+      const valid = Array.from({ length: 30 }, (_, i) => `socket valid ${i}`)
+      let answered = 0
+      const [good, bad] = await inOneBatch(
+        chatId,
+        33,
+        () => answered,
+        () =>
+          Promise.all([
+            Promise.all(valid.map((content) => send(a, content))),
+            Promise.all(POISON.map((content) => send(m, content).finally(() => answered++)))
+          ])
+      )
+      const failed = good.filter((r) => !r.ok)
+      assert.equal(failed.length, 0, `stored ${30 - failed.length}/30: ${(failed[0] as any)?.error?.message}`)
+      good.forEach((r, i) => assert.equal(r.ok && r.message.content, valid[i]))
+      for (const res of bad) {
+        assert.equal(res.ok, false)
+        assert.equal(!res.ok && res.error.code, 400)
+        assert.match(!res.ok ? res.error.message : '', /^Invalid data: content /)
+      }
+      await assertAllStored(chatId, valid)
+    } finally {
+      sockets.forEach((s) => s.close())
+    }
+  })
 
   it('writer: a batch that fails with a non-constraint error (a NUL row) still stores every other row', async () => {
     const chatId = await newGroup('poison past the schema')
