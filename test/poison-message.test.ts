@@ -15,7 +15,7 @@ import {
   eventually
 } from './helpers'
 import { testDatabase } from './setup'
-import type { NewMessage } from '../src/services/messages/message-writer'
+import { MessageWriter, type NewMessage } from '../src/services/messages/message-writer'
 
 /** What clients send: JSON.stringify escapes a lone surrogate as `\ud800`, which the server parses back to one. */
 const POISON = ['bad \ud800 surrogate', 'bad \u0000 nul', 'low \udc00 alone']
@@ -193,5 +193,76 @@ describe('one bad message cannot fail the other senders of its batch', () => {
       assert.equal(message.content, contents[i], 'each sender is answered with its own message')
     })
     await assertAllStored(chatId, contents)
+  })
+
+  describe('an unavailable database fails the batch as a whole (its outcome is unknown: no retry one by one)', () => {
+    /** A database whose every statement fails with `error` (or never answers), counting the statements. */
+    const failingDb = (error: (() => Error) | 'hang') => {
+      const db: any = {
+        statements: 0,
+        client: { config: { client: 'fake' } },
+        raw: () => {
+          db.statements++
+          return error === 'hang' ? new Promise(() => undefined) : Promise.reject(error())
+        }
+      }
+      return db
+    }
+    const rows = (n: number): NewMessage[] =>
+      Array.from({ length: n }, (_, i) => ({
+        message_id: ulid(),
+        chat_id: 'chat',
+        sender_id: `sender ${i}`,
+        sender_name: null,
+        sender_avatar: null,
+        content: `m ${i}`,
+        type: 'text',
+        reply_to: null,
+        file_id: null,
+        client_id: null
+      }))
+
+    const cases: Array<[string, Parameters<typeof failingDb>[0]]> = [
+      [
+        'a refused connection',
+        () => Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })
+      ],
+      [
+        'a server shutting down (57P01)',
+        () => Object.assign(new Error('terminating'), { code: '57P01', routine: 'x' })
+      ],
+      ['no answer in time', 'hang']
+    ]
+    for (const [what, error] of cases) {
+      it(`${what}: one statement per batch, every sender of the batch gets the error`, async () => {
+        const db = failingDb(error)
+        const writer = new MessageWriter(
+          () => db,
+          async () => undefined,
+          { messages: 500, contentChars: 1_000_000, answerMs: 100 }
+        )
+        const outcomes = await Promise.allSettled(rows(10).map((r) => writer.write(r)))
+        assert.ok(outcomes.every((o) => o.status === 'rejected'))
+        assert.equal(db.statements, 2, 'the lone first message and one batch of 9, nothing retried alone')
+        if (error === 'hang')
+          assert.ok(outcomes.every((o) => (o as PromiseRejectedResult).reason.code === 503))
+      })
+    }
+
+    it('a data error (22P05) is retried message by message', async () => {
+      const db = failingDb(() =>
+        Object.assign(new Error('unsupported Unicode escape'), { code: '22P05', routine: 'x' })
+      )
+      const writer = new MessageWriter(
+        () => db,
+        async () => undefined
+      )
+      await Promise.allSettled(rows(10).map((r) => writer.write(r)))
+      assert.equal(
+        db.statements,
+        2 + 10,
+        'two batch statements, then every message alone (the lone first one too)'
+      )
+    })
   })
 })
