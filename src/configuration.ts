@@ -60,7 +60,8 @@ export const configurationSchema = Type.Object(
     websocket: Type.Object({ readBufferSize: positiveInt(), writeBufferSize: positiveInt() }),
     limits: Type.Object({
       bodyBytes: positiveInt(),
-      passwordMinLength: positiveInt({ maximum: 72 }),
+      // NIST SP 800-63B: never fewer than 8 characters.
+      passwordMinLength: positiveInt({ minimum: 8, maximum: 72 }),
       searchPageMax: positiveInt(),
       loginPerIpPerMinute: positiveInt(),
       loginPerEmailPerMinute: positiveInt(),

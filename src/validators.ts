@@ -1,16 +1,63 @@
 // For more information about this file see https://dove.feathersjs.com/guides/cli/validators.html
 import { Ajv, addFormats } from '@feathersjs/schema'
 import type { FormatsPluginOptions } from '@feathersjs/schema'
-import { Type, type TSchema } from '@feathersjs/typebox'
+import { Type, type StringOptions, type TSchema } from '@feathersjs/typebox'
+import { hasVisibleCharacter, isStorableText } from './text'
 
 const formats: FormatsPluginOptions = ['date-time', 'email', 'uri', 'uuid', 'int32', 'int64']
 
+/**
+ * `http-url`: an absolute http(s) URL with a host and no credentials, as the WHATWG URL parser (the browser's)
+ * reads it. `javascript:`, `data:`, `vbscript:`, `file:`… and `https://trusted@evil.example` are refused, as
+ * are whitespace and controls (which the parser would otherwise strip or encode).
+ */
+const isHttpUrl = (value: string) => {
+  if (!/^https?:\/\//i.test(value) || /[\s\p{C}]/u.test(value) || !URL.canParse(value)) return false
+  const url = new URL(value)
+  return ['http:', 'https:'].includes(url.protocol) && url.hostname !== '' && !url.username && !url.password
+}
+
+/** Formats and keywords of this project, on both Ajv instances (a keyword unknown to Ajv is a startup error). */
+const withProjectRules = (ajv: Ajv): Ajv => {
+  addFormats(ajv, formats)
+  ajv.addFormat('http-url', { type: 'string', validate: isHttpUrl })
+  ajv.addKeyword({
+    keyword: 'storable',
+    type: 'string',
+    schemaType: 'boolean',
+    errors: false,
+    validate: (enabled: boolean, value: string) => !enabled || isStorableText(value),
+    error: { message: 'must not contain NUL (U+0000) or an unpaired UTF-16 surrogate' }
+  })
+  ajv.addKeyword({
+    keyword: 'visible',
+    type: 'string',
+    schemaType: 'boolean',
+    errors: false,
+    validate: (enabled: boolean, value: string) => !enabled || hasVisibleCharacter(value),
+    error: { message: 'must contain at least one visible character' }
+  })
+  return ajv
+}
+
 // Data: no coercion, so a number where a string belongs is an error, not a silent conversion.
 // removeAdditional stays off: unknown fields are rejected by `additionalProperties: false`, with the field named.
-export const dataValidator: Ajv = addFormats(new Ajv({ allErrors: true }), formats)
+export const dataValidator: Ajv = withProjectRules(new Ajv({ allErrors: true }))
 
 // Query strings arrive as strings over REST: coerce them to the schema's types.
-export const queryValidator: Ajv = addFormats(new Ajv({ coerceTypes: true, allErrors: true }), formats)
+export const queryValidator: Ajv = withProjectRules(new Ajv({ coerceTypes: true, allErrors: true }))
+
+/**
+ * Every string a client sends is declared with Text (never Type.String): PostgreSQL-storable text
+ * (src/text.ts), refused with a 400 naming the field otherwise. test/text-fields.test.ts checks every schema.
+ */
+export const Text = (options: StringOptions<string> = {}) => Type.String({ ...options, storable: true })
+
+/** A display name (user, group): storable text with at least one visible character. */
+export const Name = (options: StringOptions<string> = {}) => Text({ ...options, visible: true })
+
+/** An avatar or other link shown to other users: an absolute http(s) URL only. */
+export const HttpUrl = (options: StringOptions<string> = {}) => Text({ ...options, format: 'http-url' })
 
 /** `schema` or `null`: the shape of every nullable column. */
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])

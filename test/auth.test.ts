@@ -24,7 +24,12 @@ describe('accounts: register, login, refresh, logout (REST)', () => {
     it('creates an account: 201, email lower-cased, no secret in the response', async () => {
       const email = uniqueEmail('Mixed.Case').replace('mixed', 'Mixed')
       const res = await http(url, 'POST', '/api/auth/register', {
-        body: { name: 'Ada', email, password: 'secret123', avatar_url: 'https://example.com/a.png' }
+        body: {
+          name: 'Ada',
+          email,
+          password: 'analytical engine 1843',
+          avatar_url: 'https://example.com/a.png'
+        }
       })
       assert.equal(res.status, 201)
       assert.equal(res.body.email, email.toLowerCase())
@@ -37,7 +42,7 @@ describe('accounts: register, login, refresh, logout (REST)', () => {
 
     it('refuses a bad email, naming the field', async () => {
       const res = await http(url, 'POST', '/api/auth/register', {
-        body: { name: 'A', email: 'not-an-email', password: 'secret123' }
+        body: { name: 'A', email: 'not-an-email', password: 'analytical engine 1843' }
       })
       assert.equal(res.status, 400)
       assert.equal(res.body.name, 'BadRequest')
@@ -54,12 +59,12 @@ describe('accounts: register, login, refresh, logout (REST)', () => {
 
     it('refuses unknown fields and missing fields, naming them', async () => {
       const extra = await http(url, 'POST', '/api/auth/register', {
-        body: { name: 'A', email: uniqueEmail(), password: 'secret123', role: 'admin' }
+        body: { name: 'A', email: uniqueEmail(), password: 'analytical engine 1843', role: 'admin' }
       })
       assert.equal(extra.status, 400)
       assert.match(extra.body.message, /role is not allowed/)
       const missing = await http(url, 'POST', '/api/auth/register', {
-        body: { email: uniqueEmail(), password: 'secret123' }
+        body: { email: uniqueEmail(), password: 'analytical engine 1843' }
       })
       assert.equal(missing.status, 400)
       assert.match(missing.body.message, /name is required/)
@@ -68,12 +73,15 @@ describe('accounts: register, login, refresh, logout (REST)', () => {
     it('answers a duplicate email (any casing) with 409 Conflict and no SQL', async () => {
       const email = uniqueEmail('dup')
       assert.equal(
-        (await http(url, 'POST', '/api/auth/register', { body: { name: 'A', email, password: 'secret123' } }))
-          .status,
+        (
+          await http(url, 'POST', '/api/auth/register', {
+            body: { name: 'A', email, password: 'analytical engine 1843' }
+          })
+        ).status,
         201
       )
       const again = await http(url, 'POST', '/api/auth/register', {
-        body: { name: 'B', email: email.toUpperCase(), password: 'secret123' }
+        body: { name: 'B', email: email.toUpperCase(), password: 'analytical engine 1843' }
       })
       assert.equal(again.status, 409)
       assert.equal(again.body.name, 'Conflict')
@@ -287,7 +295,7 @@ describe('accounts: rate limits', () => {
     const statuses: number[] = []
     for (let i = 0; i < 3; i++) {
       const res = await http(server.url, 'POST', '/api/auth/register', {
-        body: { name: 'R', email: uniqueEmail('reg'), password: 'secret123' }
+        body: { name: 'R', email: uniqueEmail('reg'), password: 'analytical engine 1843' }
       })
       statuses.push(res.status)
     }

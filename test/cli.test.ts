@@ -212,7 +212,10 @@ describe('admin CLI: commands next to a live server', function () {
     const user = await createUser(server.url, 'Cli Reset')
     const short = await runCli(['user', 'reset-password', user.user_id, '--password', 'abc'], env)
     assert.notEqual(short.code, 0)
-    assert.match(short.stderr, /password must NOT have fewer than 6 characters/)
+    assert.match(short.stderr, /password must NOT have fewer than 8 characters/)
+    const weak = await runCli(['user', 'reset-password', user.user_id, '--password', 'password123'], env)
+    assert.notEqual(weak.code, 0)
+    assert.match(weak.stderr, /password is too easy to guess: This is a commonly used password/)
     await cliOk(['user', 'reset-password', user.email, '--password', 'a brand new secret'], env)
     const login = (password: string) =>
       http(server.url, 'POST', '/api/auth/login', { body: { email: user.email, password } })

@@ -29,7 +29,7 @@ describe('HTTP edges: errors, limits, headers, health', () => {
 
   it('bodies over the limit are a 413', async () => {
     const res = await http(url, 'POST', '/api/auth/register', {
-      body: { name: 'x'.repeat(5000), email: 'big@example.com', password: 'secret123' }
+      body: { name: 'x'.repeat(5000), email: 'big@example.com', password: 'analytical engine 1843' }
     })
     assert.equal(res.status, 413)
     assert.equal(res.body.code, 413)
@@ -81,7 +81,7 @@ describe('HTTP edges: errors, limits, headers, health', () => {
       assert.equal(res.status, 503)
       assert.equal(res.body.database, 'down')
       const register = await http(broken.url, 'POST', '/api/auth/register', {
-        body: { name: 'A', email: 'down@example.com', password: 'secret123' }
+        body: { name: 'A', email: 'down@example.com', password: 'analytical engine 1843' }
       })
       assert.equal(register.status, 503)
       assert.doesNotMatch(register.text, /ECONNREFUSED|127\.0\.0\.1/)

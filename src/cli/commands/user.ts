@@ -133,8 +133,13 @@ export const registerUserCommands = (program: Command) => {
       action(async (ref: string, options: OutputOptions & { password: string }) =>
         withApp(async (app) => {
           const user = await resolveUser(app, ref)
-          // The same length rules as registration (the users service itself only checks the schema).
-          await enforcePasswordPolicy({ app, data: { password: options.password } } as HookContext)
+          // The same rules as registration (the users service itself only checks the schema), against this
+          // account's own name and email.
+          const { name, email } = user
+          await enforcePasswordPolicy({
+            app,
+            data: { password: options.password, name, email }
+          } as HookContext)
           await app.service('api/users').patch(user.user_id, { password: options.password })
           await app.get('refreshTokens').revokeUser(user.user_id)
           await showUser(app, await resolveUser(app, user.user_id), options)

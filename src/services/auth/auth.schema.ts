@@ -3,7 +3,7 @@ import { resolve } from '@feathersjs/schema'
 import { Type, getValidator } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
 import type { HookContext } from '../../declarations'
-import { dataValidator } from '../../validators'
+import { dataValidator, Text } from '../../validators'
 import { userFields, type User } from '../users/users.schema'
 
 export const registerDataSchema = Type.Object(
@@ -20,8 +20,8 @@ export const registerDataValidator = getValidator(registerDataSchema, dataValida
 
 export const loginDataSchema = Type.Object(
   {
-    email: Type.String({ minLength: 1, maxLength: 254 }),
-    password: Type.String({ minLength: 1, maxLength: 1024 })
+    email: Text({ minLength: 1, maxLength: 254 }),
+    password: Text({ minLength: 1, maxLength: 1024 })
   },
   { $id: 'LoginData', additionalProperties: false }
 )
@@ -29,14 +29,14 @@ export type LoginData = Static<typeof loginDataSchema>
 export const loginDataValidator = getValidator(loginDataSchema, dataValidator)
 
 export const refreshDataSchema = Type.Object(
-  { refresh_token: Type.String({ minLength: 1, maxLength: 512 }) },
+  { refresh_token: Text({ minLength: 1, maxLength: 512 }) },
   { $id: 'RefreshData', additionalProperties: false }
 )
 export type RefreshData = Static<typeof refreshDataSchema>
 export const refreshDataValidator = getValidator(refreshDataSchema, dataValidator)
 
 export const logoutDataSchema = Type.Object(
-  { refresh_token: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })) },
+  { refresh_token: Type.Optional(Text({ minLength: 1, maxLength: 512 })) },
   { $id: 'LogoutData', additionalProperties: false }
 )
 export type LogoutData = Static<typeof logoutDataSchema>

@@ -3,7 +3,7 @@ import { resolve } from '@feathersjs/schema'
 import { Type, getValidator } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
 import type { HookContext } from '../../declarations'
-import { dataValidator, queryValidator } from '../../validators'
+import { dataValidator, queryValidator, Text } from '../../validators'
 import type { Message } from '../messages/messages.schema'
 
 /** The public part of a user, as shown inside chats (never an email). */
@@ -83,7 +83,7 @@ export const chatQueryValidator = getValidator(chatQuerySchema, queryValidator)
 
 // `POST /api/chats/private`
 export const privateChatDataSchema = Type.Object(
-  { user_id: Type.String({ minLength: 1, maxLength: 50 }) },
+  { user_id: Text({ minLength: 1, maxLength: 50 }) },
   { $id: 'PrivateChatData', additionalProperties: false }
 )
 export type PrivateChatData = Static<typeof privateChatDataSchema>
@@ -91,7 +91,7 @@ export const privateChatDataValidator = getValidator(privateChatDataSchema, data
 
 // `PUT /api/chats/:chat_id/mark-read`
 export const markReadDataSchema = Type.Object(
-  { message_id: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })) },
+  { message_id: Type.Optional(Text({ minLength: 1, maxLength: 50 })) },
   { $id: 'MarkReadData', additionalProperties: false }
 )
 export type MarkReadData = Static<typeof markReadDataSchema>

@@ -4,6 +4,7 @@ import { BadRequest, NotFound } from '@feathersjs/errors'
 import type { Id, NullableId, Params } from '@feathersjs/feathers'
 import type { Knex } from 'knex'
 import { newId } from '../../ids'
+import { cleanName } from '../../text'
 import type { Application } from '../../declarations'
 import { addParticipants, memberIdsOfChat } from '../chats/membership'
 import { chatMembers } from '../chats/chat-views'
@@ -57,7 +58,7 @@ export class GroupService {
       await trx('chats').insert({
         chat_id: chatId,
         type: 'group',
-        name: data.name.trim(),
+        name: cleanName(data.name),
         description: data.description ?? null,
         avatar_url: data.avatar_url ?? null,
         created_by: ownerId
@@ -65,7 +66,7 @@ export class GroupService {
       await trx('groups').insert({
         group_id: groupId,
         chat_id: chatId,
-        name: data.name.trim(),
+        name: cleanName(data.name),
         description: data.description ?? null,
         avatar_url: data.avatar_url ?? null,
         owner_id: ownerId,
@@ -92,7 +93,7 @@ export class GroupService {
 
   private async edit(id: NullableId, data: GroupPatch): Promise<Group> {
     if (id === null) throw new BadRequest('Updating several groups at once is not supported')
-    const changes = { ...data, ...(data.name ? { name: data.name.trim() } : {}) }
+    const changes = { ...data, ...(data.name ? { name: cleanName(data.name) } : {}) }
     const updated = await this.db.transaction(async (trx) => {
       const [group] = await trx('groups')
         .where({ group_id: String(id) })

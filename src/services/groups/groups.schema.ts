@@ -3,10 +3,8 @@ import { resolve } from '@feathersjs/schema'
 import { Type, getValidator, StringEnum } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
 import type { HookContext } from '../../declarations'
-import { dataValidator, Nullable } from '../../validators'
+import { dataValidator, HttpUrl, Name, Nullable, Text } from '../../validators'
 import type { ChatMember } from '../chats/chats.schema'
-
-const NullableString = (options = {}) => Nullable(Type.String(options))
 
 export interface Group {
   group_id: string
@@ -36,9 +34,9 @@ export const groupColumns = [
 ]
 
 const groupFields = {
-  name: Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' }),
-  description: NullableString({ maxLength: 1000 }),
-  avatar_url: NullableString({ maxLength: 2048, format: 'uri' })
+  name: Name({ minLength: 1, maxLength: 100 }),
+  description: Nullable(Text({ maxLength: 1000 })),
+  avatar_url: Nullable(HttpUrl({ maxLength: 2048 }))
 }
 
 // Schema for creating a group: the creator becomes its owner; `member_ids` join as members.
@@ -48,7 +46,7 @@ export const groupDataSchema = Type.Object(
     description: Type.Optional(groupFields.description),
     avatar_url: Type.Optional(groupFields.avatar_url),
     member_ids: Type.Optional(
-      Type.Array(Type.String({ minLength: 1, maxLength: 50 }), { maxItems: 1000, uniqueItems: true })
+      Type.Array(Text({ minLength: 1, maxLength: 50 }), { maxItems: 1000, uniqueItems: true })
     )
   },
   { $id: 'GroupData', additionalProperties: false }
@@ -74,13 +72,13 @@ export const groupExternalResolver = resolve<Group, HookContext>({})
 export const groupMemberDataSchema = Type.Object(
   {
     user_ids: Type.Optional(
-      Type.Array(Type.String({ minLength: 1, maxLength: 50 }), {
+      Type.Array(Text({ minLength: 1, maxLength: 50 }), {
         minItems: 1,
         maxItems: 1000,
         uniqueItems: true
       })
     ),
-    user_id: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+    user_id: Type.Optional(Text({ minLength: 1, maxLength: 50 })),
     role: Type.Optional(StringEnum(['member', 'admin']))
   },
   { $id: 'GroupMemberData', additionalProperties: false, minProperties: 1 }

@@ -82,8 +82,9 @@ interface PreparingConnection {
   query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: Message[] }>
 }
 
-// The same for one message, used when a batch hits a constraint (a repeated client_id, a reply to a message
-// that is gone…): each message of that batch is then stored on its own, so one bad message fails alone.
+// The same for one message, used when a batch statement fails: a repeated client_id, a reply to a message
+// that is gone, text PostgreSQL refuses (NUL, a lone surrogate: 22P05/22021/22P02)… Each message of that
+// batch is then stored on its own, so one bad message fails alone.
 const SINGLE_SQL = `
 WITH chat AS (
   UPDATE chats SET last_seq = last_seq + 1, last_message_at = now(), updated_at = now()
@@ -98,7 +99,27 @@ WITH chat AS (
 )
 SELECT * FROM message`
 
-const isConstraintViolation = (error: unknown) => databaseError(error)?.code?.startsWith('23') ?? false
+// SQLSTATE classes that describe the server, not the statement's data: connection exception, insufficient
+// resources, operator intervention (shutdown, cancel), system error.
+const SERVER_CLASSES = ['08', '53', '57', '58']
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND'])
+const LOST_CONNECTION = /Connection terminated|Timeout acquiring a connection|connection is closed/i
+
+/**
+ * A batch that failed because the database is unreachable or did not answer in time fails as a whole (503):
+ * its outcome is unknown (the statement may still commit, or may have committed before the connection
+ * dropped), so storing each message again could store it twice; and retrying 500 messages one by one against
+ * a database that is down only makes 500 more timeouts. The sender retries with its `client_id` instead.
+ * Any other failure (data, constraint, even a bug in the statement) was rolled back with the statement, and
+ * could be one message's fault: each message is then stored alone.
+ */
+const isUnavailable = (error: any): boolean => {
+  if (error instanceof Unavailable || error?.name === 'KnexTimeoutError') return true
+  const code = databaseError(error)?.code ?? error?.code
+  if (typeof code === 'string' && (NETWORK_CODES.has(code) || SERVER_CLASSES.includes(code.slice(0, 2))))
+    return true
+  return LOST_CONNECTION.test(String(error?.message))
+}
 
 export class MessageWriter {
   private queue: Pending[] = []
@@ -152,9 +173,8 @@ export class MessageWriter {
     try {
       outcomes = await this.withinTime(this.storeBatch(batch.map((p) => p.row)))
     } catch (error) {
-      if (!isConstraintViolation(error)) return batch.forEach((p) => p.reject(error))
-      outcomes = []
-      for (const { row } of batch) outcomes.push(await this.storeOne(row).catch((e: Error) => e))
+      if (isUnavailable(error)) return batch.forEach((p) => p.reject(error))
+      outcomes = await this.storeEachAlone(batch.map((p) => p.row))
     }
     const stored = outcomes.filter((o): o is Written => !(o instanceof Error) && !o.duplicate)
     if (stored.length) await this.committed(stored.map((w) => w.message)).catch(() => undefined)
@@ -213,6 +233,18 @@ export class MessageWriter {
     } finally {
       await client.releaseConnection(connection)
     }
+  }
+
+  /** In arrival order (seqs too); once the database is unavailable, the rest of the batch gets that error. */
+  private async storeEachAlone(rows: NewMessage[]): Promise<Array<Written | Error>> {
+    const outcomes: Array<Written | Error> = []
+    let unavailable: Error | undefined
+    for (const row of rows) {
+      const outcome = unavailable ?? (await this.withinTime(this.storeOne(row)).catch((e: Error) => e))
+      if (outcome instanceof Error && isUnavailable(outcome)) unavailable = outcome
+      outcomes.push(outcome)
+    }
+    return outcomes
   }
 
   private async storeOne(row: NewMessage): Promise<Written> {

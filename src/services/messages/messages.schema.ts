@@ -1,7 +1,7 @@
 // For more information about this file see https://dove.feathersjs.com/guides/cli/service.schemas.html
 import { Type, getValidator, StringEnum } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
-import { dataValidator, queryValidator, Nullable } from '../../validators'
+import { dataValidator, queryValidator, Nullable, Text } from '../../validators'
 
 export const messageTypes = ['text', 'image', 'file'] as const
 
@@ -40,11 +40,11 @@ export const messageColumns = Object.keys(messageSchema.properties)
 // timestamps, status) are not accepted: they are set by the service.
 export const messageDataSchema = Type.Object(
   {
-    content: Type.String({ maxLength: 100_000 }),
+    content: Text({ maxLength: 100_000 }),
     type: Type.Optional(StringEnum([...messageTypes])),
-    reply_to: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
-    client_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-    file_id: Type.Optional(Type.String({ minLength: 1, maxLength: 50 }))
+    reply_to: Type.Optional(Text({ minLength: 1, maxLength: 50 })),
+    client_id: Type.Optional(Text({ minLength: 1, maxLength: 64 })),
+    file_id: Type.Optional(Text({ minLength: 1, maxLength: 50 }))
   },
   { $id: 'MessageData', additionalProperties: false }
 )
@@ -53,7 +53,7 @@ export const messageDataValidator = getValidator(messageDataSchema, dataValidato
 
 // Schema for editing (`PUT|PATCH /api/messages/:message_id`): only the content changes.
 export const messagePatchSchema = Type.Object(
-  { content: Type.String({ minLength: 1, maxLength: 100_000 }) },
+  { content: Text({ minLength: 1, maxLength: 100_000 }) },
   { $id: 'MessagePatch', additionalProperties: false }
 )
 export type MessagePatch = Static<typeof messagePatchSchema>
@@ -62,8 +62,8 @@ export const messagePatchValidator = getValidator(messagePatchSchema, dataValida
 // History query: keyset cursors, never OFFSET.
 export const messageQuerySchema = Type.Object(
   {
-    before: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
-    after: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+    before: Type.Optional(Text({ minLength: 1, maxLength: 50 })),
+    after: Type.Optional(Text({ minLength: 1, maxLength: 50 })),
     after_seq: Type.Optional(Type.Integer({ minimum: 0 })),
     before_seq: Type.Optional(Type.Integer({ minimum: 1 })),
     limit: Type.Optional(Type.Integer({ minimum: 1 })),
@@ -85,7 +85,7 @@ export interface MessagePage {
 
 export const messageSearchQuerySchema = Type.Object(
   {
-    q: Type.String({ minLength: 1, maxLength: 200 }),
+    q: Text({ minLength: 1, maxLength: 200 }),
     $limit: Type.Optional(Type.Integer({ minimum: 1 })),
     $skip: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000 }))
   },

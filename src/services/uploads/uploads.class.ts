@@ -9,14 +9,18 @@ import type { Application } from '../../declarations'
 import { allowedTypes, type FileRecord, type UploadData } from '../files/files.schema'
 import { PayloadTooLarge, UnsupportedMediaType } from '../../errors'
 
-/** The client's filename is kept for display only: no path, no control characters, at most 255 chars. */
-const isControl = (c: string) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127
+/**
+ * The client's filename is kept for display only: no path, no control characters (NUL included), no bidi
+ * controls (`invoice\u202Egpj.exe` would show as `invoiceexe.jpg`), no lone surrogate (PostgreSQL-storable
+ * text, see src/text.ts), at most 255 code points (never half of a surrogate pair).
+ */
+const hidden = /[\p{Cc}\p{Cs}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u
 
 export const cleanFilename = (name: string) =>
   [...path.basename(name.replace(/\\/g, '/'))]
-    .filter((c) => !isControl(c))
-    .join('')
-    .slice(0, 255) || 'file'
+    .filter((c) => !hidden.test(c))
+    .slice(0, 255)
+    .join('') || 'file'
 
 const newStorageKey = () =>
   `${crypto.randomBytes(1).toString('hex')}/${crypto.randomBytes(16).toString('hex')}`

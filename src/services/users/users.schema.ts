@@ -4,7 +4,8 @@ import { Type, getValidator, StringEnum } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
 import { newId } from '../../ids'
 import type { HookContext } from '../../declarations'
-import { dataValidator, queryValidator, Nullable } from '../../validators'
+import { dataValidator, queryValidator, HttpUrl, Name, Nullable, Text } from '../../validators'
+import { cleanName } from '../../text'
 import { hashPassword } from '../../auth/passwords'
 
 export const userStatuses = ['online', 'offline', 'away', 'dnd'] as const
@@ -44,11 +45,11 @@ export const userExternalResolver = resolve<User, HookContext>({
 
 // Field rules shared by registration and profile updates.
 export const userFields = {
-  name: Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' }),
-  email: Type.String({ format: 'email', maxLength: 254 }),
-  avatar_url: Nullable(Type.String({ maxLength: 2048, format: 'uri' })),
-  bio: Nullable(Type.String({ maxLength: 500 })),
-  password: Type.String({ minLength: 1, maxLength: 72 })
+  name: Name({ minLength: 1, maxLength: 100 }),
+  email: Text({ format: 'email', maxLength: 254 }),
+  avatar_url: Nullable(HttpUrl({ maxLength: 2048 })),
+  bio: Nullable(Text({ maxLength: 500 })),
+  password: Text({ minLength: 1, maxLength: 72 })
 }
 
 // Schema for creating new users (internal: registration validates its own, stricter input first).
@@ -67,7 +68,7 @@ export const userDataValidator = getValidator(userDataSchema, dataValidator)
 export const userDataResolver = resolve<any, HookContext>({
   user_id: async () => newId(),
   email: async (value) => (value as string).trim().toLowerCase(),
-  name: async (value) => (value as string).trim(),
+  name: async (value) => cleanName(value as string),
   password_hash: async (_value, data, context) => hashPassword(context.app, data.password),
   password: async () => undefined,
   status: async () => 'offline'
@@ -81,15 +82,15 @@ export const userPatchSchema = Type.Object(
     bio: Type.Optional(userFields.bio),
     password: Type.Optional(userFields.password),
     status: Type.Optional(StringEnum([...userStatuses])),
-    last_seen: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
-    banned_at: Type.Optional(Nullable(Type.String({ format: 'date-time' })))
+    last_seen: Type.Optional(Nullable(Text({ format: 'date-time' }))),
+    banned_at: Type.Optional(Nullable(Text({ format: 'date-time' })))
   },
   { $id: 'UserPatch', additionalProperties: false }
 )
 export type UserPatch = Static<typeof userPatchSchema>
 export const userPatchValidator = getValidator(userPatchSchema, dataValidator)
 export const userPatchResolver = resolve<any, HookContext>({
-  name: async (value) => (typeof value === 'string' ? value.trim() : value),
+  name: async (value) => (typeof value === 'string' ? cleanName(value) : value),
   password_hash: async (value, data, context) =>
     data.password === undefined ? value : hashPassword(context.app, data.password),
   password: async () => undefined,
@@ -99,11 +100,9 @@ export const userPatchResolver = resolve<any, HookContext>({
 // Schema for allowed query properties: exact ids (one or a batch), exact email, and `q` prefix search.
 export const userQuerySchema = Type.Object(
   {
-    q: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-    user_id: Type.Optional(
-      Type.Union([Type.String(), Type.Object({ $in: Type.Array(Type.String(), { maxItems: 100 }) })])
-    ),
-    email: Type.Optional(Type.String()),
+    q: Type.Optional(Text({ minLength: 1, maxLength: 100 })),
+    user_id: Type.Optional(Type.Union([Text(), Type.Object({ $in: Type.Array(Text(), { maxItems: 100 }) })])),
+    email: Type.Optional(Text()),
     $limit: Type.Optional(Type.Integer({ minimum: 0 })),
     $skip: Type.Optional(Type.Integer({ minimum: 0 }))
   },

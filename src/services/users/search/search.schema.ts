@@ -1,11 +1,11 @@
 import { Type, getValidator } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
-import { queryValidator } from '../../../validators'
+import { queryValidator, Text } from '../../../validators'
 
 // `q` is required here (an empty search would list everyone); page size is capped by the users service.
 export const userSearchQuerySchema = Type.Object(
   {
-    q: Type.String({ minLength: 1, maxLength: 100 }),
+    q: Text({ minLength: 1, maxLength: 100 }),
     $limit: Type.Optional(Type.Integer({ minimum: 1 })),
     $skip: Type.Optional(Type.Integer({ minimum: 0 }))
   },
