@@ -70,7 +70,9 @@ class SessionJwtStrategy extends JWTStrategy {
       result = (await super.authenticate(authentication, params)) as AuthenticationResult
       refusedIfBanned(result.user)
       const payload = result.authentication?.payload
-      if (!payload?.sid || !(await this.app!.get('refreshTokens').isActive(payload.sid))) {
+      // The session must be live and belong to the token's user (the subject), not just exist.
+      const sessions = this.app!.get('refreshTokens')
+      if (!payload?.sid || !(await sessions.isActive(payload.sid, result.user.user_id))) {
         throw new NotAuthenticated('Session has ended, please log in again')
       }
       const until = Math.min(Date.now() + IDENTITY_REUSE_MS, (payload.exp ?? 0) * 1000)

@@ -44,7 +44,9 @@ export const configurationSchema = Type.Object(
       clusterNodes: Type.String(),
       keyPrefix: Type.String()
     }),
-    authentication: Type.Object({ secret: Type.String({ minLength: 16 }) }, { additionalProperties: true }),
+    // Empty (or the example) means "not configured": see the checks below and src/auth/jwt-secret.ts.
+    authentication: Type.Object({ secret: Type.String() }, { additionalProperties: true }),
+    dataDir: Type.String({ minLength: 1 }),
     jwt: Type.Object({ accessExpire: positiveInt(), refreshExpire: positiveInt() }),
     uploads: Type.Object({ dir: Type.String({ minLength: 1 }), maxFileSize: positiveInt() }),
     logging: Type.Object({
@@ -140,9 +142,15 @@ export const assertValidConfiguration = (settings: Record<string, any>): void =>
     })
     throw new Error(`Invalid configuration:\n  - ${[...new Set(problems)].join('\n  - ')}`)
   }
-  if (settings.env === 'production' && settings.authentication.secret === EXAMPLE_JWT_SECRET) {
+  const secret: string = settings.authentication.secret
+  if (settings.env === 'production' && (!secret || secret === EXAMPLE_JWT_SECRET)) {
     throw new Error(
-      'Invalid configuration: JWT_SECRET is the example secret; set a real secret in production'
+      `Invalid configuration: JWT_SECRET is ${secret ? 'the example secret' : 'not set'}; set a real secret in production`
+    )
+  }
+  if (secret && secret.length < 16) {
+    throw new Error(
+      'Invalid configuration: JWT_SECRET (authentication.secret) must be at least 16 characters'
     )
   }
 }
