@@ -67,6 +67,7 @@ export const configurationSchema = Type.Object(
       loginPerIpPerMinute: positiveInt(),
       loginPerEmailPerMinute: positiveInt(),
       registerPerIpPerMinute: positiveInt(),
+      userSearchPerUserPerMinute: positiveInt(),
       messageMaxLength: positiveInt({ maximum: 100_000 }),
       typingTimeoutMs: positiveInt(),
       groupMaxMembers: positiveInt({ minimum: 2 }),

@@ -35,6 +35,7 @@ export const createRateLimiters = (app: Application) => {
     loginByIp: limiter(limits.loginPerIpPerMinute, 60, 'login-ip'),
     loginByEmail: limiter(limits.loginPerEmailPerMinute, 60, 'login-email'),
     registerByIp: limiter(limits.registerPerIpPerMinute, 60, 'register-ip'),
+    userSearchByUser: limiter(limits.userSearchPerUserPerMinute, 60, 'user-search'),
     messagesByUser: limiter(limits.messagesPerUserPer10s, 10, 'messages-user'),
     // Per connection: only ever counted on the instance holding the socket.
     socketEvents: new RateLimiterMemory({
@@ -78,6 +79,12 @@ export const rateLimitLogin = async (context: HookContext) => {
 export const rateLimitRegister = async (context: HookContext) => {
   if (!context.params.provider) return
   await consume(context.app.get('rateLimiters').registerByIp, context.params.ip ?? 'unknown')
+}
+
+// A search is a question about other people's accounts: one budget per user bounds how fast it can be asked.
+export const rateLimitUserSearch = async (context: HookContext) => {
+  if (!context.params.provider || !context.params.user) return
+  await consume(context.app.get('rateLimiters').userSearchByUser, context.params.user.user_id)
 }
 
 export const rateLimitMessages = async (context: HookContext) => {
