@@ -265,12 +265,14 @@ describe('accounts: rate limits', () => {
 
   before(async () => {
     server = await startServer({
-      settings: { limits: { loginPerIpPerMinute: 100, loginPerEmailPerMinute: 3, registerPerIpPerMinute: 2 } }
+      settings: {
+        limits: { loginPerIpPerMinute: 100, loginPerEmailAndIpPerMinute: 3, registerPerIpPerMinute: 2 }
+      }
     })
   })
   after(() => server.stop())
 
-  it('answers too many logins for one email with 429 and Retry-After', async () => {
+  it('answers too many logins for one email from one client with 429 and Retry-After', async () => {
     const email = uniqueEmail('limited')
     const statuses: number[] = []
     let last
