@@ -17,6 +17,7 @@ import { hashPassword } from './auth/passwords'
 import { RefreshTokens } from './auth/refresh-tokens'
 import { TTL } from './cache'
 import { rateLimitLogin } from './hooks/rate-limit'
+import { answerOk } from './hooks/answer-ok'
 import { userExternalResolver, type User } from './services/users/users.schema'
 
 export const authenticationPath = 'api/authentication'
@@ -208,6 +209,6 @@ export const authentication = (app: Application) => {
   app.use(authenticationPath, authService, { methods: ['create', 'remove'], events: [] })
   app.service(authenticationPath).hooks({
     before: { create: [rateLimitLogin] },
-    after: { create: [externalUser], remove: [revokeSession, externalUser] }
+    after: { create: [externalUser, answerOk], remove: [revokeSession, externalUser] }
   })
 }

@@ -87,7 +87,7 @@ describe('accounts: register, login, refresh, logout (REST)', () => {
       const res = await http(url, 'POST', '/api/auth/login', {
         body: { email: user.email.toUpperCase(), password: user.password }
       })
-      assert.equal(res.status, 201)
+      assert.equal(res.status, 200)
       assert.equal(typeof res.body.access_token, 'string')
       assert.equal(typeof res.body.refresh_token, 'string')
       assert.equal(res.body.expires_in, 86400)
@@ -164,7 +164,7 @@ describe('accounts: register, login, refresh, logout (REST)', () => {
       const first = await http(url, 'POST', '/api/auth/refresh', {
         body: { refresh_token: user.refresh_token }
       })
-      assert.equal(first.status, 201)
+      assert.equal(first.status, 200)
       assert.notEqual(first.body.refresh_token, user.refresh_token)
       assert.equal(first.body.user.user_id, user.user_id)
       assert.equal(
@@ -174,7 +174,7 @@ describe('accounts: register, login, refresh, logout (REST)', () => {
       const second = await http(url, 'POST', '/api/auth/refresh', {
         body: { refresh_token: first.body.refresh_token }
       })
-      assert.equal(second.status, 201)
+      assert.equal(second.status, 200)
     })
 
     it('revokes the whole family when a rotated token is replayed', async () => {
@@ -182,7 +182,7 @@ describe('accounts: register, login, refresh, logout (REST)', () => {
       const rotated = await http(url, 'POST', '/api/auth/refresh', {
         body: { refresh_token: user.refresh_token }
       })
-      assert.equal(rotated.status, 201)
+      assert.equal(rotated.status, 200)
       const replay = await http(url, 'POST', '/api/auth/refresh', {
         body: { refresh_token: user.refresh_token }
       })
@@ -206,7 +206,7 @@ describe('accounts: register, login, refresh, logout (REST)', () => {
           http(url, 'POST', '/api/auth/refresh', { body: { refresh_token: user.refresh_token } })
         )
       )
-      assert.deepEqual(results.map((r) => r.status).sort(), [201, 401])
+      assert.deepEqual(results.map((r) => r.status).sort(), [200, 401])
     })
 
     it('refuses unknown and malformed refresh tokens', async () => {
@@ -238,7 +238,7 @@ describe('accounts: register, login, refresh, logout (REST)', () => {
         body: { email: user.email, password: user.password }
       })
       const res = await http(url, 'POST', '/api/auth/logout', { token: user.access_token, body: {} })
-      assert.equal(res.status, 201)
+      assert.equal(res.status, 200)
       assert.equal(res.body.logged_out, true)
       assert.equal((await http(url, 'GET', '/api/users/profile', { token: user.access_token })).status, 401)
       assert.equal(
