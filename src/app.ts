@@ -68,8 +68,11 @@ export const createApp = (options: CreateAppOptions = {}): Application => {
   if (secretFile) logger.warn({ file: secretFile }, 'JWT_SECRET is not set: using the generated local secret')
   app.configure(metrics)
 
-  // Behind a load balancer, X-Forwarded-For is the client address (rate limits, logs)
+  // Behind a load balancer, X-Forwarded-For is the client address (rate limits, logs). Only its last entry,
+  // the one the load balancer appended: the entries before it are whatever the client sent, and trusting
+  // them would let one client pass for many and walk around every per-IP limit.
   ;(app as any).proxy = app.get('trustProxy')
+  ;(app as any).maxIpsCount = 1
 
   // Set up Koa middleware
   app.use(

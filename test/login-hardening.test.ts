@@ -106,6 +106,20 @@ describe('login: an attacker cannot lock a user out', () => {
     assert.equal(victimLogin.body.user.user_id, victim.user_id)
   })
 
+  it('a client cannot pass for many by sending its own X-Forwarded-For entries (the proxy appends the real one)', async () => {
+    const target = await createUser(server.url, 'Spoof Target')
+    const statuses: number[] = []
+    for (let i = 0; i < 12; i++) {
+      const spoofed = { 'x-forwarded-for': `10.0.${i}.1, 203.0.113.50` }
+      const res = await http(server.url, 'POST', '/api/auth/login', {
+        body: { email: target.email, password: `guess-${i}` },
+        headers: spoofed
+      })
+      statuses.push(res.status)
+    }
+    assert.deepEqual(statuses.slice(10), [429, 429], statuses.join(','))
+  })
+
   it('past the per-email budget an attempt waits longer and longer (capped), and is never refused for it', () => {
     assert.deepEqual(
       [0, 1, 2, 4, 100].map((over) => loginDelayMs(over, 3000)),
