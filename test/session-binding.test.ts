@@ -4,6 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import jwt from 'jsonwebtoken'
 import { EXAMPLE_JWT_SECRET } from '../src/configuration'
+import { localJwtSecret } from '../src/auth/jwt-secret'
 import {
   createUser,
   http,
@@ -98,6 +99,12 @@ describe('JWT secret when none is configured (outside production)', () => {
     } finally {
       await second.stop()
     }
+  })
+
+  it('says what to set when the data folder cannot hold the secret', () => {
+    const notAFolder = path.join(dataDir, 'a-file')
+    fs.writeFileSync(notAFolder, '')
+    assert.throws(() => localJwtSecret(notAFolder), /set JWT_SECRET, or DATA_DIR to a writable folder/)
   })
 
   it('treats the example secret (from .env.example) as no secret', async () => {

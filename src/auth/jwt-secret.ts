@@ -12,15 +12,24 @@ export const isUnsetSecret = (secret: string | undefined) => !secret || secret =
 export const localJwtSecret = (dataDir: string) => {
   const dir = path.resolve(dataDir)
   const file = path.join(dir, 'jwt-secret')
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
+  let secret: string
   try {
-    // 'wx': when two processes start at once, one creates the file and the other reads it.
-    fs.writeFileSync(file, crypto.randomBytes(48).toString('base64url'), { mode: 0o600, flag: 'wx' })
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
+    try {
+      // 'wx': when two processes start at once, one creates the file and the other reads it.
+      fs.writeFileSync(file, crypto.randomBytes(48).toString('base64url'), { mode: 0o600, flag: 'wx' })
+    } catch (error: any) {
+      if (error.code !== 'EEXIST') throw error
+    }
+    if (fs.statSync(file).mode & 0o077) fs.chmodSync(file, 0o600) // readable by the owner only
+    secret = fs.readFileSync(file, 'utf8').trim()
   } catch (error: any) {
-    if (error.code !== 'EEXIST') throw error
+    throw new Error(
+      `JWT_SECRET is not set and no secret can be kept in ${file} (${error.message}): ` +
+        'set JWT_SECRET, or DATA_DIR to a writable folder',
+      { cause: error }
+    )
   }
-  if (fs.statSync(file).mode & 0o077) fs.chmodSync(file, 0o600) // readable by the owner only
-  const secret = fs.readFileSync(file, 'utf8').trim()
   if (secret.length < 32)
     throw new Error(`${file} does not hold a usable JWT secret; delete it to get a new one`)
   return { secret, file }
