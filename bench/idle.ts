@@ -369,7 +369,7 @@ const login = async (url: string, users: Array<{ email: string }>) => {
         body: JSON.stringify({ email: users[i].email, password: PASSWORD })
       })
       const body: any = await res.json()
-      if (res.status !== 201 || !body.access_token)
+      if (res.status !== 200 || !body.access_token)
         throw new Error(`login ${users[i].email}: ${res.status} ${JSON.stringify(body)}`)
       tokens[i] = body.access_token
     }

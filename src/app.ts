@@ -16,6 +16,7 @@ import { Cache, MessageQueue } from './cache'
 import { MembershipCache } from './services/chats/membership'
 import { storage } from './storage'
 import { authentication } from './authentication'
+import { useLocalSecretIfUnset } from './auth/jwt-secret'
 import { services } from './services/index'
 import { channels } from './channels'
 import { createRateLimiters } from './hooks/rate-limit'
@@ -60,13 +61,18 @@ export const createApp = (options: CreateAppOptions = {}): Application => {
   }
   normalizeSettings(app.settings as Record<string, any>)
   assertValidConfiguration(app.settings as Record<string, any>)
+  const secretFile = useLocalSecretIfUnset(app.settings as Record<string, any>)
 
   const logger = createLogger(app.get('logging'))
   app.set('logger', logger)
+  if (secretFile) logger.warn({ file: secretFile }, 'JWT_SECRET is not set: using the generated local secret')
   app.configure(metrics)
 
-  // Behind a load balancer, X-Forwarded-For is the client address (rate limits, logs)
+  // Behind a load balancer, X-Forwarded-For is the client address (rate limits, logs). Only its last entry,
+  // the one the load balancer appended: the entries before it are whatever the client sent, and trusting
+  // them would let one client pass for many and walk around every per-IP limit.
   ;(app as any).proxy = app.get('trustProxy')
+  ;(app as any).maxIpsCount = 1
 
   // Set up Koa middleware
   app.use(

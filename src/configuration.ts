@@ -44,7 +44,9 @@ export const configurationSchema = Type.Object(
       clusterNodes: Type.String(),
       keyPrefix: Type.String()
     }),
-    authentication: Type.Object({ secret: Type.String({ minLength: 16 }) }, { additionalProperties: true }),
+    // Empty (or the example) means "not configured": see the checks below and src/auth/jwt-secret.ts.
+    authentication: Type.Object({ secret: Type.String() }, { additionalProperties: true }),
+    dataDir: Type.String({ minLength: 1 }),
     jwt: Type.Object({ accessExpire: positiveInt(), refreshExpire: positiveInt() }),
     uploads: Type.Object({ dir: Type.String({ minLength: 1 }), maxFileSize: positiveInt() }),
     logging: Type.Object({
@@ -64,8 +66,11 @@ export const configurationSchema = Type.Object(
       passwordMinLength: positiveInt({ minimum: 8, maximum: 72 }),
       searchPageMax: positiveInt(),
       loginPerIpPerMinute: positiveInt(),
+      loginPerEmailAndIpPerMinute: positiveInt(),
       loginPerEmailPerMinute: positiveInt(),
+      loginSlowdownMaxMs: Type.Integer({ minimum: 0, maximum: 60_000 }),
       registerPerIpPerMinute: positiveInt(),
+      userSearchPerUserPerMinute: positiveInt(),
       messageMaxLength: positiveInt({ maximum: 100_000 }),
       typingTimeoutMs: positiveInt(),
       groupMaxMembers: positiveInt({ minimum: 2 }),
@@ -141,9 +146,15 @@ export const assertValidConfiguration = (settings: Record<string, any>): void =>
     })
     throw new Error(`Invalid configuration:\n  - ${[...new Set(problems)].join('\n  - ')}`)
   }
-  if (settings.env === 'production' && settings.authentication.secret === EXAMPLE_JWT_SECRET) {
+  const secret: string = settings.authentication.secret
+  if (settings.env === 'production' && (!secret || secret === EXAMPLE_JWT_SECRET)) {
     throw new Error(
-      'Invalid configuration: JWT_SECRET is the example secret; set a real secret in production'
+      `Invalid configuration: JWT_SECRET is ${secret ? 'the example secret' : 'not set'}; set a real secret in production`
+    )
+  }
+  if (secret && secret.length < 16) {
+    throw new Error(
+      'Invalid configuration: JWT_SECRET (authentication.secret) must be at least 16 characters'
     )
   }
 }

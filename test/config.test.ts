@@ -65,4 +65,14 @@ describe('configuration', () => {
     assert.equal(code, 1)
     assert.match(output, /JWT_SECRET/)
   })
+
+  it('production refuses to start with no JWT secret (it never generates one there)', async () => {
+    const { code, output } = await boot({
+      SERVER_ENV: 'production',
+      JWT_SECRET: '',
+      SERVER_ADDR: '127.0.0.1:0'
+    })
+    assert.equal(code, 1)
+    assert.match(output, /JWT_SECRET is not set/)
+  })
 })

@@ -344,6 +344,30 @@ describe('API documentation: /docs', () => {
     assert.ok(doc.components.responses.TooManyRequests.headers['Retry-After'])
   })
 
+  it('documents 200, never 201, for successes that create nothing (SPEC §3)', () => {
+    for (const [method, openApiPath] of [
+      ['post', '/api/auth/login'],
+      ['post', '/api/auth/refresh'],
+      ['post', '/api/auth/logout'],
+      ['post', '/api/authentication'],
+      ['post', '/api/chats/{chat_id}/typing'],
+      ['post', '/api/groups/{group_id}/leave']
+    ]) {
+      const { responses } = operation(method, openApiPath)
+      assert.ok(responses['200'], `${method} ${openApiPath} documents 200`)
+      assert.equal(responses['201'], undefined, `${method} ${openApiPath} creates nothing`)
+    }
+    for (const [method, openApiPath] of [
+      ['post', '/api/auth/register'],
+      ['post', '/api/chats/private'],
+      ['post', '/api/chats/{chat_id}/messages'],
+      ['post', '/api/groups'],
+      ['post', '/api/groups/{group_id}/members'],
+      ['post', '/api/uploads']
+    ])
+      assert.ok(operation(method, openApiPath).responses['201'], `${method} ${openApiPath} documents 201`)
+  })
+
   it('has examples that match their schemas', () => {
     let checked = 0
     for (const { method, path: p, op } of operations()) {
@@ -496,6 +520,11 @@ describe('API documentation: /docs', () => {
       'put',
       '/api/groups/{group_id}',
       await http(url, 'PUT', group, { token: grace.access_token, body: { name: 'x' } })
+    )
+    conforms(
+      'post',
+      '/api/groups/{group_id}/members',
+      await http(url, 'POST', `${group}/members`, { ...me, body: { user_id: alan.user_id } })
     )
     conforms(
       'post',

@@ -106,8 +106,7 @@ export const createUser = async (url: string, name = 'Test User'): Promise<TestU
   const registered = await http(url, 'POST', '/api/auth/register', { body: { name, email, password } })
   if (registered.status !== 201) throw new Error(`register failed: ${registered.status} ${registered.text}`)
   const login = await http(url, 'POST', '/api/auth/login', { body: { email, password } })
-  if (login.status !== 201 && login.status !== 200)
-    throw new Error(`login failed: ${login.status} ${login.text}`)
+  if (login.status !== 200) throw new Error(`login failed: ${login.status} ${login.text}`)
   return {
     user_id: registered.body.user_id,
     name,

@@ -110,7 +110,7 @@ describe('faults: Redis down', function () {
     const login = await http(a.url, 'POST', '/api/auth/login', {
       body: { email: ann.email, password: ann.password }
     })
-    assert.equal(login.status, 201)
+    assert.equal(login.status, 200)
     const viaSocket = await bobOnA.client.service('api/chats').find()
     assert.ok(viaSocket.total >= 1)
 

@@ -68,7 +68,7 @@ describe('rate limits shared by instances through Redis', () => {
   before(async function () {
     if (!testRedis.url) this.skip()
     const redis = { url: testRedis.url, keyPrefix: `test:${randomUUID()}:` }
-    const limits = { loginPerEmailPerMinute: 3 }
+    const limits = { loginPerEmailAndIpPerMinute: 3 }
     a = await startServer({ settings: { redis, limits } })
     b = await startServer({ settings: { redis, limits } })
   })
@@ -77,7 +77,7 @@ describe('rate limits shared by instances through Redis', () => {
     await b?.stop()
   })
 
-  it('counts logins for one email on every instance together', async () => {
+  it('counts logins for one email from one client on every instance together', async () => {
     const email = uniqueEmail('shared-limit')
     const statuses = []
     for (const server of [a, b, a, b]) {

@@ -612,7 +612,7 @@ describe('realtime: who hears what over live sockets', () => {
       for (const l of [ended, kept]) await arrives(l, MESSAGES, 'created', byId(before.message_id))
 
       const res = await http(server.url, 'POST', '/api/auth/logout', { token: lou.access_token, body: {} })
-      assert.equal(res.status, 201)
+      assert.equal(res.status, 200)
 
       const after = await send(ann, chat.chat_id, 'after logout')
       await call(ann, 'POST', `/api/chats/${chat.chat_id}/typing`, { typing: true })

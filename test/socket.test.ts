@@ -116,7 +116,7 @@ describe('Feathers client over Socket.IO', () => {
     const otherEvents = recordEvents(other.client, 'api/users', ['patched'])
 
     const res = await http(server.url, 'POST', '/api/auth/logout', { token: user.access_token, body: {} })
-    assert.equal(res.status, 201)
+    assert.equal(res.status, 200)
     await http(server.url, 'PUT', '/api/users/profile', {
       token: second.body.access_token,
       body: { bio: 'after logout' }

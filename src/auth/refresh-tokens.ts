@@ -129,16 +129,22 @@ export class RefreshTokens {
     }
   }
 
-  /** A session is live while one of its tokens is neither revoked nor expired (cached for a few minutes). */
-  async isActive(familyId: string) {
+  /**
+   * A session is live while one of its tokens is neither revoked nor expired (cached for a few minutes), and
+   * it is `userId`'s: a token naming one user and another user's session is refused. The cache holds the
+   * session's owner, so a cached session answers for its owner only.
+   */
+  async isActive(familyId: string, userId: string) {
     const key = this.cache.key('session', familyId)
-    if (await this.cache.get<number>(key)) return true
+    // An entry cached before sessions were bound (the value 1) counts as a miss.
+    const owner = await this.cache.get<unknown>(key)
+    if (typeof owner === 'string') return owner === userId
     const row = await this.db('refresh_tokens')
       .where({ family_id: familyId })
       .whereNull('revoked_at')
       .where('expires_at', '>', this.db.fn.now())
-      .first('id')
-    if (row) await this.cache.set(key, 1, TTL.session)
-    return Boolean(row)
+      .first('user_id')
+    if (row) await this.cache.set(key, row.user_id, TTL.session)
+    return row?.user_id === userId
   }
 }

@@ -33,8 +33,10 @@ export const createRateLimiters = (app: Application) => {
   }
   return {
     loginByIp: limiter(limits.loginPerIpPerMinute, 60, 'login-ip'),
+    loginByEmailAndIp: limiter(limits.loginPerEmailAndIpPerMinute, 60, 'login-email-ip'),
     loginByEmail: limiter(limits.loginPerEmailPerMinute, 60, 'login-email'),
     registerByIp: limiter(limits.registerPerIpPerMinute, 60, 'register-ip'),
+    userSearchByUser: limiter(limits.userSearchPerUserPerMinute, 60, 'user-search'),
     messagesByUser: limiter(limits.messagesPerUserPer10s, 10, 'messages-user'),
     // Per connection: only ever counted on the instance holding the socket.
     socketEvents: new RateLimiterMemory({
@@ -61,23 +63,51 @@ export const consume = async (limiter: RateLimiterAbstract, key: string) => {
   }
 }
 
-// Internal calls (CLI, tests through app.service) are not limited: only clients are.
+/** Past the per-email budget each attempt waits longer: 250 ms per attempt over it, up to `maxMs`. */
+export const loginDelayMs = (attemptsOver: number, maxMs: number) =>
+  Math.min(maxMs, Math.max(0, attemptsOver) * 250)
+
+/** Counts one attempt; when the budget is spent, waits (growing) instead of refusing. */
+const slowDown = async (limiter: RateLimiterAbstract, key: string, maxMs: number) => {
+  try {
+    await limiter.consume(key)
+  } catch (error) {
+    if (!(error instanceof RateLimiterRes)) throw error
+    await new Promise((resolve) =>
+      setTimeout(resolve, loginDelayMs(error.consumedPoints - limiter.points, maxMs))
+    )
+  }
+}
+
+/**
+ * Password guessing is refused per client IP and per (email, client IP); per email alone it is only slowed
+ * down (OWASP: lock-outs let anyone lock a user out). An attacker hammering an account gets 429 at their
+ * address, while its owner, from any other address, still logs in. Internal calls (CLI, tests through
+ * app.service) are not limited: only clients are.
+ */
 export const rateLimitLogin = async (context: HookContext) => {
   const { provider, ip } = context.params
   if (!provider || context.data?.strategy !== 'local') return
   const limiters = context.app.get('rateLimiters')
-  await consume(limiters.loginByIp, ip ?? 'unknown')
-  await consume(
-    limiters.loginByEmail,
-    String(context.data.email ?? '')
-      .trim()
-      .toLowerCase()
-  )
+  const client = ip ?? 'unknown'
+  const email = String(context.data.email ?? '')
+    .trim()
+    .toLowerCase()
+    .slice(0, 254)
+  await consume(limiters.loginByIp, client)
+  await consume(limiters.loginByEmailAndIp, `${client}/${email}`)
+  await slowDown(limiters.loginByEmail, email, context.app.get('limits').loginSlowdownMaxMs)
 }
 
 export const rateLimitRegister = async (context: HookContext) => {
   if (!context.params.provider) return
   await consume(context.app.get('rateLimiters').registerByIp, context.params.ip ?? 'unknown')
+}
+
+// A search is a question about other people's accounts: one budget per user bounds how fast it can be asked.
+export const rateLimitUserSearch = async (context: HookContext) => {
+  if (!context.params.provider || !context.params.user) return
+  await consume(context.app.get('rateLimiters').userSearchByUser, context.params.user.user_id)
 }
 
 export const rateLimitMessages = async (context: HookContext) => {

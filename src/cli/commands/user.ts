@@ -95,7 +95,7 @@ export const registerUserCommands = (program: Command) => {
 
   user
     .command('search <q>')
-    .description('case-insensitive prefix search on name or email')
+    .description('case-insensitive prefix search on the name')
     .option('--limit <n>', 'page size (capped by the server)', integer, 20)
     .option('--json', 'print JSON')
     .action(

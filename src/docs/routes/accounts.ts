@@ -39,7 +39,7 @@ export const accountsRoutes: RouteDoc[] = [
       schema: loginDataSchema,
       example: { email: 'ada@example.com', password: 'correct horse battery' }
     },
-    responses: { 201: json(s.tokenPairSchema, ex.exampleTokenPair, 'Tokens and the user') },
+    responses: { 200: json(s.tokenPairSchema, ex.exampleTokenPair, 'Tokens and the user') },
     errors: [429]
   },
   {
@@ -52,7 +52,7 @@ export const accountsRoutes: RouteDoc[] = [
     feathers: { service: 'api/auth/refresh', method: 'create' },
     auth: 'none',
     body: { schema: refreshDataSchema, example: { refresh_token: ex.exampleTokenPair.refresh_token } },
-    responses: { 201: json(s.tokenPairSchema, ex.exampleTokenPair, 'A new pair') },
+    responses: { 200: json(s.tokenPairSchema, ex.exampleTokenPair, 'A new pair') },
     errors: [401]
   },
   {
@@ -67,7 +67,7 @@ export const accountsRoutes: RouteDoc[] = [
     auth: 'bearer',
     body: { schema: logoutDataSchema, required: false, example: {} },
     responses: {
-      201: json(s.logoutResultSchema, { user_id: ex.exampleIds.ada, session_id: 'a1b2c3', logged_out: true })
+      200: json(s.logoutResultSchema, { user_id: ex.exampleIds.ada, session_id: 'a1b2c3', logged_out: true })
     }
   },
   {
@@ -86,7 +86,7 @@ export const accountsRoutes: RouteDoc[] = [
       example: { strategy: 'local', email: 'ada@example.com', password: 'correct horse battery' }
     },
     responses: {
-      201: json(s.authenticationResultSchema, {
+      200: json(s.authenticationResultSchema, {
         accessToken: ex.exampleTokenPair.access_token,
         authentication: { strategy: 'local' },
         user: ex.exampleUser,

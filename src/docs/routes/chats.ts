@@ -88,7 +88,7 @@ export const chatsRoutes: RouteDoc[] = [
     auth: 'bearer',
     body: { schema: typingDataSchema, example: { typing: true } },
     responses: {
-      201: json(s.typingResultSchema, {
+      200: json(s.typingResultSchema, {
         chat_id: ex.exampleIds.privateChat,
         user_id: ex.exampleIds.ada,
         typing: true

@@ -97,7 +97,10 @@ export const groupsRoutes: RouteDoc[] = [
     feathers: { service: 'api/groups/:group_id/members', method: 'create' },
     auth: 'bearer',
     body: { schema: groupMemberDataSchema, example: { user_ids: [ex.exampleIds.grace], role: 'member' } },
-    responses: { 201: json(Type.Array(s.groupMemberSchema), [ex.exampleGroupMember], 'The added members') },
+    responses: {
+      201: json(Type.Array(s.groupMemberSchema), [ex.exampleGroupMember], 'The added members'),
+      200: json(Type.Array(s.groupMemberSchema), [], 'Nobody added: all were members already')
+    },
     errors: [403, 404]
   },
   {
@@ -123,7 +126,7 @@ export const groupsRoutes: RouteDoc[] = [
     auth: 'bearer',
     body: { schema: emptyObject, required: false, example: {} },
     responses: {
-      201: json(s.leaveResultSchema, {
+      200: json(s.leaveResultSchema, {
         ...ex.exampleGroupMember,
         reason: 'left',
         group_deleted: false

@@ -2,7 +2,7 @@
 import { profileDataSchema } from '../../services/users/profile/profile.schema'
 import { userSearchQuerySchema } from '../../services/users/search/search.schema'
 import { statusDataSchema } from '../../services/users/status/status.schema'
-import { userQuerySchema } from '../../services/users/users.schema'
+import { userClientFindQuerySchema } from '../../services/users/users.schema'
 import * as s from '../schemas'
 import * as ex from '../examples'
 import { json, type RouteDoc } from './types'
@@ -34,13 +34,14 @@ export const usersRoutes: RouteDoc[] = [
     method: 'get',
     path: '/api/users',
     tag: 'users',
-    summary: 'Look users up by id or exact email',
+    summary: 'Look users up by id',
     description:
-      'Exact lookups (`user_id`, `user_id[$in][]`, `email`) and `q` prefix search, paginated. Emails are ' +
-      'shown only on your own record. For search boxes use `/api/users/search`.',
+      'Known ids only (`user_id`, or `user_id[$in][]` for up to 100), paginated; `user_id` is required. ' +
+      'No email filter (emails are hidden: a filter on them would confirm them) and no listing of everyone. ' +
+      'Emails are shown only on your own record. For search boxes use `/api/users/search`.',
     feathers: { service: 'api/users', method: 'find' },
     auth: 'bearer',
-    query: userQuerySchema,
+    query: userClientFindQuerySchema,
     responses: {
       200: json(
         paginatedUsers,
@@ -64,8 +65,10 @@ export const usersRoutes: RouteDoc[] = [
     method: 'get',
     path: '/api/users/search',
     tag: 'users',
-    summary: 'Search users by name or email prefix',
-    description: 'Case-insensitive prefix of the name or the email. `$limit` at most 50.',
+    summary: 'Search users by name prefix',
+    description:
+      'Case-insensitive prefix of the name; never the email (not even an exact address, which would tell ' +
+      'whether it has an account). `q` is required; `$limit` at most 50. Rate-limited per user (429).',
     feathers: { service: 'api/users/search', method: 'find' },
     auth: 'bearer',
     query: userSearchQuerySchema,
@@ -75,7 +78,8 @@ export const usersRoutes: RouteDoc[] = [
         { total: 1, limit: 20, skip: 0, data: [ex.exampleOtherUser] },
         'A page of users'
       )
-    }
+    },
+    errors: [429]
   },
   {
     method: 'put',

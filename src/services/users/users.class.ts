@@ -20,13 +20,16 @@ export class UserService<_ServiceParams extends Params = UserParams> extends Kne
   UserParams,
   UserPatch
 > {
-  /** `q` is a case-insensitive prefix search on name or email (both served by prefix indexes). */
+  /**
+   * `q` is a case-insensitive prefix search on the name (served by a prefix index). Never on the email:
+   * emails are hidden from other users, and a search that matched them confirmed them a prefix at a time.
+   */
   async find(params?: UserParams & { paginate?: any }): Promise<any> {
     const { q, ...query } = params?.query ?? {}
     if (!q) return super.find(params as any)
     const prefix = `${escapeLike(q.trim().toLowerCase())}%`
     const knex = this.createQuery({ ...params, query } as UserParams)
-      .where((builder) => builder.whereRaw('lower(name) LIKE ?', [prefix]).orWhere('email', 'like', prefix))
+      .whereRaw('lower(name) LIKE ?', [prefix])
       .orderByRaw('lower(name), id')
     return super.find({ ...params, query, knex } as any)
   }

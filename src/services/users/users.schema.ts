@@ -97,17 +97,40 @@ export const userPatchResolver = resolve<any, HookContext>({
   updated_at: async () => new Date().toISOString()
 })
 
-// Schema for allowed query properties: exact ids (one or a batch), exact email, and `q` prefix search.
+const userIdFilter = Type.Union([
+  Text(),
+  Type.Object({ $in: Type.Array(Text(), { maxItems: 100 }) }, { additionalProperties: false })
+])
+const page = {
+  $limit: Type.Optional(Type.Integer({ minimum: 0 })),
+  $skip: Type.Optional(Type.Integer({ minimum: 0 }))
+}
+
+// Schema for allowed query properties of internal calls: exact ids (one or a batch), exact email (the local
+// strategy, the CLI), and `q` name prefix search (`api/users/search`).
 export const userQuerySchema = Type.Object(
   {
     q: Type.Optional(Text({ minLength: 1, maxLength: 100 })),
-    user_id: Type.Optional(Type.Union([Text(), Type.Object({ $in: Type.Array(Text(), { maxItems: 100 }) })])),
+    user_id: Type.Optional(userIdFilter),
     email: Type.Optional(Text()),
-    $limit: Type.Optional(Type.Integer({ minimum: 0 })),
-    $skip: Type.Optional(Type.Integer({ minimum: 0 }))
+    ...page
   },
   { additionalProperties: false }
 )
 export type UserQuery = Static<typeof userQuerySchema>
 export const userQueryValidator = getValidator(userQuerySchema, queryValidator)
 export const userQueryResolver = resolve<UserQuery, HookContext>({})
+
+// What clients may ask `find`: known ids only. No email (a filter on a hidden field answers "yes" or "no"
+// about it), no `q` (that is `api/users/search`, rate-limited), no listing of everyone.
+export const userClientFindQuerySchema = Type.Object(
+  { user_id: userIdFilter, ...page },
+  { additionalProperties: false }
+)
+export const userClientFindQueryValidator = getValidator(userClientFindQuerySchema, queryValidator)
+
+// Clients' `get` takes no query: a filter there would confirm hidden fields of the user fetched.
+export const userClientGetQueryValidator = getValidator(
+  Type.Object({}, { additionalProperties: false }),
+  queryValidator
+)

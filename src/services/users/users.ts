@@ -3,6 +3,7 @@ import { authenticate } from '@feathersjs/authentication'
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application, HookContext } from '../../declarations'
 import { contactChanged } from '../../hooks/cache-invalidation'
+import { validateClientQuery } from '../../hooks/client-query'
 import { UserService, getOptions } from './users.class'
 import {
   userDataValidator,
@@ -12,7 +13,9 @@ import {
   userExternalResolver,
   userDataResolver,
   userPatchResolver,
-  userQueryResolver
+  userQueryResolver,
+  userClientFindQueryValidator,
+  userClientGetQueryValidator
 } from './users.schema'
 import { userPath, userMethods } from './users.shared'
 
@@ -55,8 +58,8 @@ export const user = (app: Application) => {
     },
     before: {
       all: [schemaHooks.validateQuery(userQueryValidator), schemaHooks.resolveQuery(userQueryResolver)],
-      find: [],
-      get: [],
+      find: [validateClientQuery(userClientFindQueryValidator)],
+      get: [validateClientQuery(userClientGetQueryValidator)],
       create: [schemaHooks.validateData(userDataValidator), schemaHooks.resolveData(userDataResolver)],
       patch: [schemaHooks.validateData(userPatchValidator), schemaHooks.resolveData(userPatchResolver)],
       remove: []

@@ -3,6 +3,7 @@ import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application } from '../../../declarations'
 import { requireChatMember } from '../../../hooks/authorization/require-chat-member'
 import { noEvents } from '../../../hooks/no-events'
+import { answerOk } from '../../../hooks/answer-ok'
 import { typingDataValidator } from '../chats.schema'
 import { TypingService } from './typing.class'
 import { typingEvents, typingMethods, typingPath } from './typing.shared'
@@ -11,7 +12,8 @@ export const typing = (app: Application) => {
   app.use(typingPath, new TypingService(app), { methods: [...typingMethods], events: typingEvents })
   app.service(typingPath).hooks({
     around: { all: [authenticate('jwt')] },
-    before: { create: [requireChatMember, schemaHooks.validateData(typingDataValidator), noEvents] }
+    before: { create: [requireChatMember, schemaHooks.validateData(typingDataValidator), noEvents] },
+    after: { create: [answerOk] }
   })
 }
 

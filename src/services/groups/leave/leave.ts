@@ -4,6 +4,7 @@ import { Type, getValidator } from '@feathersjs/typebox'
 import type { Application } from '../../../declarations'
 import { requireGroupMember } from '../../../hooks/authorization/require-group-role'
 import { noEvents } from '../../../hooks/no-events'
+import { answerOk } from '../../../hooks/answer-ok'
 import { dataValidator } from '../../../validators'
 import { LeaveGroupService } from './leave.class'
 import { leaveGroupMethods, leaveGroupPath } from './leave.shared'
@@ -14,7 +15,8 @@ export const leaveGroup = (app: Application) => {
   app.use(leaveGroupPath, new LeaveGroupService(app), { methods: [...leaveGroupMethods], events: [] })
   app.service(leaveGroupPath).hooks({
     around: { all: [authenticate('jwt')] },
-    before: { create: [requireGroupMember, schemaHooks.validateData(leaveDataValidator), noEvents] }
+    before: { create: [requireGroupMember, schemaHooks.validateData(leaveDataValidator), noEvents] },
+    after: { create: [answerOk] }
   })
 }
 

@@ -5,6 +5,7 @@ import { requireGroupMember, requireGroupRole } from '../../../hooks/authorizati
 import { onlyOwnerGrantsAdmin, protectOwnerAndAdmins } from '../../../hooks/authorization/group-member-rules'
 import { groupMemberDataValidator } from '../groups.schema'
 import { chatChanged } from '../../../hooks/cache-invalidation'
+import { answerOkWhen } from '../../../hooks/answer-ok'
 import { GroupMemberService } from './members.class'
 import { groupMemberMethods, groupMemberPath } from './members.shared'
 
@@ -23,7 +24,7 @@ export const groupMembers = (app: Application) => {
       remove: [requireGroupRole('owner', 'admin'), protectOwnerAndAdmins]
     },
     after: {
-      create: [chatChanged],
+      create: [chatChanged, answerOkWhen((context) => context.result.length === 0)],
       remove: [chatChanged]
     }
   })

@@ -3,7 +3,7 @@ import type { Application } from '../../../declarations'
 import type { User } from '../users.schema'
 import type { UserSearchQuery } from './search.schema'
 
-/** `GET /api/users/search?q=`: case-insensitive prefix search on name and email, paginated. */
+/** `GET /api/users/search?q=`: case-insensitive prefix search on the name (never the email), paginated. */
 export class UserSearchService {
   constructor(private readonly app: Application) {}
 

@@ -1,6 +1,7 @@
 import { authenticate } from '@feathersjs/authentication'
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application } from '../../../declarations'
+import { rateLimitUserSearch } from '../../../hooks/rate-limit'
 import { userExternalResolver } from '../users.schema'
 import { UserSearchService } from './search.class'
 import { userSearchQueryValidator } from './search.schema'
@@ -10,7 +11,7 @@ export const userSearch = (app: Application) => {
   app.use(userSearchPath, new UserSearchService(app), { methods: [...userSearchMethods], events: [] })
   app.service(userSearchPath).hooks({
     around: { all: [authenticate('jwt'), schemaHooks.resolveExternal(userExternalResolver)] },
-    before: { find: [schemaHooks.validateQuery(userSearchQueryValidator)] }
+    before: { find: [schemaHooks.validateQuery(userSearchQueryValidator), rateLimitUserSearch] }
   })
 }
 
