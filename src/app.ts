@@ -150,8 +150,9 @@ export const createApp = (options: CreateAppOptions = {}): Application => {
     setup: [],
     teardown: [
       // Socket.IO is not closed by Feathers: without this, open sockets keep the HTTP server from closing.
+      // Only this instance's sockets (`local`): without it the Redis adapter closes every instance's.
       async (_context: HookContext, next: NextFunction) => {
-        ;(app as any).io?.disconnectSockets(true)
+        ;(app as any).io?.local.disconnectSockets(true)
         await next()
       }
     ]
