@@ -18,6 +18,7 @@ import { storage } from './storage'
 import { authentication } from './authentication'
 import { services } from './services/index'
 import { channels } from './channels'
+import { resyncConnections } from './realtime/resync'
 import { createRateLimiters } from './hooks/rate-limit'
 import { sanitizeError } from './hooks/sanitize-error'
 import { logError } from './hooks/log-error'
@@ -137,6 +138,7 @@ export const createApp = (options: CreateAppOptions = {}): Application => {
   app.configure(authentication)
   app.configure(services)
   app.configure(channels)
+  app.configure(resyncConnections) // after a gap in the synced events, re-checks connections
 
   // Register hooks that run on all service methods
   app.hooks({
