@@ -24,10 +24,11 @@ import { sanitizeError } from './hooks/sanitize-error'
 import { logError } from './hooks/log-error'
 import { httpErrors } from './middleware/http-errors'
 import { requestLogger } from './middleware/request-logger'
-import { clientIp } from './middleware/client-ip'
+import { clientIp, socketClientIp } from './middleware/client-ip'
 import { health } from './middleware/health'
 import { multipartUploads } from './middleware/multipart'
 import { limitSocketEvents } from './middleware/socket-rate-limit'
+import { limitConnectionsPerIp } from './middleware/socket-connection-limit'
 import { metrics, metricsRoute, timeServiceCall } from './metrics'
 import { admissionControl, createAdmission } from './hooks/admission-control'
 import { docsRoute } from './docs/docs'
@@ -101,8 +102,9 @@ export const createApp = (options: CreateAppOptions = {}): Application => {
         maxHttpBufferSize: Math.max(app.get('websocket').readBufferSize, 65536)
       },
       (io) => {
+        io.use(limitConnectionsPerIp(app))
         io.use((socket, next) => {
-          ;(socket as any).feathers.ip = socket.handshake.address
+          ;(socket as any).feathers.ip = socketClientIp(socket, app.get('trustProxy'))
           // Lets channels.ts close a connection (ban); not enumerable, so params never carry the socket.
           Object.defineProperty((socket as any).feathers, 'disconnect', {
             value: () => socket.disconnect(true)

@@ -16,6 +16,7 @@ import { IdentityCache } from './auth/identity-cache'
 import { RefreshTokens } from './auth/refresh-tokens'
 import { TTL } from './cache'
 import { rateLimitLogin } from './hooks/rate-limit'
+import { limitSocketsPerUser } from './hooks/limit-sockets-per-user'
 import { userExternalResolver, type User } from './services/users/users.schema'
 
 export const authenticationPath = 'api/authentication'
@@ -179,6 +180,6 @@ export const authentication = (app: Application) => {
   app.use(authenticationPath, authService, { methods: ['create', 'remove'], events: [] })
   app.service(authenticationPath).hooks({
     before: { create: [rateLimitLogin] },
-    after: { create: [externalUser], remove: [revokeSession, externalUser] }
+    after: { create: [limitSocketsPerUser, externalUser], remove: [revokeSession, externalUser] }
   })
 }

@@ -8,6 +8,7 @@ import type { Channel } from '@feathersjs/transport-commons'
 import type { Application, HookContext } from './declarations'
 import { Presence } from './presence'
 import { ConnectionBook, chatChannel, userChannel, type ChatConnection } from './realtime/connections'
+import { SocketCap } from './realtime/socket-cap'
 
 export { userChannel, chatChannel } // kept here too: the channel names belong to the rules below
 import { chatIdsOfUser } from './services/chats/membership'
@@ -66,16 +67,20 @@ export const channels = (app: Application) => {
   const presence = new Presence(app)
   app.set('presenceTracker', presence)
   app.set('connectionBook', new ConnectionBook(app))
+  const socketCap = new SocketCap(app)
+  app.set('socketCap', socketCap)
   app.hooks({
     setup: [
       async (_context: HookContext, next: any) => {
         await next()
         presence.start()
+        socketCap.start()
       }
     ],
     teardown: [
       async (_context: HookContext, next: any) => {
         await presence.stop()
+        socketCap.stop()
         await next()
       }
     ]

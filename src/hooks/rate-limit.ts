@@ -36,6 +36,7 @@ export const createRateLimiters = (app: Application) => {
     loginByEmail: limiter(limits.loginPerEmailPerMinute, 60, 'login-email'),
     registerByIp: limiter(limits.registerPerIpPerMinute, 60, 'register-ip'),
     messagesByUser: limiter(limits.messagesPerUserPer10s, 10, 'messages-user'),
+    connectionsByIp: limiter(limits.connectionsPerIpPerMinute, 60, 'connections-ip'),
     // Per connection: only ever counted on the instance holding the socket.
     socketEvents: new RateLimiterMemory({
       points: limits.socketEventsPerSecond,

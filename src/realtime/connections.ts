@@ -77,6 +77,7 @@ export class ConnectionBook {
     this.joined.delete(connection)
     this.forgetSession(connection)
     this.live.delete(connection)
+    this.app.get('socketCap')?.release(connection, userId)
     delete connection.userId
     delete connection.sessionId
     if (userId) {
