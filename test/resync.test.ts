@@ -219,6 +219,59 @@ describe('re-check of connections after a gap in synced events', function () {
     assert.equal(profile.status, 401, 'B no longer remembers the ended session’s identity')
   })
 
+  it('Redis down for both: a session ended on A meanwhile stops hearing on B, and its token is refused everywhere after', async () => {
+    const peer = await createUser(a.url, 'Outage Peer')
+    const user = await createUser(a.url, 'Outage Leaver')
+    const chat = await http(a.url, 'POST', '/api/chats/private', {
+      token: peer.access_token,
+      body: { user_id: user.user_id }
+    })
+    const onB = await connect(b, user) // B has now cached "session live" in Redis
+    const peerOnB = await connect(b, peer)
+    const heard = recordEvents(onB.client, 'api/messages', ['created'])
+    const peerHeard = recordEvents(peerOnB.client, 'api/messages', ['created'])
+    const recheck = b.app.get('resync')
+    const before = recheck?.completed ?? 0
+
+    relay.pause()
+    relayA.pause()
+    await eventually(() => {
+      assert.notEqual(b.app.get('sync')!.subscriber.status, 'ready')
+      assert.notEqual(a.app.get('redisClient')!.status, 'ready')
+    })
+    const logout = await http(a.url, 'POST', '/api/auth/logout', {
+      token: user.access_token,
+      body: { refresh_token: user.refresh_token }
+    })
+    assert.ok(logout.status < 300, logout.text)
+    relay.resume()
+    relayA.resume()
+    await eventually(() => {
+      assert.equal(b.app.get('sync')!.subscriber.status, 'ready')
+      assert.equal(a.app.get('redisClient')!.status, 'ready')
+    }, 10000)
+    if (recheck) await eventually(() => assert.ok(recheck.completed > before, 'B re-checked'), 10000)
+
+    await http(a.url, 'POST', `/api/chats/${chat.body.chat_id}/messages`, {
+      token: peer.access_token,
+      body: { content: 'after the outage' }
+    })
+    await eventually(() => assert.equal(peerHeard.length, 1))
+    await onB.client
+      .service('api/users/profile' as any)
+      .find()
+      .catch(() => undefined)
+    assert.equal(heard.length, 0, 'the ended session’s socket still heard the chat')
+    // A could not delete its Redis entry "session live" during the outage; the re-check did.
+    const again = await onB.client.authenticate({ strategy: 'jwt', accessToken: user.access_token }).then(
+      () => undefined,
+      (error: any) => error
+    )
+    assert.equal(again?.code, 401, 'the ended session’s token authenticated the socket again')
+    const profile = await http(a.url, 'GET', '/api/users/profile', { token: user.access_token })
+    assert.equal(profile.status, 401)
+  })
+
   it('a user banned on A while B’s subscriber was away is disconnected on B', async () => {
     const user = await createUser(a.url, 'Gap Banned')
     const onB = await connect(b, user)

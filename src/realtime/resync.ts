@@ -130,6 +130,8 @@ export class Resync {
       ms: 0
     }
     let connections = book.authenticated()
+    const ended = new Set<string>()
+    const bannedSeen = new Set<string>()
     while (connections.length > 0 && report.rounds < MAX_ROUNDS) {
       report.rounds++
       const seen = connections.map((c) => ({ c, userId: c.userId!, sessionId: c.sessionId }))
@@ -149,10 +151,13 @@ export class Resync {
           continue
         }
         if (banned.has(userId)) {
+          bannedSeen.add(userId)
+          if (sessionId) ended.add(sessionId)
           book.detach(c) // hears nothing from now on; closed once the current tick is done
           setImmediate(() => c.disconnect?.())
           report.closed++
         } else if (!sessionId || !live.has(sessionId)) {
+          if (sessionId) ended.add(sessionId)
           book.detach(c)
           report.detached++
         } else {
@@ -171,6 +176,13 @@ export class Resync {
         }
       }
     }
+    // The Redis entries the lost event's instance may have failed to delete (Redis was down for it too): a
+    // detached socket re-authenticating with its old token must not find its ended session or unbanned self there.
+    const cache = this.app.get('cache')
+    await cache.del(
+      ...[...ended].map((id) => cache.key('session', id)),
+      ...[...bannedSeen].map((id) => cache.key('user', id))
+    )
     report.ms = Date.now() - started
     return report
   }
