@@ -19,15 +19,17 @@ import { authentication } from './authentication'
 import { useLocalSecretIfUnset } from './auth/jwt-secret'
 import { services } from './services/index'
 import { channels } from './channels'
+import { resyncConnections } from './realtime/resync'
 import { createRateLimiters } from './hooks/rate-limit'
 import { sanitizeError } from './hooks/sanitize-error'
 import { logError } from './hooks/log-error'
 import { httpErrors } from './middleware/http-errors'
 import { requestLogger } from './middleware/request-logger'
-import { clientIp } from './middleware/client-ip'
+import { clientIp, socketClientIp } from './middleware/client-ip'
 import { health } from './middleware/health'
 import { multipartUploads } from './middleware/multipart'
 import { limitSocketEvents } from './middleware/socket-rate-limit'
+import { limitConnectionsPerIp } from './middleware/socket-connection-limit'
 import { metrics, metricsRoute, timeServiceCall } from './metrics'
 import { admissionControl, createAdmission } from './hooks/admission-control'
 import { docsRoute } from './docs/docs'
@@ -106,8 +108,9 @@ export const createApp = (options: CreateAppOptions = {}): Application => {
         maxHttpBufferSize: Math.max(app.get('websocket').readBufferSize, 65536)
       },
       (io) => {
+        io.use(limitConnectionsPerIp(app))
         io.use((socket, next) => {
-          ;(socket as any).feathers.ip = socket.handshake.address
+          ;(socket as any).feathers.ip = socketClientIp(socket, app.get('trustProxy'))
           // Lets channels.ts close a connection (ban); not enumerable, so params never carry the socket.
           Object.defineProperty((socket as any).feathers, 'disconnect', {
             value: () => socket.disconnect(true)
@@ -143,6 +146,7 @@ export const createApp = (options: CreateAppOptions = {}): Application => {
   app.configure(authentication)
   app.configure(services)
   app.configure(channels)
+  app.configure(resyncConnections) // after a gap in the synced events, re-checks connections
 
   // Register hooks that run on all service methods
   app.hooks({
@@ -156,8 +160,9 @@ export const createApp = (options: CreateAppOptions = {}): Application => {
     setup: [],
     teardown: [
       // Socket.IO is not closed by Feathers: without this, open sockets keep the HTTP server from closing.
+      // Only this instance's sockets (`local`): without it the Redis adapter closes every instance's.
       async (_context: HookContext, next: NextFunction) => {
-        ;(app as any).io?.disconnectSockets(true)
+        ;(app as any).io?.local.disconnectSockets(true)
         await next()
       }
     ]

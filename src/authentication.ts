@@ -18,6 +18,7 @@ import { RefreshTokens } from './auth/refresh-tokens'
 import { TTL } from './cache'
 import { rateLimitLogin } from './hooks/rate-limit'
 import { answerOk } from './hooks/answer-ok'
+import { limitSocketsPerUser } from './hooks/limit-sockets-per-user'
 import { userExternalResolver, type User } from './services/users/users.schema'
 
 export const authenticationPath = 'api/authentication'
@@ -211,6 +212,6 @@ export const authentication = (app: Application) => {
   app.use(authenticationPath, authService, { methods: ['create', 'remove'], events: [] })
   app.service(authenticationPath).hooks({
     before: { create: [rateLimitLogin] },
-    after: { create: [externalUser, answerOk], remove: [revokeSession, externalUser] }
+    after: { create: [limitSocketsPerUser, externalUser, answerOk], remove: [revokeSession, externalUser] }
   })
 }

@@ -4,75 +4,39 @@
 //  - `chats/<chat_id>`: every connection of every member of that chat.
 // Connections join their chats when they authenticate (also on reAuthenticate() over a live socket) and
 // join or leave at once when membership changes. Nothing is published unless a rule below says so.
-import type { RealTimeConnection } from '@feathersjs/feathers'
 import type { Channel } from '@feathersjs/transport-commons'
 import type { Application, HookContext } from './declarations'
 import { Presence } from './presence'
+import { ConnectionBook, chatChannel, userChannel, type ChatConnection } from './realtime/connections'
+import { SocketCap } from './realtime/socket-cap'
+
+export { userChannel, chatChannel } // kept here too: the channel names belong to the rules below
 import { chatIdsOfUser } from './services/chats/membership'
 import type { Chat, ReadReceipt, TypingEvent } from './services/chats/chats.schema'
 import type { Group, GroupMember } from './services/groups/groups.schema'
 import type { UserStatus } from './services/users/status/status.schema'
 
-export const userChannel = (userId: string) => `users/${userId}`
-export const chatChannel = (chatId: string) => `chats/${chatId}`
+const connectionsOf = (app: Application, userId: string) =>
+  app.channel(userChannel(userId)).connections as ChatConnection[]
 
-type ChatConnection = RealTimeConnection & {
-  userId?: string
-  sessionId?: string
-  /** Closes the underlying socket (set in app.ts; not enumerable, so never serialized). */
-  disconnect?: () => void
-  /** Joins/leaves the Socket.IO room of the same name (set in app.ts; not enumerable). */
-  room?: { join: (name: string) => void; leave: (name: string) => void }
-}
-
-const connectionsOf = (app: Application, userId: string) => app.channel(userChannel(userId)).connections
-
-// The channels each connection joined, and the connections of each session, so that leaving costs what the
-// connection joined, not a walk over every channel of the instance (a combined channel of all of them cost
-// ~18 ms per disconnect at 10,000 sockets).
-const joined = new WeakMap<RealTimeConnection, Set<string>>()
-const sessions = new Map<string, Set<ChatConnection>>()
-
-const enter = (app: Application, name: string, connection: ChatConnection) => {
-  app.channel(name).join(connection)
-  if (name.startsWith('chats/')) connection.room?.join(name)
-  const names = joined.get(connection) ?? new Set<string>()
-  joined.set(connection, names.add(name))
-}
-
-const exit = (app: Application, name: string, connection: ChatConnection) => {
-  app.channel(name).leave(connection)
-  connection.room?.leave(name)
-  joined.get(connection)?.delete(name)
-}
+const book = (app: Application) => app.get('connectionBook')
 
 const joinChat = (app: Application, userIds: string[], chatId: string) => {
   for (const userId of userIds) {
-    for (const connection of connectionsOf(app, userId)) enter(app, chatChannel(chatId), connection)
+    book(app).touch(userId)
+    for (const connection of connectionsOf(app, userId)) book(app).enter(chatChannel(chatId), connection)
   }
 }
 
 const leaveChat = (app: Application, userIds: string[], chatId: string) => {
   for (const userId of userIds) {
+    book(app).touch(userId)
     app.get('memberships').forget(chatId, userId)
-    for (const connection of [...connectionsOf(app, userId)]) exit(app, chatChannel(chatId), connection)
+    for (const connection of [...connectionsOf(app, userId)]) book(app).exit(chatChannel(chatId), connection)
   }
 }
 
-/** Detaches a connection from every channel it joined: it hears nothing until it authenticates again. */
-const detach = (app: Application, connection: ChatConnection) => {
-  const { userId, sessionId } = connection
-  for (const name of joined.get(connection) ?? []) {
-    app.channel(name).leave(connection)
-    connection.room?.leave(name)
-  }
-  joined.delete(connection)
-  if (sessionId) sessions.get(sessionId)?.delete(connection)
-  if (sessionId && sessions.get(sessionId)?.size === 0) sessions.delete(sessionId)
-  delete connection.userId
-  delete connection.sessionId
-  if (userId) void app.get('presenceTracker').disconnected(userId, connection)
-}
+const detach = (app: Application, connection: ChatConnection) => book(app).detach(connection)
 
 /**
  * After every successful authentication over a real-time connection: join the user's channels before the
@@ -83,16 +47,10 @@ const attachConnection = async (context: HookContext) => {
   const user = context.result?.user
   if (!connection || !user) return
   const app = context.app
-  if (connection.userId && connection.userId !== user.user_id) detach(app, connection)
-  connection.userId = user.user_id
-  const sessionId: string | undefined = context.result.authentication?.payload?.sid
-  if (connection.sessionId && connection.sessionId !== sessionId)
-    sessions.get(connection.sessionId)?.delete(connection)
-  connection.sessionId = sessionId
-  if (sessionId) sessions.set(sessionId, (sessions.get(sessionId) ?? new Set()).add(connection))
-  enter(app, userChannel(user.user_id), connection)
+  book(app).attach(connection, user.user_id, context.result.authentication?.payload?.sid)
+  book(app).enter(userChannel(user.user_id), connection)
   for (const chatId of await chatIdsOfUser(app.get('postgresqlClient'), user.user_id)) {
-    enter(app, chatChannel(chatId), connection)
+    book(app).enter(chatChannel(chatId), connection)
   }
   await app.get('presenceTracker').connected(user.user_id, connection)
 }
@@ -108,16 +66,21 @@ const chatViewFor = (chat: Chat, userId: string): Chat => {
 export const channels = (app: Application) => {
   const presence = new Presence(app)
   app.set('presenceTracker', presence)
+  app.set('connectionBook', new ConnectionBook(app))
+  const socketCap = new SocketCap(app)
+  app.set('socketCap', socketCap)
   app.hooks({
     setup: [
       async (_context: HookContext, next: any) => {
         await next()
         presence.start()
+        socketCap.start()
       }
     ],
     teardown: [
       async (_context: HookContext, next: any) => {
         await presence.stop()
+        socketCap.stop()
         await next()
       }
     ]
@@ -133,7 +96,7 @@ export const channels = (app: Application) => {
   // `api/auth/logout` (REST or socket) ends a session: every connection of that session stops hearing events.
   app.service('api/auth/logout').on('created', (result: { session_id: string }) => {
     app.get('identityCache').forgetSession(result.session_id)
-    for (const connection of [...(sessions.get(result.session_id) ?? [])]) detach(app, connection)
+    for (const connection of book(app).connectionsOfSession(result.session_id)) detach(app, connection)
   })
 
   // A changed user (name, avatar, ban…): their connections look the user up again on their next call.
@@ -144,7 +107,8 @@ export const channels = (app: Application) => {
   // A banned user's sockets are disconnected on every instance (the event is synced); they are told first.
   app.service('api/users').on('banned', ({ user_id }: { user_id: string }) => {
     app.get('identityCache').forgetUser(user_id)
-    const connections = [...connectionsOf(app, user_id)] as ChatConnection[]
+    book(app).touch(user_id)
+    const connections = [...connectionsOf(app, user_id)]
     setImmediate(() => connections.forEach((c) => c.disconnect?.()))
   })
 

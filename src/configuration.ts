@@ -76,6 +76,8 @@ export const configurationSchema = Type.Object(
       groupMaxMembers: positiveInt({ minimum: 2 }),
       messagesPerUserPer10s: positiveInt(),
       socketEventsPerSecond: positiveInt(),
+      maxSocketsPerUser: positiveInt(),
+      connectionsPerIpPerMinute: positiveInt(),
       maxConcurrentCalls: positiveInt(),
       maxQueuedCalls: Type.Integer({ minimum: 0 })
     })

@@ -1,5 +1,5 @@
 // Starts the server: `npm start` (and `npm run cli -- serve`). On SIGTERM/SIGINT it stops accepting
-// connections, disconnects its sockets (clients reconnect, through the load balancer, to another
+// connections, disconnects its own sockets (clients reconnect, through the load balancer, to another
 // instance), lets in-flight HTTP requests finish, then closes Redis and the database.
 import { once } from 'node:events'
 import { createApp, type CreateAppOptions } from './app'
@@ -24,7 +24,9 @@ export const start = async (options: CreateAppOptions = {}) => {
     logger.info({ signal }, 'shutting down')
     const force = setTimeout(() => process.exit(1), 10_000).unref()
     const drained = new Promise<void>((resolve) => server.close(() => resolve())) // stop accepting
-    ;(app as any).io?.disconnectSockets(true)
+    // `local`: through the Redis adapter a plain disconnectSockets() closes every instance's sockets, and a
+    // rolling deploy would drop the whole cluster.
+    ;(app as any).io?.local.disconnectSockets(true)
     server.closeIdleConnections()
     await drained // in-flight requests have been answered
     await app.teardown().catch(() => undefined) // the HTTP server is already closed

@@ -8,6 +8,11 @@
 // On the wire a message is `<origin>\t<JSON>`: every instance receives its own messages too, and the origin
 // in front lets it drop them without parsing. Publishes made in one tick (a committed batch of messages)
 // leave in one write (ioredis auto-pipelining).
+//
+// Pub/sub is at most once. Every gap is reported as the app event `sync:gap`, and realtime/resync.ts then
+// re-checks this instance's connections against PostgreSQL: after the subscriber (re)connects (whatever was
+// published meanwhile is lost), and when another instance says it could not publish (`!resync` on the channel,
+// sent by that instance as soon as its publisher works again).
 import { randomUUID } from 'node:crypto'
 import { getServiceOptions } from '@feathersjs/feathers'
 import type { Application } from './declarations'
@@ -47,18 +52,42 @@ declare module './declarations' {
 }
 
 const LOCAL_EMIT = Symbol('localEmit')
+/** The control message "I could not publish some events: re-check your connections". */
+const RESYNC = '!resync'
 
 export const sync = (app: Application) => {
   app.set('instanceId', randomUUID())
   const settings = app.get('redis')
   if (!redisConfigured(settings)) return
   const channel = `${settings.keyPrefix}events`
-  const publisher = createRedis(settings, { enableAutoPipelining: true })
-  const subscriber = createRedis(settings, { enableOfflineQueue: true, maxRetriesPerRequest: null })
+  const instanceId = app.get('instanceId')
+  // Named, so that an operator (or a test) finds them in CLIENT LIST.
+  const publisher = createRedis(settings, {
+    enableAutoPipelining: true,
+    connectionName: `${settings.keyPrefix}sync-pub:${instanceId}`
+  })
+  const subscriber = createRedis(settings, {
+    enableOfflineQueue: true,
+    maxRetriesPerRequest: null,
+    connectionName: `${settings.keyPrefix}sync-sub:${instanceId}`
+  })
   const logger = () => app.get('logger')
   publisher.on('error', (error) => logger().warn({ err: error }, 'redis sync publisher error'))
   subscriber.on('error', (error) => logger().warn({ err: error }, 'redis sync subscriber error'))
   app.set('sync', { channel, publisher, subscriber })
+
+  // Events this instance could not publish: the others are told to re-check once publishing works again.
+  let unpublished = false
+  const missed = () => {
+    unpublished = true
+  }
+  const announceGap = () => {
+    unpublished = false
+    publisher.publish(channel, `${instanceId}\t${RESYNC}`).catch(missed)
+  }
+  publisher.on('ready', () => {
+    if (unpublished) announceGap()
+  })
 
   // Wrap `emit` of every service registered from now on (configure this before the services).
   app.mixins.push((service: any, path: string) => {
@@ -68,14 +97,18 @@ export const sync = (app: Application) => {
     service[LOCAL_EMIT] = localEmit
     service.emit = function (event: string, data: any, context?: any) {
       const emitted = localEmit(event, data, context)
-      if (serviceEvents?.includes(event) && isReady(publisher)) {
+      if (!serviceEvents?.includes(event)) return emitted
+      if (!isReady(publisher)) missed()
+      else {
+        if (unpublished) announceGap()
         const message: SyncMessage = {
           path,
           event,
           data: redact(path, context?.dispatch ?? data),
           route: context?.params?.route
         }
-        publisher.publish(channel, `${app.get('instanceId')}\t${JSON.stringify(message)}`).catch((error) => {
+        publisher.publish(channel, `${instanceId}\t${JSON.stringify(message)}`).catch((error) => {
+          missed()
           logger().warn({ err: error, path, event }, 'event not published to other instances')
         })
       }
@@ -85,7 +118,8 @@ export const sync = (app: Application) => {
 
   subscriber.on('message', (_channel: string, raw: string) => {
     const tab = raw.indexOf('\t')
-    if (raw.slice(0, tab) === app.get('instanceId')) return
+    if (raw.slice(0, tab) === instanceId) return
+    if (raw.slice(tab + 1) === RESYNC) return app.emit('sync:gap', 'another instance could not publish')
     let message: SyncMessage
     try {
       message = JSON.parse(raw.slice(tab + 1))
@@ -105,6 +139,16 @@ export const sync = (app: Application) => {
       params: { route: message.route ?? {} }
     }
     service[LOCAL_EMIT](message.event, message.data, context)
+  })
+
+  // Every (re)connect: whatever was published while this subscriber was away is lost. ioredis subscribes again
+  // by itself; subscribing here too and waiting for the reply means the subscription is live before the
+  // re-check reads PostgreSQL, so an event committed after those reads is received.
+  subscriber.on('ready', () => {
+    subscriber.subscribe(channel).then(
+      () => app.emit('sync:gap', 'sync subscriber reconnected'),
+      () => undefined // not connected after all: the next 'ready' tries again
+    )
   })
 
   app.hooks({

@@ -63,4 +63,14 @@ describe('bans', () => {
     })
     assert.equal(again.status, 200, 'unbanned users can log in again')
   })
+
+  it('a ban closes the user’s sockets on the instance where it is made too', async () => {
+    const user = await createUser(a.url, 'Banned Local')
+    const onA = socketClient(a.url)
+    sockets.push(onA)
+    await onA.client.authenticate({ strategy: 'jwt', accessToken: user.access_token })
+    const dropped = new Promise<string>((resolve) => onA.socket.on('disconnect', (reason) => resolve(reason)))
+    await a.app.service('api/users').patch(user.user_id, { banned_at: new Date().toISOString() })
+    assert.equal(await dropped, 'io server disconnect')
+  })
 })

@@ -264,6 +264,10 @@ export const startRelay = async (target: () => number) => {
     resume: () => {
       down = false
     },
+    /** Keeps open connections but refuses new ones until `resume()` (a client that drops cannot come back). */
+    refuseNew: () => {
+      down = true
+    },
     /** Keeps every connection open but forwards nothing until `unstall()`: the backend hangs. */
     stall: () => sockets.forEach((s) => s.pause()),
     unstall: () => sockets.forEach((s) => s.resume()),

@@ -84,6 +84,9 @@ export const startProcess = async (
         RATE_LIMIT_REGISTER_PER_IP_PER_MINUTE: '100000000',
         RATE_LIMIT_MESSAGES_PER_USER_PER_10S: '100000000',
         RATE_LIMIT_SOCKET_EVENTS_PER_SECOND: '100000000',
+        // The idle scenario opens 20 sockets per user, thousands from 127.0.0.1 within seconds.
+        MAX_SOCKETS_PER_USER: '100000',
+        RATE_LIMIT_CONNECTIONS_PER_IP_PER_MINUTE: '100000000',
         GROUP_MAX_MEMBERS: '100000',
         ...env
       },

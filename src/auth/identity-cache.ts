@@ -46,6 +46,13 @@ export class IdentityCache {
     for (const token of [...(this.byUser.get(userId) ?? [])]) this.drop(token)
   }
 
+  /** After a gap in the synced events (realtime/resync.ts): a lost logout or ban may have left any entry wrong. */
+  clear() {
+    this.entries.clear()
+    this.bySession.clear()
+    this.byUser.clear()
+  }
+
   get size() {
     return this.entries.size
   }

@@ -38,6 +38,7 @@ export const createRateLimiters = (app: Application) => {
     registerByIp: limiter(limits.registerPerIpPerMinute, 60, 'register-ip'),
     userSearchByUser: limiter(limits.userSearchPerUserPerMinute, 60, 'user-search'),
     messagesByUser: limiter(limits.messagesPerUserPer10s, 10, 'messages-user'),
+    connectionsByIp: limiter(limits.connectionsPerIpPerMinute, 60, 'connections-ip'),
     // Per connection: only ever counted on the instance holding the socket.
     socketEvents: new RateLimiterMemory({
       points: limits.socketEventsPerSecond,

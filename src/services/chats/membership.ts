@@ -68,4 +68,9 @@ export class MembershipCache {
   forget(chatId: string, userId: string) {
     this.members.delete(this.key(chatId, userId))
   }
+
+  /** After a gap in the synced events (realtime/resync.ts): a lost removal may have left any entry wrong. */
+  clear() {
+    this.members.clear()
+  }
 }

@@ -30,8 +30,10 @@ const enforceBan = async (context: HookContext) => {
   const users = Array.isArray(context.result) ? context.result : [context.result]
   for (const user of users) {
     if (!user.banned_at || context.data?.banned_at === undefined) continue
-    await context.app.get('refreshTokens').revokeUser(user.user_id)
+    // `banned` first: the revocation announces each ended session, which detaches the user's connections, and
+    // the `banned` listeners (channels.ts) find the sockets to close through those connections.
     context.app.service(userPath).emit('banned', { user_id: user.user_id })
+    await context.app.get('refreshTokens').revokeUser(user.user_id)
   }
 }
 
