@@ -21,10 +21,11 @@ import { channels } from './channels'
 import { createRateLimiters } from './hooks/rate-limit'
 import { sanitizeError } from './hooks/sanitize-error'
 import { logError } from './hooks/log-error'
-import { httpErrors } from './middleware/http-errors'
+import { httpErrors, koaErrorListener } from './middleware/http-errors'
 import { requestLogger } from './middleware/request-logger'
 import { clientIp } from './middleware/client-ip'
 import { health } from './middleware/health'
+import { bodyTimeouts } from './middleware/body-timeout'
 import { multipartUploads } from './middleware/multipart'
 import { limitSocketEvents } from './middleware/socket-rate-limit'
 import { metrics, metricsRoute, timeServiceCall } from './metrics'
@@ -75,11 +76,13 @@ export const createApp = (options: CreateAppOptions = {}): Application => {
   app.use(cors({ origin: (ctx) => corsOrigin(app.get('origins'), ctx.get('Origin')), credentials: true }))
   app.use(requestLogger(logger))
   app.use(httpErrors(logger))
+  app.on('error', koaErrorListener(logger))
   app.use(health(app))
   app.use(metricsRoute(app))
   app.use(docsRoute(app)) // GET /docs (Swagger UI), /docs/openapi.json
   app.use(clientIp())
   app.use(parseAuthentication())
+  app.use(bodyTimeouts(app)) // before any body parser: they wait for the body as long as it takes
   app.use(
     bodyParser({
       jsonLimit: app.get('limits').bodyBytes,

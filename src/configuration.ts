@@ -71,7 +71,10 @@ export const configurationSchema = Type.Object(
       messagesPerUserPer10s: positiveInt(),
       socketEventsPerSecond: positiveInt(),
       maxConcurrentCalls: positiveInt(),
-      maxQueuedCalls: Type.Integer({ minimum: 0 })
+      maxQueuedCalls: Type.Integer({ minimum: 0 }),
+      admissionStallMs: positiveInt(),
+      bodyIdleTimeoutMs: positiveInt(),
+      bodyTimeoutMs: positiveInt()
     })
   },
   { additionalProperties: true }

@@ -2,12 +2,16 @@
 // instance and at most `maxQueuedCalls` wait; anything beyond is refused at once with 503 "busy" instead of
 // joining an unbounded queue for database connections (the many-chats benchmark at 1,000 msg/s built
 // ~10,000 waiting calls, 13 s latencies and pool timeouts). Internal calls (nested, CLI) are not counted.
+// `stats()` tells /health when every slot is taken and none has been given back for a while: an instance
+// whose calls are stuck (not merely busy) answers 503 there, so a load balancer stops sending it clients.
 import { Unavailable } from '@feathersjs/errors'
 import type { Application, HookContext, NextFunction } from '../declarations'
 
 export class Admission {
   private running = 0
   private readonly waiting: Array<() => void> = []
+  /** When a call last finished, or the instance last had a free slot. */
+  private lastProgress = Date.now()
 
   constructor(
     private readonly maxRunning: number,
@@ -17,6 +21,7 @@ export class Admission {
   async enter() {
     if (this.running < this.maxRunning) {
       this.running++
+      this.lastProgress = Date.now()
       return
     }
     if (this.waiting.length >= this.maxWaiting) {
@@ -26,10 +31,21 @@ export class Admission {
   }
 
   leave() {
+    this.lastProgress = Date.now()
     const next = this.waiting.shift()
     if (next)
       next() // the slot passes straight to the next caller
     else this.running--
+  }
+
+  /** Calls running and waiting; `stalledMs`: how long every slot has been taken without one finishing. */
+  stats() {
+    const saturated = this.running >= this.maxRunning
+    return {
+      running: this.running,
+      waiting: this.waiting.length,
+      stalledMs: saturated ? Date.now() - this.lastProgress : 0
+    }
   }
 }
 
