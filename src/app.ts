@@ -30,6 +30,7 @@ import { multipartUploads } from './middleware/multipart'
 import { limitSocketEvents } from './middleware/socket-rate-limit'
 import { metrics, metricsRoute, timeServiceCall } from './metrics'
 import { admissionControl, createAdmission } from './hooks/admission-control'
+import { noStreamsOverSockets } from './hooks/no-streams-over-sockets'
 import { docsRoute } from './docs/docs'
 import { batchSocketWrites } from './socket-write-batching'
 
@@ -143,7 +144,7 @@ export const createApp = (options: CreateAppOptions = {}): Application => {
 
   // Register hooks that run on all service methods
   app.hooks({
-    around: { all: [logError, timeServiceCall, admissionControl] },
+    around: { all: [logError, timeServiceCall, admissionControl, noStreamsOverSockets] },
     before: {},
     after: {},
     error: { all: [sanitizeError] }
