@@ -46,7 +46,11 @@ export const configurationSchema = Type.Object(
     }),
     authentication: Type.Object({ secret: Type.String({ minLength: 16 }) }, { additionalProperties: true }),
     jwt: Type.Object({ accessExpire: positiveInt(), refreshExpire: positiveInt() }),
-    uploads: Type.Object({ dir: Type.String({ minLength: 1 }), maxFileSize: positiveInt() }),
+    uploads: Type.Object({
+      dir: Type.String({ minLength: 1 }),
+      maxFileSize: positiveInt(),
+      quotaBytesPerUser: positiveInt()
+    }),
     logging: Type.Object({
       level: Type.Union(
         ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].map((l) => Type.Literal(l))
@@ -69,6 +73,7 @@ export const configurationSchema = Type.Object(
       typingTimeoutMs: positiveInt(),
       groupMaxMembers: positiveInt({ minimum: 2 }),
       messagesPerUserPer10s: positiveInt(),
+      uploadsPerUserPerMinute: positiveInt(),
       socketEventsPerSecond: positiveInt(),
       maxConcurrentCalls: positiveInt(),
       maxQueuedCalls: Type.Integer({ minimum: 0 }),

@@ -36,6 +36,7 @@ export const createRateLimiters = (app: Application) => {
     loginByEmail: limiter(limits.loginPerEmailPerMinute, 60, 'login-email'),
     registerByIp: limiter(limits.registerPerIpPerMinute, 60, 'register-ip'),
     messagesByUser: limiter(limits.messagesPerUserPer10s, 10, 'messages-user'),
+    uploadsByUser: limiter(limits.uploadsPerUserPerMinute, 60, 'uploads-user'),
     // Per connection: only ever counted on the instance holding the socket.
     socketEvents: new RateLimiterMemory({
       points: limits.socketEventsPerSecond,
@@ -83,4 +84,10 @@ export const rateLimitRegister = async (context: HookContext) => {
 export const rateLimitMessages = async (context: HookContext) => {
   if (!context.params.provider || !context.params.user) return
   await consume(context.app.get('rateLimiters').messagesByUser, context.params.user.user_id)
+}
+
+/** Every upload attempt counts, refused ones included: the bytes were sent either way. */
+export const rateLimitUploads = async (context: HookContext) => {
+  if (!context.params.provider || !context.params.user) return
+  await consume(context.app.get('rateLimiters').uploadsByUser, context.params.user.user_id)
 }

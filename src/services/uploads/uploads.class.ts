@@ -8,6 +8,7 @@ import { newId } from '../../ids'
 import type { Application } from '../../declarations'
 import { allowedTypes, type FileRecord, type UploadData } from '../files/files.schema'
 import { PayloadTooLarge, UnsupportedMediaType } from '../../errors'
+import { quotaExceeded, usedBytes } from './quota'
 
 /** The client's filename is kept for display only: no path, no control characters, at most 255 chars. */
 const isControl = (c: string) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127
@@ -58,12 +59,27 @@ export class UploadService {
       storage_key: key
     }
     try {
-      const [row] = await this.app.get('postgresqlClient')('files').insert(record).returning('created_at')
+      const row = await this.record(record)
       const { storage_key: _key, ...file } = record
       return { ...file, created_at: row.created_at }
     } catch (error) {
       await storage.remove(key)
       throw error
     }
+  }
+
+  /**
+   * Inserts the file's row if it fits the uploader's quota. The lock on the user's row serializes one user's
+   * uploads here, so concurrent uploads cannot each see the same free space.
+   */
+  private async record(record: { user_id: string; size: number }) {
+    const quota = this.app.get('uploads').quotaBytesPerUser
+    return this.app.get('postgresqlClient').transaction(async (trx) => {
+      await trx('users').where({ user_id: record.user_id }).forUpdate().first('user_id')
+      const used = await usedBytes(trx, record.user_id)
+      if (used + record.size > quota) throw quotaExceeded(quota, used, record.size)
+      const [row] = await trx('files').insert(record).returning('created_at')
+      return row
+    })
   }
 }

@@ -4,6 +4,8 @@ import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application, HookContext } from '../../declarations'
 import { noEvents } from '../../hooks/no-events'
 import { restOnly } from '../../hooks/rest-only'
+import { rateLimitUploads } from '../../hooks/rate-limit'
+import { requireUploadQuota } from '../../hooks/upload-quota'
 import { fileExternalResolver, uploadDataValidator } from '../files/files.schema'
 import { UploadService } from './uploads.class'
 import { uploadMethods, uploadPath } from './uploads.shared'
@@ -23,7 +25,13 @@ export const upload = (app: Application) => {
     around: { all: [authenticate('jwt'), schemaHooks.resolveExternal(fileExternalResolver)] },
     before: {
       all: [restOnly],
-      create: [schemaHooks.validateData(uploadDataValidator), requireMultipart, noEvents]
+      create: [
+        rateLimitUploads,
+        schemaHooks.validateData(uploadDataValidator),
+        requireMultipart,
+        requireUploadQuota,
+        noEvents
+      ]
     }
   })
 }
