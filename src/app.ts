@@ -31,6 +31,7 @@ import { limitSocketEvents } from './middleware/socket-rate-limit'
 import { metrics, metricsRoute, timeServiceCall } from './metrics'
 import { admissionControl, createAdmission } from './hooks/admission-control'
 import { noStreamsOverSockets } from './hooks/no-streams-over-sockets'
+import { createUploadAdmission } from './hooks/upload-admission'
 import { docsRoute } from './docs/docs'
 import { batchSocketWrites } from './socket-write-batching'
 
@@ -136,6 +137,7 @@ export const createApp = (options: CreateAppOptions = {}): Application => {
   app.set('memberships', new MembershipCache())
   app.set('rateLimiters', createRateLimiters(app))
   app.set('admission', createAdmission(app))
+  app.set('uploadAdmission', createUploadAdmission(app))
   app.configure(sync) // before the services: it wraps their `emit`
   app.configure(storage)
   app.configure(authentication)

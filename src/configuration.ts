@@ -77,6 +77,8 @@ export const configurationSchema = Type.Object(
       socketEventsPerSecond: positiveInt(),
       maxConcurrentCalls: positiveInt(),
       maxQueuedCalls: Type.Integer({ minimum: 0 }),
+      maxConcurrentUploads: positiveInt(),
+      maxConcurrentUploadsPerUser: positiveInt(),
       admissionStallMs: positiveInt(),
       bodyIdleTimeoutMs: positiveInt(),
       bodyTimeoutMs: positiveInt()

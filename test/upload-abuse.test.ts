@@ -102,9 +102,20 @@ const assertServing = async (server: TestServer, user: TestUser) => {
   assert.equal(uploaded.status, 201, JSON.stringify(uploaded.body))
 }
 
-const admissionOf = (server: TestServer) => server.app.get('admission').stats()
+const openConnections = (server: TestServer) =>
+  new Promise<number>((resolve, reject) =>
+    server.server.getConnections((error, count) => (error ? reject(error) : resolve(count)))
+  )
 
-describe('aborted and stalled request bodies', () => {
+/** Calls and uploads in progress (and waiting) on the server: all zero once everything is released. */
+const countersOf = (server: TestServer) => {
+  const calls = server.app.get('admission').stats()
+  const uploads = server.app.get('uploadAdmission').stats()
+  return { calls: calls.running, waiting: calls.waiting, uploads: uploads.running }
+}
+const idle = { calls: 0, waiting: 0, uploads: 0 }
+
+describe('aborted uploads', () => {
   let dir: string
   let server: TestServer
   let ann: TestUser
@@ -112,7 +123,16 @@ describe('aborted and stalled request bodies', () => {
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chat-upload-abuse-'))
     server = await startServer({
-      settings: { uploads: { dir }, limits: { bodyIdleTimeoutMs: 500, bodyTimeoutMs: 2000 } }
+      settings: {
+        uploads: { dir },
+        // Bodies may stall for a minute: what is released here is released by the abort alone.
+        limits: {
+          bodyIdleTimeoutMs: 60_000,
+          bodyTimeoutMs: 60_000,
+          maxConcurrentUploads: 64,
+          maxConcurrentUploadsPerUser: 64
+        }
+      }
     })
     ann = await createUser(server.url, 'Abuse Ann')
   })
@@ -124,25 +144,81 @@ describe('aborted and stalled request bodies', () => {
   it('64 uploads aborted mid-file release everything: the instance serves again within a bounded time', async () => {
     const clients = Array.from({ length: 64 }, () => partialUpload(server.url, ann.access_token))
     await Promise.all(clients.map((c) => c.written))
-    // Every one of them reached the upload service and holds an admission slot.
-    await eventually(() => assert.equal(admissionOf(server).running, 64))
+    // Every one of them reached the upload service and holds an upload slot.
+    await eventually(() => assert.equal(countersOf(server).uploads, 64))
     const started = Date.now()
     clients.forEach((c) => c.socket.destroy())
     await within(5000, 'recovery after 64 aborted uploads', assertServing(server, ann))
     await within(
       5000,
       'admission counters back to zero',
-      eventually(() =>
-        assert.deepEqual(
-          { running: admissionOf(server).running, waiting: admissionOf(server).waiting },
-          { running: 0, waiting: 0 }
-        )
-      )
+      eventually(() => assert.deepEqual(countersOf(server), idle))
     )
     console.log(`      (recovered in ${Date.now() - started} ms)`)
     const files = filesIn(dir)
     assert.equal(files.length, 1, `only the successful upload is on disk: ${files.join(', ')}`)
     assert.ok(files.every((f) => !f.endsWith('.partial')))
+  })
+
+  it('an empty file is answered (400 naming it) within a bounded time and leaves nothing', async () => {
+    const before = filesIn(dir).length
+    const answers = await within(
+      5000,
+      '16 empty uploads answered',
+      Promise.all(Array.from({ length: 16 }, () => upload(server.url, ann, Buffer.alloc(0))))
+    )
+    for (const answer of answers) {
+      assert.equal(answer.status, 400, JSON.stringify(answer.body))
+      assert.match(answer.body.message, /file is empty/)
+    }
+    assert.equal(filesIn(dir).length, before)
+    assert.deepEqual(countersOf(server), idle)
+  })
+
+  it('refused uploads (no token, bad token) that then abort mid-file do not bring the server down', async () => {
+    const clients = Array.from({ length: 16 }, (_, i) =>
+      partialUpload(server.url, i % 2 ? 'not-a-token' : undefined)
+    )
+    await Promise.all(clients.map((c) => c.written))
+    await within(
+      5000,
+      'every refusal answered',
+      eventually(() => assert.ok(clients.every((c) => /^HTTP\/1\.1 401/.test(c.received()))))
+    )
+    clients.forEach((c) => c.socket.destroy())
+    // The server has seen every close (where an unhandled stream error would crash it) before going on.
+    await within(
+      5000,
+      'connections closed on the server',
+      eventually(async () => assert.equal(await openConnections(server), 0))
+    )
+    await within(5000, 'serving after refused, aborted uploads', assertServing(server, ann))
+  })
+})
+
+describe('stalled request bodies', () => {
+  let dir: string
+  let server: TestServer
+  let ann: TestUser
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chat-upload-stall-'))
+    server = await startServer({
+      settings: {
+        uploads: { dir },
+        limits: {
+          bodyIdleTimeoutMs: 500,
+          bodyTimeoutMs: 2000,
+          maxConcurrentUploads: 64,
+          maxConcurrentUploadsPerUser: 64
+        }
+      }
+    })
+    ann = await createUser(server.url, 'Stall Ann')
+  })
+  after(async () => {
+    await server.stop()
+    fs.rmSync(dir, { recursive: true, force: true })
   })
 
   it('64 stalled uploads (some bytes, then nothing) are cut off within a bounded time, with a 408', async () => {
@@ -159,10 +235,7 @@ describe('aborted and stalled request bodies', () => {
       clients[0].received()
     )
     await within(5000, 'serving after stalled uploads', assertServing(server, ann))
-    assert.deepEqual(
-      { running: admissionOf(server).running, waiting: admissionOf(server).waiting },
-      { running: 0, waiting: 0 }
-    )
+    assert.deepEqual(countersOf(server), idle)
     assert.equal(filesIn(dir).length, before + 1, 'only the successful upload was added')
   })
 
@@ -179,7 +252,7 @@ describe('aborted and stalled request bodies', () => {
     await within(
       5000,
       'admission slot given back',
-      eventually(() => assert.equal(admissionOf(server).running, 0))
+      eventually(() => assert.deepEqual(countersOf(server), idle))
     )
   })
 
@@ -197,35 +270,25 @@ describe('aborted and stalled request bodies', () => {
 })
 
 describe('/health when every call slot is stuck', () => {
-  let dir: string
   let server: TestServer
   let ann: TestUser
 
   before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chat-upload-stuck-'))
-    server = await startServer({
-      settings: {
-        uploads: { dir },
-        // Two slots, declared stuck after 300 ms without progress; bodies may stall for a minute.
-        limits: {
-          maxConcurrentCalls: 2,
-          admissionStallMs: 300,
-          bodyIdleTimeoutMs: 60_000,
-          bodyTimeoutMs: 60_000
-        }
-      }
-    })
+    // Two call slots, declared stuck after 300 ms without a call finishing.
+    server = await startServer({ settings: { limits: { maxConcurrentCalls: 2, admissionStallMs: 300 } } })
     ann = await createUser(server.url, 'Stuck Ann')
   })
-  after(async () => {
-    await server.stop()
-    fs.rmSync(dir, { recursive: true, force: true })
-  })
+  after(() => server.stop())
 
-  it('answers 503 "saturated" while stalled uploads hold every slot, and 200 once they are gone', async () => {
-    const clients = [partialUpload(server.url, ann.access_token), partialUpload(server.url, ann.access_token)]
+  it('answers 503 "saturated" while calls hold every slot with no progress, and 200 once they finish', async () => {
+    // A service whose calls hang until released: what a stuck dependency looks like from admission.
+    let release = () => {}
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    server.app.use('api/test-hang' as any, { find: async () => (await gate, []) } as any)
+    const s = socketClient(server.url)
     try {
-      await Promise.all(clients.map((c) => c.written))
+      await s.client.authenticate({ strategy: 'jwt', accessToken: ann.access_token })
+      const hanging = [1, 2, 3].map(() => (s.client as any).service('api/test-hang').find())
       await within(
         5000,
         'health reports the stuck instance',
@@ -233,11 +296,15 @@ describe('/health when every call slot is stuck', () => {
           const health = await http(server.url, 'GET', '/health')
           assert.equal(health.status, 503, health.text)
           assert.equal(health.body.status, 'saturated')
-          assert.equal(health.body.admission.running, 2)
+          assert.deepEqual(health.body.admission.running, 2)
+          assert.deepEqual(health.body.admission.waiting, 1)
         })
       )
+      release()
+      await Promise.all(hanging)
     } finally {
-      clients.forEach((c) => c.socket.destroy())
+      release()
+      s.close()
     }
     await within(
       5000,
@@ -248,6 +315,63 @@ describe('/health when every call slot is stuck', () => {
         assert.equal(health.body.status, 'ok')
       })
     )
-    await assertServing(server, ann)
+  })
+})
+
+describe('uploads in progress have their own bounded slots', () => {
+  let dir: string
+  let server: TestServer
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chat-upload-slots-'))
+    server = await startServer({
+      settings: {
+        uploads: { dir },
+        // Bodies may stall for a minute: only the upload slots bound what slow uploads can hold.
+        limits: {
+          maxConcurrentCalls: 4,
+          maxConcurrentUploads: 3,
+          maxConcurrentUploadsPerUser: 2,
+          bodyIdleTimeoutMs: 60_000,
+          bodyTimeoutMs: 60_000
+        }
+      }
+    })
+  })
+  after(async () => {
+    await server.stop()
+    fs.rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('slow uploads cannot take the call slots: over the per-user cap 429, over the instance cap 503, at once', async () => {
+    const [ann, bob, cat] = await Promise.all(
+      ['Slots Ann', 'Slots Bob', 'Slots Cat'].map((name) => createUser(server.url, name))
+    )
+    const held = [
+      partialUpload(server.url, ann.access_token),
+      partialUpload(server.url, ann.access_token),
+      partialUpload(server.url, bob.access_token)
+    ]
+    try {
+      await Promise.all(held.map((c) => c.written))
+      await eventually(() => assert.equal(countersOf(server).uploads, 3))
+      const annAgain = await within(5000, 'third upload of one user answered', upload(server.url, ann))
+      assert.equal(annAgain.status, 429, JSON.stringify(annAgain.body))
+      assert.match(annAgain.body.message, /2 uploads in progress/)
+      const catsUpload = await within(5000, 'upload over the instance cap answered', upload(server.url, cat))
+      assert.equal(catsUpload.status, 503, JSON.stringify(catsUpload.body))
+      assert.equal(countersOf(server).calls, 0, 'uploads hold no call slot')
+      // Everything else is served while the upload slots are full (4 call slots, 3 stalled uploads).
+      const profile = await http(server.url, 'GET', '/api/users/profile', { token: cat.access_token })
+      assert.equal(profile.status, 200)
+    } finally {
+      held.forEach((c) => c.socket.destroy())
+    }
+    await within(
+      5000,
+      'upload slots given back',
+      eventually(() => assert.deepEqual(countersOf(server), idle))
+    )
+    await assertServing(server, cat)
   })
 })

@@ -65,7 +65,10 @@ describe('upload storage quota per user', () => {
 
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chat-upload-quota-'))
-    server = await startServer({ settings: { uploads: { dir, quotaBytesPerUser: quota } } })
+    server = await startServer({
+      // Enough upload slots per user for the concurrent case to reach the quota check.
+      settings: { uploads: { dir, quotaBytesPerUser: quota }, limits: { maxConcurrentUploadsPerUser: 10 } }
+    })
   })
   after(async () => {
     await server.stop()

@@ -15,7 +15,8 @@ export class Admission {
 
   constructor(
     private readonly maxRunning: number,
-    private readonly maxWaiting: number
+    private readonly maxWaiting: number,
+    private readonly busyMessage = 'Server busy, retry shortly'
   ) {}
 
   async enter() {
@@ -25,7 +26,7 @@ export class Admission {
       return
     }
     if (this.waiting.length >= this.maxWaiting) {
-      throw new Unavailable('Server busy, retry shortly', { retryAfter: 1 })
+      throw new Unavailable(this.busyMessage, { retryAfter: 1 })
     }
     await new Promise<void>((resolve) => this.waiting.push(resolve))
   }
@@ -59,7 +60,8 @@ export const createAdmission = (app: Application) =>
   new Admission(app.get('limits').maxConcurrentCalls, app.get('limits').maxQueuedCalls)
 
 export const admissionControl = async (context: HookContext, next: NextFunction) => {
-  if (!context.params.provider || context.params.admitted) return next()
+  // An upload streams for as long as its client takes: it has its own slots (upload-admission.ts).
+  if (!context.params.provider || context.params.admitted || context.params.upload) return next()
   const admission = context.app.get('admission')
   await admission.enter()
   context.params.admitted = true

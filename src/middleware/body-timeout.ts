@@ -15,8 +15,13 @@ const hasBody = (req: IncomingMessage) =>
 const cutOff = (req: IncomingMessage, res: ServerResponse, error: Timeout) => {
   if (req.complete || req.destroyed) return
   if (res.headersSent) return void req.destroy()
-  res.writeHead(error.code, { 'Content-Type': 'application/json; charset=utf-8', Connection: 'close' })
-  res.end(JSON.stringify(error.toJSON()), () => req.destroy())
+  const body = JSON.stringify(error.toJSON())
+  res.writeHead(error.code, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+    Connection: 'close'
+  })
+  res.end(body, () => req.destroy())
 }
 
 export const bodyTimeouts =
@@ -35,7 +40,9 @@ export const bodyTimeouts =
     )
     const done = () => {
       clearTimeout(total)
-      if (!req.destroyed) req.setTimeout(0) // keep-alive idle time is the server's business again
+      // A slow download is not a slow body. Once the response is finished, Node has set its keep-alive
+      // timeout on the socket: leave that one alone.
+      if (!req.destroyed && !res.writableFinished) req.setTimeout(0)
     }
     req.once('end', done)
     req.once('close', done)

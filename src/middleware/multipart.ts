@@ -34,9 +34,12 @@ export const multipartUploads =
     const fields: Record<string, string> = {}
     const upload = await new Promise<IncomingUpload | undefined>((resolve, reject) => {
       parser.on('field', (name, value) => (fields[name] = value))
-      parser.on('file', (_name, stream, info) =>
+      parser.on('file', (_name, stream, info) => {
+        // Its readers (the upload service) see its errors; a refused upload drains it with no reader, and an
+        // abort then must not become an unhandled 'error' event (a process crash).
+        stream.on('error', () => undefined)
         resolve({ stream, filename: info.filename ?? 'file', claimedType: info.mimeType })
-      )
+      })
       parser.on('close', () => resolve(undefined))
       parser.on('error', reject)
       // `pipe` alone never tells the parser that its source went away: it would wait forever.

@@ -6,6 +6,7 @@ import { noEvents } from '../../hooks/no-events'
 import { restOnly } from '../../hooks/rest-only'
 import { rateLimitUploads } from '../../hooks/rate-limit'
 import { requireUploadQuota } from '../../hooks/upload-quota'
+import { admitUpload } from '../../hooks/upload-admission'
 import { fileExternalResolver, uploadDataValidator } from '../files/files.schema'
 import { UploadService } from './uploads.class'
 import { uploadMethods, uploadPath } from './uploads.shared'
@@ -22,7 +23,10 @@ const requireMultipart = async (context: HookContext) => {
 export const upload = (app: Application) => {
   app.use(uploadPath, new UploadService(app), { methods: [...uploadMethods], events: [] })
   app.service(uploadPath).hooks({
-    around: { all: [authenticate('jwt'), schemaHooks.resolveExternal(fileExternalResolver)] },
+    around: {
+      all: [authenticate('jwt'), schemaHooks.resolveExternal(fileExternalResolver)],
+      create: [admitUpload]
+    },
     before: {
       all: [restOnly],
       create: [
