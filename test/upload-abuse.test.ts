@@ -343,6 +343,28 @@ describe('uploads in progress have their own bounded slots', () => {
     fs.rmSync(dir, { recursive: true, force: true })
   })
 
+  it('the per-user cap holds against simultaneous uploads of one user: 2 held, the other 4 refused with 429', async () => {
+    const dan = await createUser(server.url, 'Slots Dan')
+    const clients = Array.from({ length: 6 }, () => partialUpload(server.url, dan.access_token))
+    try {
+      await Promise.all(clients.map((c) => c.written))
+      await within(
+        5000,
+        'four refusals',
+        eventually(() => assert.equal(clients.filter((c) => c.received()).length, 4))
+      )
+      for (const c of clients.filter((c) => c.received())) assert.match(c.received(), /^HTTP\/1\.1 429/)
+      assert.equal(countersOf(server).uploads, 2)
+    } finally {
+      clients.forEach((c) => c.socket.destroy())
+    }
+    await within(
+      5000,
+      'slots given back',
+      eventually(() => assert.deepEqual(countersOf(server), idle))
+    )
+  })
+
   it('slow uploads cannot take the call slots: over the per-user cap 429, over the instance cap 503, at once', async () => {
     const [ann, bob, cat] = await Promise.all(
       ['Slots Ann', 'Slots Bob', 'Slots Cat'].map((name) => createUser(server.url, name))

@@ -24,15 +24,25 @@ export class UploadAdmission {
         retryAfter: 1
       })
     }
-    await this.instance.enter() // never waits: no queue, 503 when full
+    // Counted before any await: concurrent uploads of one user must each see the others.
     this.perUser.set(userId, mine + 1)
+    try {
+      await this.instance.enter() // never waits: no queue, 503 when full
+    } catch (error) {
+      this.release(userId)
+      throw error
+    }
   }
 
   leave(userId: string) {
+    this.release(userId)
+    this.instance.leave()
+  }
+
+  private release(userId: string) {
     const left = (this.perUser.get(userId) ?? 1) - 1
     if (left > 0) this.perUser.set(userId, left)
     else this.perUser.delete(userId)
-    this.instance.leave()
   }
 
   stats() {
