@@ -23,15 +23,18 @@ import { resyncConnections } from './realtime/resync'
 import { createRateLimiters } from './hooks/rate-limit'
 import { sanitizeError } from './hooks/sanitize-error'
 import { logError } from './hooks/log-error'
-import { httpErrors } from './middleware/http-errors'
+import { httpErrors, koaErrorListener } from './middleware/http-errors'
 import { requestLogger } from './middleware/request-logger'
 import { clientIp, socketClientIp } from './middleware/client-ip'
 import { health } from './middleware/health'
+import { bodyTimeouts } from './middleware/body-timeout'
 import { multipartUploads } from './middleware/multipart'
 import { limitSocketEvents } from './middleware/socket-rate-limit'
 import { limitConnectionsPerIp } from './middleware/socket-connection-limit'
 import { metrics, metricsRoute, timeServiceCall } from './metrics'
 import { admissionControl, createAdmission } from './hooks/admission-control'
+import { noStreamsOverSockets } from './hooks/no-streams-over-sockets'
+import { createUploadAdmission } from './hooks/upload-admission'
 import { docsRoute } from './docs/docs'
 import { batchSocketWrites } from './socket-write-batching'
 
@@ -83,11 +86,13 @@ export const createApp = (options: CreateAppOptions = {}): Application => {
   app.use(cors({ origin: (ctx) => corsOrigin(app.get('origins'), ctx.get('Origin')), credentials: true }))
   app.use(requestLogger(logger))
   app.use(httpErrors(logger))
+  app.on('error', koaErrorListener(logger))
   app.use(health(app))
   app.use(metricsRoute(app))
   app.use(docsRoute(app)) // GET /docs (Swagger UI), /docs/openapi.json
   app.use(clientIp())
   app.use(parseAuthentication())
+  app.use(bodyTimeouts(app)) // before any body parser: they wait for the body as long as it takes
   app.use(
     bodyParser({
       jsonLimit: app.get('limits').bodyBytes,
@@ -141,6 +146,7 @@ export const createApp = (options: CreateAppOptions = {}): Application => {
   app.set('memberships', new MembershipCache())
   app.set('rateLimiters', createRateLimiters(app))
   app.set('admission', createAdmission(app))
+  app.set('uploadAdmission', createUploadAdmission(app))
   app.configure(sync) // before the services: it wraps their `emit`
   app.configure(storage)
   app.configure(authentication)
@@ -150,7 +156,7 @@ export const createApp = (options: CreateAppOptions = {}): Application => {
 
   // Register hooks that run on all service methods
   app.hooks({
-    around: { all: [logError, timeServiceCall, admissionControl] },
+    around: { all: [logError, timeServiceCall, admissionControl, noStreamsOverSockets] },
     before: {},
     after: {},
     error: { all: [sanitizeError] }

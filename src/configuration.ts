@@ -48,7 +48,11 @@ export const configurationSchema = Type.Object(
     authentication: Type.Object({ secret: Type.String() }, { additionalProperties: true }),
     dataDir: Type.String({ minLength: 1 }),
     jwt: Type.Object({ accessExpire: positiveInt(), refreshExpire: positiveInt() }),
-    uploads: Type.Object({ dir: Type.String({ minLength: 1 }), maxFileSize: positiveInt() }),
+    uploads: Type.Object({
+      dir: Type.String({ minLength: 1 }),
+      maxFileSize: positiveInt(),
+      quotaBytesPerUser: positiveInt()
+    }),
     logging: Type.Object({
       level: Type.Union(
         ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].map((l) => Type.Literal(l))
@@ -75,11 +79,17 @@ export const configurationSchema = Type.Object(
       typingTimeoutMs: positiveInt(),
       groupMaxMembers: positiveInt({ minimum: 2 }),
       messagesPerUserPer10s: positiveInt(),
+      uploadsPerUserPerMinute: positiveInt(),
       socketEventsPerSecond: positiveInt(),
       maxSocketsPerUser: positiveInt(),
       connectionsPerIpPerMinute: positiveInt(),
       maxConcurrentCalls: positiveInt(),
-      maxQueuedCalls: Type.Integer({ minimum: 0 })
+      maxQueuedCalls: Type.Integer({ minimum: 0 }),
+      maxConcurrentUploads: positiveInt(),
+      maxConcurrentUploadsPerUser: positiveInt(),
+      admissionStallMs: positiveInt(),
+      bodyIdleTimeoutMs: positiveInt(),
+      bodyTimeoutMs: positiveInt()
     })
   },
   { additionalProperties: true }

@@ -274,9 +274,13 @@ export const typingResultSchema = Type.Object(
 
 export const healthSchema = Type.Object(
   {
-    status: StringEnum(['ok', 'degraded', 'unavailable']),
+    status: StringEnum(['ok', 'degraded', 'saturated', 'unavailable']),
     database: StringEnum(['up', 'down']),
     redis: StringEnum(['up', 'down', 'not_configured']),
+    admission: Type.Object(
+      { running: Type.Integer(), waiting: Type.Integer(), stalled_ms: Type.Integer() },
+      { additionalProperties: false }
+    ),
     uptime_s: Type.Integer()
   },
   { $id: 'Health', additionalProperties: false }

@@ -39,6 +39,7 @@ export const createRateLimiters = (app: Application) => {
     userSearchByUser: limiter(limits.userSearchPerUserPerMinute, 60, 'user-search'),
     messagesByUser: limiter(limits.messagesPerUserPer10s, 10, 'messages-user'),
     connectionsByIp: limiter(limits.connectionsPerIpPerMinute, 60, 'connections-ip'),
+    uploadsByUser: limiter(limits.uploadsPerUserPerMinute, 60, 'uploads-user'),
     // Per connection: only ever counted on the instance holding the socket.
     socketEvents: new RateLimiterMemory({
       points: limits.socketEventsPerSecond,
@@ -114,4 +115,10 @@ export const rateLimitUserSearch = async (context: HookContext) => {
 export const rateLimitMessages = async (context: HookContext) => {
   if (!context.params.provider || !context.params.user) return
   await consume(context.app.get('rateLimiters').messagesByUser, context.params.user.user_id)
+}
+
+/** Every upload attempt counts, refused ones included: the bytes were sent either way. */
+export const rateLimitUploads = async (context: HookContext) => {
+  if (!context.params.provider || !context.params.user) return
+  await consume(context.app.get('rateLimiters').uploadsByUser, context.params.user.user_id)
 }

@@ -1,5 +1,6 @@
 // GET /health: 200 when PostgreSQL answers within a second (status `degraded` if Redis is configured but
-// down), 503 otherwise. Used by load balancers.
+// down), 503 otherwise; 503 `saturated` too when every admission slot has been held for `admissionStallMs`
+// without a call finishing (the instance accepts connections but cannot serve them). Used by load balancers.
 import type { Middleware } from 'koa'
 import type { Application } from '../declarations'
 import { isReady } from '../redis'
@@ -26,8 +27,17 @@ export const health =
     const database = await checkDatabase(app)
     const client = app.get('redisClient')
     const redis = !client ? 'not_configured' : isReady(client) ? 'up' : 'down'
+    const admission = app.get('admission').stats()
+    const stuck = admission.stalledMs >= app.get('limits').admissionStallMs
     // Without Redis an instance still serves its own clients: degraded, but in service (200).
-    const status = database !== 'up' ? 'unavailable' : redis === 'down' ? 'degraded' : 'ok'
-    ctx.status = database === 'up' ? 200 : 503
-    ctx.body = { status, database, redis, uptime_s: Math.round(process.uptime()) }
+    const status =
+      database !== 'up' ? 'unavailable' : stuck ? 'saturated' : redis === 'down' ? 'degraded' : 'ok'
+    ctx.status = database === 'up' && !stuck ? 200 : 503
+    ctx.body = {
+      status,
+      database,
+      redis,
+      admission: { running: admission.running, waiting: admission.waiting, stalled_ms: admission.stalledMs },
+      uptime_s: Math.round(process.uptime())
+    }
   }

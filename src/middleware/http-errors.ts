@@ -35,3 +35,15 @@ export const httpErrors =
       ctx.body = error.toJSON()
     }
   }
+
+/**
+ * Koa's own `error` event: failures after the middleware chain, mostly a connection the client dropped mid
+ * request (aborted upload, parse error at end of stream). Logged as pino lines instead of Koa's default
+ * stack trace on stderr; a dropped client is no server fault, so it is only a debug line.
+ */
+export const koaErrorListener = (logger: Logger) => (error: any) => {
+  const clientGone =
+    error?.code === 'ECONNRESET' || error?.code?.startsWith?.('HPE_') || error?.code === 'EPIPE'
+  if (clientGone) logger.debug({ err: error }, 'client connection failed')
+  else logger.error({ err: error }, 'request failed after the response')
+}

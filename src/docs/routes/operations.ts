@@ -3,6 +3,8 @@ import { Type } from '@feathersjs/typebox'
 import * as s from '../schemas'
 import { json, type RouteDoc } from './types'
 
+const idle = { running: 0, waiting: 0, stalled_ms: 0 }
+
 export const operationsRoutes: RouteDoc[] = [
   {
     method: 'get',
@@ -10,14 +12,19 @@ export const operationsRoutes: RouteDoc[] = [
     tag: 'operations',
     summary: 'Health check',
     description:
-      '`degraded` (still 200) when Redis is configured but down; 503 when PostgreSQL does not answer in 1 s.',
+      '`degraded` (still 200) when Redis is configured but down; 503 when PostgreSQL does not answer in 1 s, ' +
+      'or `saturated` when every call slot has been held for `ADMISSION_STALL_MS` without one finishing.',
     auth: 'none',
     responses: {
-      200: json(s.healthSchema, { status: 'ok', database: 'up', redis: 'up', uptime_s: 3600 }, 'Serving'),
+      200: json(
+        s.healthSchema,
+        { status: 'ok', database: 'up', redis: 'up', admission: idle, uptime_s: 3600 },
+        'Serving'
+      ),
       503: json(
         s.healthSchema,
-        { status: 'unavailable', database: 'down', redis: 'up', uptime_s: 3600 },
-        'PostgreSQL is unreachable'
+        { status: 'unavailable', database: 'down', redis: 'up', admission: idle, uptime_s: 3600 },
+        'PostgreSQL is unreachable, or every call slot is stuck (`saturated`)'
       )
     }
   },

@@ -3,11 +3,15 @@ import { BadRequest } from '@feathersjs/errors'
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application, HookContext } from '../../declarations'
 import { noEvents } from '../../hooks/no-events'
+import { restOnly } from '../../hooks/rest-only'
+import { rateLimitUploads } from '../../hooks/rate-limit'
+import { requireUploadQuota } from '../../hooks/upload-quota'
+import { admitUpload } from '../../hooks/upload-admission'
 import { fileExternalResolver, uploadDataValidator } from '../files/files.schema'
 import { UploadService } from './uploads.class'
 import { uploadMethods, uploadPath } from './uploads.shared'
 
-/** Only a multipart REST request brings a file stream; anything else (JSON, a socket call) has none. */
+/** Only a multipart REST request brings a file stream; a JSON body has none. */
 const requireMultipart = async (context: HookContext) => {
   if (!context.params.upload) {
     throw new BadRequest(
@@ -19,8 +23,20 @@ const requireMultipart = async (context: HookContext) => {
 export const upload = (app: Application) => {
   app.use(uploadPath, new UploadService(app), { methods: [...uploadMethods], events: [] })
   app.service(uploadPath).hooks({
-    around: { all: [authenticate('jwt'), schemaHooks.resolveExternal(fileExternalResolver)] },
-    before: { create: [schemaHooks.validateData(uploadDataValidator), requireMultipart, noEvents] }
+    around: {
+      all: [authenticate('jwt'), schemaHooks.resolveExternal(fileExternalResolver)],
+      create: [admitUpload]
+    },
+    before: {
+      all: [restOnly],
+      create: [
+        rateLimitUploads,
+        schemaHooks.validateData(uploadDataValidator),
+        requireMultipart,
+        requireUploadQuota,
+        noEvents
+      ]
+    }
   })
 }
 

@@ -1,6 +1,7 @@
 import { authenticate } from '@feathersjs/authentication'
 import type { Application, HookContext } from '../../../declarations'
 import { acceptQueryToken, requireFileAccess } from '../../../hooks/authorization/require-file-access'
+import { restOnly } from '../../../hooks/rest-only'
 import { FileContentService } from './file-content.class'
 
 export const fileContentPath = 'api/files/:file_id/content'
@@ -15,7 +16,7 @@ export const fileContent = (app: Application) => {
   // REST only: a byte stream does not travel over a Socket.IO acknowledgement.
   app.use(fileContentPath, new FileContentService(app), { methods: ['find'], events: [] })
   app.service(fileContentPath).hooks({
-    before: { find: [acceptQueryToken, authenticate('jwt'), requireFileAccess] },
+    before: { find: [restOnly, acceptQueryToken, authenticate('jwt'), requireFileAccess] },
     after: { find: [httpFromParams] }
   })
 }
