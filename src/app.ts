@@ -18,10 +18,13 @@ import { storage } from './storage'
 import { authentication } from './authentication'
 import { services } from './services/index'
 import { channels } from './channels'
+import { prototypeSafeRoutes } from './routing'
 import { createRateLimiters } from './hooks/rate-limit'
 import { sanitizeError } from './hooks/sanitize-error'
 import { logError } from './hooks/log-error'
+import { requireObjectData } from './hooks/require-object-data'
 import { httpErrors } from './middleware/http-errors'
+import { clientBody } from './middleware/body-errors'
 import { requestLogger } from './middleware/request-logger'
 import { clientIp } from './middleware/client-ip'
 import { health } from './middleware/health'
@@ -81,13 +84,15 @@ export const createApp = (options: CreateAppOptions = {}): Application => {
   app.use(clientIp())
   app.use(parseAuthentication())
   app.use(
-    bodyParser({
-      jsonLimit: app.get('limits').bodyBytes,
-      formLimit: app.get('limits').bodyBytes,
-      multipart: false
-    })
+    clientBody(
+      bodyParser({
+        jsonLimit: app.get('limits').bodyBytes,
+        formLimit: app.get('limits').bodyBytes,
+        multipart: false
+      })
+    )
   )
-  app.use(multipartUploads(app))
+  app.use(clientBody(multipartUploads(app), 'Malformed multipart body'))
 
   // Configure services and transports
   app.configure(rest())
@@ -125,6 +130,7 @@ export const createApp = (options: CreateAppOptions = {}): Application => {
         app.removeListener(event, listener as (...args: any[]) => void)
     }
   }
+  app.configure(prototypeSafeRoutes)
   app.configure(postgresql({ db: options.db }))
   app.configure(redis)
   app.set('cache', new Cache(app))
@@ -140,7 +146,7 @@ export const createApp = (options: CreateAppOptions = {}): Application => {
 
   // Register hooks that run on all service methods
   app.hooks({
-    around: { all: [logError, timeServiceCall, admissionControl] },
+    around: { all: [logError, requireObjectData, timeServiceCall, admissionControl] },
     before: {},
     after: {},
     error: { all: [sanitizeError] }

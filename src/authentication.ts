@@ -10,6 +10,7 @@ import type {
 } from '@feathersjs/authentication'
 import { LocalStrategy } from '@feathersjs/authentication-local'
 import { NotAuthenticated } from '@feathersjs/errors'
+import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Params } from '@feathersjs/feathers'
 import type { Application, HookContext } from './declarations'
 import { IdentityCache } from './auth/identity-cache'
@@ -17,6 +18,7 @@ import { RefreshTokens } from './auth/refresh-tokens'
 import { TTL } from './cache'
 import { rateLimitLogin } from './hooks/rate-limit'
 import { userExternalResolver, type User } from './services/users/users.schema'
+import { authenticationDataValidator } from './services/auth/auth.schema'
 
 export const authenticationPath = 'api/authentication'
 
@@ -178,7 +180,7 @@ export const authentication = (app: Application) => {
 
   app.use(authenticationPath, authService, { methods: ['create', 'remove'], events: [] })
   app.service(authenticationPath).hooks({
-    before: { create: [rateLimitLogin] },
+    before: { create: [schemaHooks.validateData(authenticationDataValidator), rateLimitLogin] },
     after: { create: [externalUser], remove: [revokeSession, externalUser] }
   })
 }
