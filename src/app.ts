@@ -23,6 +23,7 @@ import { createRateLimiters } from './hooks/rate-limit'
 import { sanitizeError } from './hooks/sanitize-error'
 import { logError } from './hooks/log-error'
 import { requireObjectData } from './hooks/require-object-data'
+import { requireScalarId } from './hooks/require-scalar-id'
 import { httpErrors } from './middleware/http-errors'
 import { clientBody } from './middleware/body-errors'
 import { requestLogger } from './middleware/request-logger'
@@ -146,7 +147,7 @@ export const createApp = (options: CreateAppOptions = {}): Application => {
 
   // Register hooks that run on all service methods
   app.hooks({
-    around: { all: [logError, requireObjectData, timeServiceCall, admissionControl] },
+    around: { all: [logError, requireObjectData, requireScalarId, timeServiceCall, admissionControl] },
     before: {},
     after: {},
     error: { all: [sanitizeError] }

@@ -17,6 +17,7 @@ import { IdentityCache } from './auth/identity-cache'
 import { RefreshTokens } from './auth/refresh-tokens'
 import { TTL } from './cache'
 import { rateLimitLogin } from './hooks/rate-limit'
+import { requireAccessToken } from './hooks/authorization/require-access-token'
 import { userExternalResolver, type User } from './services/users/users.schema'
 import { authenticationDataValidator } from './services/auth/auth.schema'
 
@@ -180,7 +181,10 @@ export const authentication = (app: Application) => {
 
   app.use(authenticationPath, authService, { methods: ['create', 'remove'], events: [] })
   app.service(authenticationPath).hooks({
-    before: { create: [schemaHooks.validateData(authenticationDataValidator), rateLimitLogin] },
+    before: {
+      create: [schemaHooks.validateData(authenticationDataValidator), rateLimitLogin],
+      remove: [requireAccessToken]
+    },
     after: { create: [externalUser], remove: [revokeSession, externalUser] }
   })
 }

@@ -8,31 +8,10 @@ import { getServiceOptions } from '@feathersjs/feathers'
 import { GeneralError } from '@feathersjs/errors'
 import { io, type Socket } from 'socket.io-client'
 import { createGroup, createUser, http, startServer, type TestServer, type TestUser } from './helpers'
+import { assertClientError } from './client-errors'
+import { PROTOTYPE_NAMES } from './fuzz/values'
 
-/** Names every plain object inherits: a lookup in a `{}` map finds a function instead of nothing. */
-export const PROTOTYPE_NAMES = [
-  'constructor',
-  '__proto__',
-  'toString',
-  'hasOwnProperty',
-  'valueOf',
-  'isPrototypeOf'
-]
 const NOT_AN_OBJECT = ['[]', '[{}]', '"x"', '1', 'null', 'true']
-const STACK = /\n\s+at |\bat .*\(.*:\d+:\d+\)|node_modules|\/src\/|\.ts:\d/
-
-/** What every refusal must look like: a 4xx in the Feathers error shape, no stack, no file path. */
-export const assertClientError = (label: string, status: number, body: any, text: string) => {
-  assert.ok(status < 500, `${label}: answered ${status} ${text.slice(0, 300)}`)
-  assert.doesNotMatch(text, STACK, `${label}: the answer carries a stack or a file path`)
-  if (status >= 400) {
-    assert.equal(typeof body?.name, 'string', `${label}: no error name in ${text.slice(0, 200)}`)
-    assert.equal(typeof body?.message, 'string', `${label}: no error message`)
-    assert.equal(body.code, status, `${label}: code ${body.code} is not the status ${status}`)
-    assert.equal(typeof body.className, 'string', `${label}: no className`)
-  }
-}
-
 /** A raw Socket.IO call (what any client can send, not only the Feathers client), with a bounded wait. */
 const emit = (socket: Socket, method: string, ...args: unknown[]) =>
   new Promise<{ error?: any; result?: any }>((resolve, reject) => {
@@ -242,6 +221,49 @@ for (const env of ['test', 'production'] as const) {
         assertClientError(`upload ${contentType}`, res.status, res.body, res.text)
         assert.equal(res.status, 400, res.text)
       }
+    })
+
+    // Found by the fuzz test (test/fuzz.test.ts); each was a 500.
+    it('Socket.IO: an id that is an object, an array or a boolean is a 400 on every method that takes one', async () => {
+      // A fresh session: the write tests above log Alice out (api/auth/logout with no body is a logout).
+      const socket = await connectAs(server.url, await createUser(server.url, 'Hostile Dan'))
+      sockets.push(socket)
+      for (const { path, methods } of services) {
+        const routed = fillPath(path, (param) => ids[param] ?? 'x')
+        for (const method of methods.filter((m) => ['get', 'update', 'patch', 'remove'].includes(m))) {
+          for (const id of [{ toString: '' }, { a: 1 }, [], ['x'], true]) {
+            const args = method === 'get' || method === 'remove' ? [id, {}] : [id, { content: 'x' }, {}]
+            const answer = await emit(socket, method, routed, ...args)
+            assertSocketAnswer(`${method} ${routed} ${JSON.stringify(id)}`, answer)
+            assert.equal(answer.error?.code, 400, `${method} ${routed} ${JSON.stringify(id)}`)
+          }
+        }
+      }
+    })
+
+    it('logging out of api/authentication without a token is a 401, on REST and Socket.IO', async () => {
+      for (const url of ['/api/authentication', '/api/authentication/some-token']) {
+        const res = await http(server.url, 'DELETE', url)
+        assertClientError(`DELETE ${url}`, res.status, res.body, res.text)
+        assert.equal(res.status, 401)
+      }
+      const socket = await connectAs(server.url)
+      sockets.push(socket)
+      for (const id of [null, 'some-token']) {
+        const answer = await emit(socket, 'remove', 'api/authentication', id, {})
+        assertSocketAnswer(`remove api/authentication ${id}`, answer)
+        assert.equal(answer.error?.code, 401)
+      }
+    })
+
+    it('a list filter on one user (GET /api/users/:id?q=) does not reach the database as a column', async () => {
+      const erin = await createUser(server.url, 'Hostile Erin') // Alice was logged out by the tests above
+      const res = await http(server.url, 'GET', `/api/users/${bob.user_id}?q=bo`, {
+        token: erin.access_token
+      })
+      assertClientError('GET /api/users/:id?q=', res.status, res.body, res.text)
+      assert.equal(res.status, 200, res.text)
+      assert.equal(res.body.user_id, bob.user_id)
     })
 
     it('non-string credentials on every login route are refused, on REST and Socket.IO', async () => {
