@@ -192,6 +192,8 @@ describe('faults: PostgreSQL restarts under a sending client', function () {
         503,
         `send ${send.n} failed with ${send.code} ${send.name}, not a retryable 503`
       )
+      // Fast: well under the pool's 5 s acquire timeout, which a send waiting for a connection would hit.
+      assert.ok(send.ms < 3000, `send ${send.n} took ${send.ms} ms to fail`)
     }
     // Every acknowledged message is committed; the chat's sequence has no gap and no duplicate.
     db = knex({ client: 'pg', connection: cluster!.url() })
