@@ -1,9 +1,14 @@
 import assert from 'node:assert/strict'
+import path from 'node:path'
 // What every answer to client input must look like (issue 11): never a 5xx, a refusal in the Feathers error
 // shape whose code is the HTTP status, and nothing of the server's insides (a stack, a file path).
 
-/** A stack frame, a source file with a line number, or the path of a module. */
-export const STACK = /\n\s+at |\bat .*\(.*:\d+:\d+\)|node_modules\/|\/src\/|\.ts:\d/
+const projectRoot = path.resolve(__dirname, '..').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+/** A stack frame, a source file with a line number, the path of a module, or any path inside the project. */
+export const STACK = new RegExp(
+  `\\n\\s+at |\\bat .*\\(.*:\\d+:\\d+\\)|node_modules/|/src/|\\.ts:\\d|${projectRoot}`
+)
 
 export const assertClientError = (label: string, status: number, body: any, text: string) => {
   assert.ok(status < 500, `${label}: answered ${status} ${text.slice(0, 300)}`)
