@@ -7,7 +7,10 @@ import assert from 'node:assert/strict'
 //
 // In the suite: a fixed seed and a few thousand cases. `npm run fuzz` runs longer with a random seed
 // (printed); FUZZ_RUNS sets the number of cases per transport, FUZZ_SEED replays a run.
+import fs from 'node:fs'
 import { request as httpRequest } from 'node:http'
+import os from 'node:os'
+import path from 'node:path'
 import fc from 'fast-check'
 import { getServiceOptions } from '@feathersjs/feathers'
 import { io, type Socket } from 'socket.io-client'
@@ -87,14 +90,17 @@ describe('fuzz: every route and socket method with hostile input', function () {
   let world: World
   let ops: RestOperation[]
   let methods: SocketMethod[]
+  let uploadDir: string | undefined
   const rest = new Tally()
   const sockets = new Tally()
 
   before(async () => {
     console.log(`  (fuzz seed ${seed}; replay with FUZZ_SEED=${seed})`)
     // High limits: the rate limits would refuse a flood of calls from one user and one address.
+    uploadDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fuzz-uploads-'))
     server = await startServer({
       settings: {
+        uploads: { dir: uploadDir },
         limits: {
           loginPerIpPerMinute: 10_000_000,
           loginPerEmailPerMinute: 10_000_000,
@@ -126,6 +132,7 @@ describe('fuzz: every route and socket method with hostile input', function () {
         methods.map((m) => m.name)
       )
     await server?.stop()
+    if (uploadDir) fs.rmSync(uploadDir, { recursive: true, force: true })
   })
 
   const db = () => server.app.get('postgresqlClient')
