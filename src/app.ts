@@ -20,10 +20,14 @@ import { useLocalSecretIfUnset } from './auth/jwt-secret'
 import { services } from './services/index'
 import { channels } from './channels'
 import { resyncConnections } from './realtime/resync'
+import { prototypeSafeRoutes } from './routing'
 import { createRateLimiters } from './hooks/rate-limit'
 import { sanitizeError } from './hooks/sanitize-error'
 import { logError } from './hooks/log-error'
+import { requireObjectData } from './hooks/require-object-data'
+import { requireScalarId } from './hooks/require-scalar-id'
 import { httpErrors, koaErrorListener } from './middleware/http-errors'
+import { clientBody } from './middleware/body-errors'
 import { requestLogger } from './middleware/request-logger'
 import { clientIp, socketClientIp } from './middleware/client-ip'
 import { health } from './middleware/health'
@@ -94,13 +98,15 @@ export const createApp = (options: CreateAppOptions = {}): Application => {
   app.use(parseAuthentication())
   app.use(bodyTimeouts(app)) // before any body parser: they wait for the body as long as it takes
   app.use(
-    bodyParser({
-      jsonLimit: app.get('limits').bodyBytes,
-      formLimit: app.get('limits').bodyBytes,
-      multipart: false
-    })
+    clientBody(
+      bodyParser({
+        jsonLimit: app.get('limits').bodyBytes,
+        formLimit: app.get('limits').bodyBytes,
+        multipart: false
+      })
+    )
   )
-  app.use(multipartUploads(app))
+  app.use(clientBody(multipartUploads(app), 'Malformed multipart body'))
 
   // Configure services and transports
   app.configure(rest())
@@ -139,6 +145,7 @@ export const createApp = (options: CreateAppOptions = {}): Application => {
         app.removeListener(event, listener as (...args: any[]) => void)
     }
   }
+  app.configure(prototypeSafeRoutes)
   app.configure(postgresql({ db: options.db }))
   app.configure(redis)
   app.set('cache', new Cache(app))
@@ -156,7 +163,16 @@ export const createApp = (options: CreateAppOptions = {}): Application => {
 
   // Register hooks that run on all service methods
   app.hooks({
-    around: { all: [logError, timeServiceCall, admissionControl, noStreamsOverSockets] },
+    around: {
+      all: [
+        logError,
+        requireObjectData,
+        requireScalarId,
+        timeServiceCall,
+        admissionControl,
+        noStreamsOverSockets
+      ]
+    },
     before: {},
     after: {},
     error: { all: [sanitizeError] }

@@ -10,6 +10,7 @@ import type {
 } from '@feathersjs/authentication'
 import { LocalStrategy } from '@feathersjs/authentication-local'
 import { NotAuthenticated } from '@feathersjs/errors'
+import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Params } from '@feathersjs/feathers'
 import type { Application, HookContext } from './declarations'
 import { IdentityCache } from './auth/identity-cache'
@@ -19,7 +20,9 @@ import { TTL } from './cache'
 import { rateLimitLogin } from './hooks/rate-limit'
 import { answerOk } from './hooks/answer-ok'
 import { limitSocketsPerUser } from './hooks/limit-sockets-per-user'
+import { requireAccessToken } from './hooks/authorization/require-access-token'
 import { userExternalResolver, type User } from './services/users/users.schema'
+import { authenticationDataValidator } from './services/auth/auth.schema'
 
 export const authenticationPath = 'api/authentication'
 
@@ -211,7 +214,10 @@ export const authentication = (app: Application) => {
 
   app.use(authenticationPath, authService, { methods: ['create', 'remove'], events: [] })
   app.service(authenticationPath).hooks({
-    before: { create: [rateLimitLogin] },
+    before: {
+      create: [schemaHooks.validateData(authenticationDataValidator), rateLimitLogin],
+      remove: [requireAccessToken]
+    },
     after: { create: [limitSocketsPerUser, externalUser, answerOk], remove: [revokeSession, externalUser] }
   })
 }

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict'
 import { createUser, http, startServer, type TestServer } from './helpers'
 
+/** What "fails fast" allows: below the database pool's 5 s acquire timeout (src/postgresql.ts). */
+const FAILS_FAST_MS = 3000
+
 describe('HTTP edges: errors, limits, headers, health', () => {
   let server: TestServer
   let url: string
@@ -80,10 +83,14 @@ describe('HTTP edges: errors, limits, headers, health', () => {
       const res = await http(broken.url, 'GET', '/health')
       assert.equal(res.status, 503)
       assert.equal(res.body.database, 'down')
+      const started = Date.now()
       const register = await http(broken.url, 'POST', '/api/auth/register', {
         body: { name: 'A', email: 'down@example.com', password: 'analytical engine 1843' }
       })
+      const elapsed = Date.now() - started
       assert.equal(register.status, 503)
+      // Fast: well under the pool's 5 s acquire timeout, which a request waiting for a connection would hit.
+      assert.ok(elapsed < FAILS_FAST_MS, `the 503 took ${elapsed} ms`)
       assert.doesNotMatch(register.text, /ECONNREFUSED|127\.0\.0\.1/)
     } finally {
       await broken.stop()

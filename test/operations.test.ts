@@ -184,8 +184,12 @@ describe('faults: PostgreSQL unreachable', () => {
   it('fails fast with 503 while the database is away and recovers without a restart', async () => {
     const user = await createUser(server.url, 'Fault Pg')
     relay.pause()
+    const started = Date.now()
     const during = await http(server.url, 'GET', '/api/users/profile', { token: user.access_token })
+    const elapsed = Date.now() - started
     assert.equal(during.status, 503)
+    // Fast: well under the pool's 5 s acquire timeout, which a request waiting for a connection would hit.
+    assert.ok(elapsed < 3000, `the 503 took ${elapsed} ms`)
     assert.equal(during.body.name, 'Unavailable')
     assert.equal((await http(server.url, 'GET', '/health')).status, 503)
     relay.resume()

@@ -1,6 +1,7 @@
 // App-level error hook: what a client sees of a failure. Knex appends the SQL to error messages and
 // PostgreSQL messages name tables and constraints, so database errors get a plain message; a unique
-// violation is a 409; anything that is not a Feathers error becomes a 500 without its message or stack.
+// violation is a 409; anything that is not a Feathers error, and any 500, becomes a plain 500 without its
+// message, data or stack.
 import { BadRequest, Conflict, FeathersError, GeneralError, Unavailable } from '@feathersjs/errors'
 import type { HookContext } from '../declarations'
 import { databaseError } from './conflict-on-duplicate'
@@ -60,7 +61,8 @@ export const toClientError = (error: any): FeathersError => {
   ) {
     return new Unavailable('Database unavailable, try again shortly')
   }
-  if (error instanceof FeathersError) return error
+  // A library's 500 (a GeneralError wrapping whatever failed) may name internals in its message or data.
+  if (error instanceof FeathersError && error.code !== 500) return error
   return new GeneralError('Internal server error')
 }
 

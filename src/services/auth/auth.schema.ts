@@ -42,6 +42,21 @@ export const logoutDataSchema = Type.Object(
 export type LogoutData = Static<typeof logoutDataSchema>
 export const logoutDataValidator = getValidator(logoutDataSchema, dataValidator)
 
+// `api/authentication` (the Feathers client's route): each credential, when present, must be a string. Which
+// fields a strategy needs is the strategy's business (a missing one is its 401); this keeps objects, arrays
+// and numbers away from bcrypt, jsonwebtoken and the strategy lookup.
+export const authenticationDataSchema = Type.Object(
+  {
+    strategy: Type.String({ minLength: 1, maxLength: 32 }),
+    email: Type.Optional(Type.String({ maxLength: 254 })),
+    password: Type.Optional(Type.String({ maxLength: 1024 })),
+    accessToken: Type.Optional(Type.String({ maxLength: 4096 }))
+  },
+  { $id: 'AuthenticationData' }
+)
+export type AuthenticationData = Static<typeof authenticationDataSchema>
+export const authenticationDataValidator = getValidator(authenticationDataSchema, dataValidator)
+
 /** `{access_token, refresh_token, expires_in, user}`: the seed's login response, also returned by refresh. */
 export interface TokenPair {
   access_token: string

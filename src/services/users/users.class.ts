@@ -33,6 +33,12 @@ export class UserService<_ServiceParams extends Params = UserParams> extends Kne
       .orderByRaw('lower(name), id')
     return super.find({ ...params, query, knex } as any)
   }
+
+  /** `q` searches a list; on one user the adapter would read it as a column ("column q does not exist"). */
+  async get(id: string, params?: UserParams): Promise<User> {
+    const { q: _q, ...query } = params?.query ?? {}
+    return super.get(id, { ...params, query } as UserParams)
+  }
 }
 
 export const getOptions = (app: Application): KnexAdapterOptions => {
