@@ -13,9 +13,25 @@ const harden = (node: RouteNode) => {
   node.placeholders.forEach(harden)
 }
 
+/** Throws at boot if the router's internals changed so that hardening no longer takes effect. */
+const assertHardened = (app: Application) => {
+  for (const path of ['constructor', '__proto__/x', 'api/toString', 'api/users/hasOwnProperty/x']) {
+    try {
+      app.lookup(path)
+    } catch (error) {
+      throw new Error(`prototypeSafeRoutes did not take effect: looking up "${path}" throws`, {
+        cause: error
+      })
+    }
+  }
+}
+
 /** Configure after `rest()`/`socketio()` (which install the router): re-hardens after every `app.use`. */
 export const prototypeSafeRoutes = (app: Application) => {
   harden(app.routes.root)
   // Mixins run in order on every registration, so this runs after the router inserted the new service.
-  app.mixins.push(() => harden(app.routes.root))
+  app.mixins.push(() => {
+    harden(app.routes.root)
+    assertHardened(app)
+  })
 }
