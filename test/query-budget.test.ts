@@ -7,6 +7,7 @@ import knex from 'knex'
 import {
   createGroup,
   createUser,
+  eventually,
   http,
   startRelay,
   socketClient,
@@ -214,6 +215,119 @@ describe('query budget and batched message writes', () => {
     assert.equal(retry.message.message_id, first.message.message_id)
     assert.equal(other.duplicate, false)
     assert.equal(other.message.seq, first.message.seq + 1, 'no seq used up by the refused retry')
+    const stored = await db('messages').where({ chat_id: chatId, client_id: clientId })
+    assert.equal(stored.length, 1)
+    assert.equal(writer.alone, 0, 'answered by the batch statement, not one by one')
+  })
+
+  it('retries of stored messages and of each other go in the batch statement: no seq, no row, the original', async () => {
+    // A client that repeats a client_id (a retry after a lost ack, or on purpose) must not make the other
+    // senders' batch fall back to one statement per message.
+    const db = server.app.get('postgresqlClient')
+    const writer = new MessageWriter(
+      () => db,
+      async () => undefined
+    )
+    const key = () => `retry-${newId()}`
+    const row = (content: string, clientId: string | null, sender = alice.user_id) =>
+      newMessage(chatId, sender, content, clientId)
+    const storedKeys = [key(), key(), key()]
+    const stored: Awaited<ReturnType<MessageWriter['write']>>[] = []
+    for (const k of storedKeys) stored.push(await writer.write(row(`stored ${k}`, k)))
+    const twice = key()
+    // `original`: the stored message (s0..s2) or the earlier row of this batch (a number) a row is a retry of.
+    const plan: Array<{ row: ReturnType<typeof row>; original?: string | number }> = [
+      { row: row('occupies the writer', null) },
+      { row: row('fresh', key()) },
+      { row: row('retry of stored 0', storedKeys[0]), original: 's0' },
+      { row: row('fresh without client_id', null) },
+      { row: row('first of two', twice) },
+      { row: row('retry of stored 1', storedKeys[1]), original: 's1' },
+      { row: row('second of two', twice), original: 4 },
+      { row: row('same client_id, other sender', storedKeys[2], bob.user_id) },
+      { row: row('retry of stored 2', storedKeys[2]), original: 's2' },
+      { row: row('retry of stored 0 again', storedKeys[0]), original: 's0' },
+      { row: row('third of two', twice), original: 4 },
+      ...Array.from({ length: 20 }, (_, i) => ({ row: row(`filler ${i}`, i % 2 ? key() : null) }))
+    ]
+    await new Promise((resolve) => setImmediate(resolve)) // the writer idle again, so the next write goes alone
+    const batchesBefore = writer.batches
+    const aloneBefore = writer.alone
+    const written = await Promise.all(plan.map((p) => writer.write(p.row)))
+    // The first write finds the writer idle and goes alone; the other 30 share one statement.
+    assert.equal(writer.batches - batchesBefore, 2)
+    assert.equal(writer.alone - aloneBefore, 0, 'no message stored one by one')
+
+    const fresh = written.filter((_, i) => plan[i].original === undefined)
+    const seqs = fresh.map((w) => w.message.seq)
+    assert.deepEqual(
+      seqs,
+      seqs.map((_, i) => seqs[0] + i),
+      'fresh messages take consecutive seqs in arrival order, none used up by a retry'
+    )
+    plan.forEach((p, i) => {
+      const w = written[i]
+      if (p.original === undefined) {
+        assert.equal(w.duplicate, false, p.row.content)
+        assert.equal(w.message.message_id, p.row.message_id)
+        assert.equal(w.message.content, p.row.content)
+        return
+      }
+      const original =
+        typeof p.original === 'number' ? written[p.original] : stored[Number(p.original.slice(1))]
+      assert.equal(w.duplicate, true, p.row.content)
+      assert.deepEqual(w.message, original.message, `${p.row.content}: answered with the original`)
+    })
+    const chat = await db('chats').where({ chat_id: chatId }).first('last_seq')
+    assert.equal(chat.last_seq, seqs[seqs.length - 1], 'last_seq counts only the rows inserted')
+    const ids = plan.map((p) => p.row.message_id)
+    const rowsStored = await db('messages').whereIn('message_id', ids).select('message_id')
+    assert.equal(rowsStored.length, fresh.length, 'no row for a retry')
+    const pointer = await db('chat_participants').where({ chat_id: chatId, user_id: alice.user_id }).first()
+    assert.equal(
+      pointer.last_read_seq,
+      Math.max(...fresh.filter((w) => w.message.sender_id === alice.user_id).map((w) => w.message.seq))
+    )
+  })
+
+  it('a duplicate another instance commits while the batch waits for the chat still gets the original', async function () {
+    // The batch's lookup reads the snapshot its statement started with; a row committed after that (by the
+    // instance that held the chat's lock) is not in it, so the insert hits the unique constraint and the
+    // one-by-one fallback answers with the original. Needs two connections waiting on one row lock.
+    if (!testDatabase.url) this.skip()
+    const db = server.app.get('postgresqlClient')
+    const instances = [0, 1].map(
+      () =>
+        new MessageWriter(
+          () => db,
+          async () => undefined
+        )
+    )
+    const clientId = `race-${newId()}`
+    const trx = await db.transaction()
+    let sends: Promise<Awaited<ReturnType<MessageWriter['write']>>[]>
+    try {
+      await trx('chats').where({ chat_id: chatId }).forUpdate().first()
+      sends = Promise.all(
+        instances.map((writer, i) =>
+          writer.write(newMessage(chatId, alice.user_id, `instance ${i}`, clientId))
+        )
+      )
+      await eventually(async () => {
+        // Not through trx: pg_stat_activity is read once per transaction.
+        const waiting = await db.raw(
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+           WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%jsonb_to_recordset%'`
+        )
+        assert.equal(waiting.rows[0].n, 2)
+      }, 10_000)
+    } finally {
+      await trx.commit()
+    }
+    const [a, b] = await sends
+    assert.equal(a.message.message_id, b.message.message_id, 'both answered with the one stored message')
+    assert.deepEqual([a.duplicate, b.duplicate].sort(), [false, true])
+    assert.equal(instances[0].alone + instances[1].alone, 1, 'only the losing batch (of one) fell back')
     const stored = await db('messages').where({ chat_id: chatId, client_id: clientId })
     assert.equal(stored.length, 1)
   })

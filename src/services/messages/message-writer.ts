@@ -51,20 +51,38 @@ const inputColumns = [
 
 // The chats of a batch are locked in chat_id order first, so two instances' batches over the same chats
 // cannot deadlock; seqs are then handed out per chat in arrival order (`i`).
+// A send that repeats a `client_id` (a retry after a lost ack, or a client doing it on purpose) is answered
+// here with the original, not inserted: otherwise it would make the whole batch hit the unique constraint and
+// fall back to one statement per message, a throughput cliff any one client could trigger for everyone. So
+// `fresh` leaves out a row whose (chat_id, sender_id, client_id) is already stored (looked up through that
+// unique index) and, within the batch, every row after the first with the same key; only fresh rows are
+// counted into `last_seq` and numbered, so seqs stay gap-free. Retries come back with `retry_id`: their own
+// message_id, which was not stored, next to the original's columns. A duplicate committed by another instance
+// after this statement's snapshot is not seen by the lookup and still raises the unique violation: the
+// fallback (storeOne) answers it.
 const BATCH_SQL = `
 WITH input AS (
   SELECT * FROM jsonb_to_recordset(?::jsonb) AS x(i int, ${inputColumns.map((c) => `${c} text`).join(', ')})
 ), locked AS (
   SELECT chat_id FROM chats WHERE chat_id IN (SELECT chat_id FROM input) ORDER BY chat_id FOR UPDATE
+), ranked AS (
+  SELECT input.*, row_number() OVER (PARTITION BY chat_id, sender_id, client_id ORDER BY i) AS nth FROM input
+), fresh AS (
+  SELECT * FROM ranked
+  WHERE chat_id IN (SELECT chat_id FROM locked) AND (client_id IS NULL OR nth = 1)
+    AND NOT EXISTS (
+      SELECT 1 FROM messages m
+      WHERE m.chat_id = ranked.chat_id AND m.sender_id = ranked.sender_id AND m.client_id = ranked.client_id
+    )
 ), counts AS (
-  SELECT chat_id, count(*) AS n FROM input WHERE chat_id IN (SELECT chat_id FROM locked) GROUP BY chat_id
+  SELECT chat_id, count(*) AS n FROM fresh GROUP BY chat_id
 ), bumped AS (
   UPDATE chats SET last_seq = chats.last_seq + counts.n, last_message_at = now(), updated_at = now()
   FROM counts WHERE chats.chat_id = counts.chat_id
   RETURNING chats.chat_id, chats.last_seq - counts.n AS base
 ), numbered AS (
-  SELECT input.*, bumped.base + row_number() OVER (PARTITION BY input.chat_id ORDER BY input.i) AS seq
-  FROM input JOIN bumped USING (chat_id)
+  SELECT fresh.*, bumped.base + row_number() OVER (PARTITION BY fresh.chat_id ORDER BY fresh.i) AS seq
+  FROM fresh JOIN bumped USING (chat_id)
 ), message AS (
   INSERT INTO messages (${inputColumns.join(', ')}, seq)
   SELECT ${inputColumns.join(', ')}, seq FROM numbered
@@ -74,17 +92,28 @@ WITH input AS (
   FROM (SELECT chat_id, sender_id, max(seq) AS seq FROM numbered GROUP BY chat_id, sender_id) own
   WHERE chat_participants.chat_id = own.chat_id AND chat_participants.user_id = own.sender_id
 )
-SELECT * FROM message`
+SELECT message.*, NULL::text AS retry_id FROM message
+UNION ALL
+SELECT ${messageColumns.map((c) => `m.${c}`).join(', ')}, ranked.message_id FROM ranked
+JOIN messages m ON m.chat_id = ranked.chat_id AND m.sender_id = ranked.sender_id AND m.client_id = ranked.client_id
+UNION ALL
+SELECT message.*, ranked.message_id FROM ranked
+JOIN message ON message.chat_id = ranked.chat_id AND message.sender_id = ranked.sender_id
+  AND message.client_id = ranked.client_id
+WHERE ranked.nth > 1`
 
 const PREPARED_BATCH_SQL = BATCH_SQL.replace('?::jsonb', '$1::jsonb')
 
+/** A row the batch statement answers: a stored message, or the original a retry (`retry_id`) repeats. */
+type BatchRow = Message & { retry_id: string | null }
+
 interface PreparingConnection {
-  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: Message[] }>
+  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: BatchRow[] }>
 }
 
-// The same for one message, used when a batch statement fails: a repeated client_id, a reply to a message
-// that is gone, text PostgreSQL refuses (NUL, a lone surrogate: 22P05/22021/22P02)… Each message of that
-// batch is then stored on its own, so one bad message fails alone.
+// The same for one message, used when a batch statement fails: a reply to a message that is gone, text
+// PostgreSQL refuses (NUL, a lone surrogate: 22P05/22021/22P02), a client_id another instance stored after
+// the batch's snapshot… Each message of that batch is then stored on its own, so one bad message fails alone.
 const SINGLE_SQL = `
 WITH chat AS (
   UPDATE chats SET last_seq = last_seq + 1, last_message_at = now(), updated_at = now()
@@ -126,6 +155,8 @@ export class MessageWriter {
   private writing = false
   /** Batch statements run so far (tests compare it with the number of messages). */
   batches = 0
+  /** Messages stored one by one after a batch statement failed (one statement or more each). */
+  alone = 0
 
   /**
    * @param db the database (read on every batch: tests and the CLI swap it)
@@ -202,12 +233,11 @@ export class MessageWriter {
   }
 
   private async storeBatch(rows: NewMessage[]): Promise<Array<Written | Error>> {
-    const stored = await this.runBatch(JSON.stringify(rows.map((row, i) => ({ ...row, i }))))
-    const byId = new Map<string, Message>(stored.map((m) => [m.message_id, m]))
-    return rows.map((row) => {
-      const message = byId.get(row.message_id)
-      return message ? { message, duplicate: false } : chatNotFound()
-    })
+    const answered = await this.runBatch(JSON.stringify(rows.map((row, i) => ({ ...row, i }))))
+    const byId = new Map<string, Written>()
+    for (const { retry_id, ...message } of answered)
+      byId.set(retry_id ?? message.message_id, { message, duplicate: retry_id !== null })
+    return rows.map((row) => byId.get(row.message_id) ?? chatNotFound())
   }
 
   /**
@@ -216,7 +246,7 @@ export class MessageWriter {
    * per statement). knex cannot name statements, so it runs on a connection borrowed from knex's pool (knex
    * still discards the connection if it fails). Elsewhere (PGlite) it goes through knex.raw.
    */
-  private async runBatch(input: string): Promise<Message[]> {
+  private async runBatch(input: string): Promise<BatchRow[]> {
     this.batches++
     const db = this.db()
     const client = db.client as {
@@ -248,6 +278,7 @@ export class MessageWriter {
   }
 
   private async storeOne(row: NewMessage): Promise<Written> {
+    this.alone++
     const db = this.db()
     try {
       const values = inputColumns.map((c) => row[c])
@@ -256,7 +287,7 @@ export class MessageWriter {
       return { message: result.rows[0], duplicate: false }
     } catch (error) {
       if (row.client_id && isUniqueViolation(error)) {
-        // A retry (or a concurrent duplicate) of a message already stored: answer with the original.
+        // A duplicate the batch statement could not see (committed concurrently): answer with the original.
         const original = await db('messages')
           .select(messageColumns)
           .where({ chat_id: row.chat_id, sender_id: row.sender_id, client_id: row.client_id })
