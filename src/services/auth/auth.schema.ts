@@ -47,10 +47,10 @@ export const logoutDataValidator = getValidator(logoutDataSchema, dataValidator)
 // and numbers away from bcrypt, jsonwebtoken and the strategy lookup.
 export const authenticationDataSchema = Type.Object(
   {
-    strategy: Type.String({ minLength: 1, maxLength: 32 }),
-    email: Type.Optional(Type.String({ maxLength: 254 })),
-    password: Type.Optional(Type.String({ maxLength: 1024 })),
-    accessToken: Type.Optional(Type.String({ maxLength: 4096 }))
+    strategy: Text({ minLength: 1, maxLength: 32 }),
+    email: Type.Optional(Text({ maxLength: 254 })),
+    password: Type.Optional(Text({ maxLength: 1024 })),
+    accessToken: Type.Optional(Text({ maxLength: 4096 }))
   },
   { $id: 'AuthenticationData' }
 )
