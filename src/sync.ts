@@ -88,6 +88,9 @@ export const sync = (app: Application) => {
   publisher.on('ready', () => {
     if (unpublished) announceGap()
   })
+  // Cache deletes this instance could not make are done now (cache.ts): the other instances may have refilled
+  // their in-process memory from the stale entries meanwhile, so they re-check as after a lost event.
+  app.on('cache:recovered', () => (isReady(publisher) ? announceGap() : missed()))
 
   // Wrap `emit` of every service registered from now on (configure this before the services).
   app.mixins.push((service: any, path: string) => {

@@ -113,12 +113,16 @@ export class Resync {
     }
   }
 
+  /** Entries that a lost event would have dropped: without them every check goes to PostgreSQL again. */
+  forgetRemembered() {
+    this.app.get('memberships').clear()
+    this.app.get('identityCache').clear()
+  }
+
   private async run(reason: string): Promise<ResyncReport> {
     const started = Date.now()
     const book = this.app.get('connectionBook')
-    // Entries that a lost event would have dropped: without them every check goes to PostgreSQL again.
-    this.app.get('memberships').clear()
-    this.app.get('identityCache').clear()
+    this.forgetRemembered()
     const report: ResyncReport = {
       reason,
       connections: book.size,
@@ -194,6 +198,7 @@ export const resyncConnections = (app: Application) => {
   app.set('resync', resync)
   app.on('sync:gap', (reason: string) => {
     if (app.get('connectionBook').size > 0) void resync.request(reason)
+    else resync.forgetRemembered() // REST-only clients too: their verified identities may rest on a lost event
   })
   app.hooks({
     teardown: [
