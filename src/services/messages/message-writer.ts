@@ -69,11 +69,10 @@ WITH input AS (
   SELECT input.*, row_number() OVER (PARTITION BY chat_id, sender_id, client_id ORDER BY i) AS nth FROM input
 ), fresh AS (
   SELECT * FROM ranked
-  WHERE chat_id IN (SELECT chat_id FROM locked) AND (client_id IS NULL OR nth = 1)
-    AND NOT EXISTS (
+  WHERE chat_id IN (SELECT chat_id FROM locked) AND (client_id IS NULL OR (nth = 1 AND NOT EXISTS (
       SELECT 1 FROM messages m
       WHERE m.chat_id = ranked.chat_id AND m.sender_id = ranked.sender_id AND m.client_id = ranked.client_id
-    )
+    )))
 ), counts AS (
   SELECT chat_id, count(*) AS n FROM fresh GROUP BY chat_id
 ), bumped AS (
@@ -94,8 +93,13 @@ WITH input AS (
 )
 SELECT message.*, NULL::text AS retry_id FROM message
 UNION ALL
-SELECT ${messageColumns.map((c) => `m.${c}`).join(', ')}, ranked.message_id FROM ranked
-JOIN messages m ON m.chat_id = ranked.chat_id AND m.sender_id = ranked.sender_id AND m.client_id = ranked.client_id
+SELECT m.*, ranked.message_id FROM ranked CROSS JOIN LATERAL (
+  SELECT ${messageColumns.join(', ')} FROM messages
+  WHERE messages.chat_id = ranked.chat_id AND messages.sender_id = ranked.sender_id
+    AND messages.client_id = ranked.client_id
+  LIMIT 1
+) m
+WHERE ranked.client_id IS NOT NULL
 UNION ALL
 SELECT message.*, ranked.message_id FROM ranked
 JOIN message ON message.chat_id = ranked.chat_id AND message.sender_id = ranked.sender_id
