@@ -3,7 +3,7 @@
 import Table from 'cli-table3'
 import { FeathersError } from '@feathersjs/errors'
 import { InvalidArgumentError } from 'commander'
-import { toClientError } from '../hooks/sanitize-error'
+import { toClientError } from '../errors'
 
 /** An error whose message is meant for the operator as is, e.g. "user not found: <id>". */
 export class CliError extends Error {}

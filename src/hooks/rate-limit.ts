@@ -1,7 +1,6 @@
 // Rate limits (rate-limiter-flexible): in Redis when it is configured, so every instance counts together,
 // with an in-process limiter as insurance while Redis is down; in process otherwise. A refused call is a
 // 429 TooManyRequests whose `data.retryAfter` (seconds) also becomes the HTTP `Retry-After` header.
-import { TooManyRequests } from '@feathersjs/errors'
 import {
   RateLimiterMemory,
   RateLimiterRedis,
@@ -9,6 +8,7 @@ import {
   type RateLimiterAbstract
 } from 'rate-limiter-flexible'
 import type { Application, HookContext } from '../declarations'
+import { tooManyRequests } from '../errors'
 
 declare module '../declarations' {
   interface Configuration {
@@ -47,12 +47,6 @@ export const createRateLimiters = (app: Application) => {
       keyPrefix: 'socket'
     })
   }
-}
-
-/** The 429 for a spent budget, with the whole seconds to wait (at least 1) as `data.retryAfter`. */
-export const tooManyRequests = (refusal: RateLimiterRes) => {
-  const retryAfter = Math.max(1, Math.ceil(refusal.msBeforeNext / 1000))
-  return new TooManyRequests(`Too many requests, retry in ${retryAfter} s`, { retryAfter })
 }
 
 /** Consumes one point; throws 429 with the seconds to wait when the budget is spent. */

@@ -3,8 +3,7 @@
 import { FeathersError, BadRequest, NotFound, GeneralError } from '@feathersjs/errors'
 import type { Middleware } from 'koa'
 import type { Logger } from 'pino'
-import { toClientError } from '../hooks/sanitize-error'
-import { PayloadTooLarge } from '../errors'
+import { PayloadTooLarge, toClientError } from '../errors'
 
 /** Errors thrown by Koa middleware (koa-body, http-errors) carry an HTTP `status`. */
 const fromHttpError = (error: any): FeathersError | undefined => {

@@ -4,7 +4,7 @@
 import type { Socket } from 'socket.io'
 import { RateLimiterRes } from 'rate-limiter-flexible'
 import type { Application } from '../declarations'
-import { tooManyRequests } from '../hooks/rate-limit'
+import { tooManyRequests } from '../errors'
 import { socketClientIp } from './client-ip'
 
 export const limitConnectionsPerIp =

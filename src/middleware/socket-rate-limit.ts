@@ -4,7 +4,7 @@
 import type { Socket } from 'socket.io'
 import { RateLimiterRes } from 'rate-limiter-flexible'
 import type { Application } from '../declarations'
-import { tooManyRequests } from '../hooks/rate-limit'
+import { tooManyRequests } from '../errors'
 
 export const limitSocketEvents =
   (app: Application, socket: Socket) => (packet: unknown[], next: (error?: Error) => void) => {

@@ -1,7 +1,7 @@
 // Callers must be a participant of the chat named by the route (`:chat_id`). Non-members get the same 404
 // as a chat that does not exist, so a chat's existence is not disclosed. Internal calls (no provider) pass.
-import { NotFound } from '@feathersjs/errors'
 import type { HookContext } from '../../declarations'
+import { chatNotFound } from '../../errors'
 import { findParticipant, MembershipCache } from '../../services/chats/membership'
 
 declare module '@feathersjs/feathers' {
@@ -16,8 +16,6 @@ declare module '../../declarations' {
     memberships: MembershipCache
   }
 }
-
-export const chatNotFound = () => new NotFound('Chat not found')
 
 /** Membership comes from the MembershipCache when proven recently, else from `chat_participants`. */
 export const requireChatMember = async (context: HookContext) => {

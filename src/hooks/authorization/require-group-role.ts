@@ -1,8 +1,9 @@
 // Group authorization. `requireGroupMember` loads the group named by the route (`:group_id`) or the id and
 // the caller's role; non-members get 404 (the group's existence is not disclosed). `requireGroupRole(...)`
 // also demands one of the roles (403 otherwise). Internal calls (no provider) pass.
-import { Forbidden, NotFound } from '@feathersjs/errors'
+import { Forbidden } from '@feathersjs/errors'
 import type { HookContext } from '../../declarations'
+import { groupNotFound } from '../../errors'
 import type { GroupRole } from '../../services/groups/group-store'
 
 declare module '@feathersjs/feathers' {
@@ -12,8 +13,6 @@ declare module '@feathersjs/feathers' {
     groupRole?: GroupRole
   }
 }
-
-export const groupNotFound = () => new NotFound('Group not found')
 
 export const requireGroupMember = async (context: HookContext) => {
   if (!context.params.provider) return

@@ -3,7 +3,8 @@
 import { Forbidden } from '@feathersjs/errors'
 import type { HookContext } from '../../declarations'
 import { findParticipant } from '../../services/chats/membership'
-import { messageNotFound, type Message } from '../../services/messages/messages.class'
+import type { Message } from '../../services/messages/messages.class'
+import { messageNotFound } from '../../errors'
 import { groupRoleOf } from '../../services/groups/group-store'
 
 declare module '@feathersjs/feathers' {

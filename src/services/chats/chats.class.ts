@@ -1,13 +1,13 @@
 // For more information about this file see https://dove.feathersjs.com/guides/cli/service.class.html
 // The canonical chats service (`api/chats`): my chat list and chat details for reads; private chats are
 // created here (through `api/chats/private`), so chat events always come from this path.
-import { BadRequest, NotFound } from '@feathersjs/errors'
+import { BadRequest } from '@feathersjs/errors'
 import type { Id, Paginated, Params } from '@feathersjs/feathers'
 import type { Knex } from 'knex'
 import { newId } from '../../ids'
 import type { Application } from '../../declarations'
 import { TTL } from '../../cache'
-import { chatNotFound } from '../../hooks/authorization/require-chat-member'
+import { chatNotFound, userNotFound } from '../../errors'
 import { addParticipants } from './membership'
 import { chatMembers, decorateChats } from './chat-views'
 import { chatColumns, type Chat, type ChatQuery, type PrivateChatData } from './chats.schema'
@@ -98,7 +98,7 @@ export class ChatService {
     const userId = this.viewerId(params)
     if (data.user_id === userId) throw new BadRequest('Invalid data: user_id must be another user')
     const other = await this.db('users').where({ user_id: data.user_id }).first('user_id')
-    if (!other) throw new NotFound('User not found')
+    if (!other) throw userNotFound()
     const privateKey = [userId, data.user_id].sort().join(':')
 
     const created = await this.db.transaction(async (trx) => {

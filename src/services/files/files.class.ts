@@ -5,7 +5,7 @@ import type { Id, NullableId, Params } from '@feathersjs/feathers'
 import { BadRequest } from '@feathersjs/errors'
 import type { Application } from '../../declarations'
 import { fileColumns, type FileRecord } from './files.schema'
-import { fileNotFound } from '../../hooks/authorization/require-file-access'
+import { fileNotFound } from '../../errors'
 
 export class FileService {
   constructor(private readonly app: Application) {}

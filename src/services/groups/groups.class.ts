@@ -1,6 +1,7 @@
 // For more information about this file see https://dove.feathersjs.com/guides/cli/service.class.html
 // `api/groups`: a group and its chat are created, changed and deleted together, in one transaction.
-import { BadRequest, NotFound } from '@feathersjs/errors'
+import { BadRequest } from '@feathersjs/errors'
+import { groupNotFound } from '../../errors'
 import type { Id, NullableId, Params } from '@feathersjs/feathers'
 import type { Knex } from 'knex'
 import { newId } from '../../ids'
@@ -40,7 +41,7 @@ export class GroupService {
     const group = await this.db('groups')
       .where({ group_id: String(id) })
       .first(groupColumns)
-    if (!group) throw new NotFound('Group not found')
+    if (!group) throw groupNotFound()
     return { ...group, members: await chatMembers(this.db, group.chat_id) }
   }
 
@@ -105,7 +106,7 @@ export class GroupService {
         .update({ ...changes, updated_at: trx.fn.now() })
       return true
     })
-    if (!updated) throw new NotFound('Group not found')
+    if (!updated) throw groupNotFound()
     return this.get(id)
   }
 
@@ -115,7 +116,7 @@ export class GroupService {
     const group = await this.db('groups')
       .where({ group_id: String(id) })
       .first(groupColumns)
-    if (!group) throw new NotFound('Group not found')
+    if (!group) throw groupNotFound()
     const member_ids = await memberIdsOfChat(this.db, group.chat_id)
     await this.db('chats').where({ chat_id: group.chat_id }).delete()
     return { ...group, member_ids }

@@ -6,8 +6,7 @@
 // (a batch of one); under load, batches grow by themselves. Seqs follow the order messages arrived here.
 import { Unavailable } from '@feathersjs/errors'
 import type { Knex } from 'knex'
-import { databaseError, isUniqueViolation } from '../../hooks/conflict-on-duplicate'
-import { chatNotFound } from '../../hooks/authorization/require-chat-member'
+import { chatNotFound, isDatabaseUnavailable, isUniqueViolation } from '../../errors'
 import { messageColumns, type Message } from './messages.schema'
 import {
   BATCH_SQL,
@@ -36,12 +35,6 @@ interface PreparingConnection {
   query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: BatchRow[] }>
 }
 
-// SQLSTATE classes that describe the server, not the statement's data: connection exception, insufficient
-// resources, operator intervention (shutdown, cancel), system error.
-const SERVER_CLASSES = ['08', '53', '57', '58']
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND'])
-const LOST_CONNECTION = /Connection terminated|Timeout acquiring a connection|connection is closed/i
-
 /**
  * A batch that failed because the database is unreachable or did not answer in time fails as a whole (503):
  * its outcome is unknown (the statement may still commit, or may have committed before the connection
@@ -50,13 +43,7 @@ const LOST_CONNECTION = /Connection terminated|Timeout acquiring a connection|co
  * Any other failure (data, constraint, even a bug in the statement) was rolled back with the statement, and
  * could be one message's fault: each message is then stored alone.
  */
-const isUnavailable = (error: any): boolean => {
-  if (error instanceof Unavailable || error?.name === 'KnexTimeoutError') return true
-  const code = databaseError(error)?.code ?? error?.code
-  if (typeof code === 'string' && (NETWORK_CODES.has(code) || SERVER_CLASSES.includes(code.slice(0, 2))))
-    return true
-  return LOST_CONNECTION.test(String(error?.message))
-}
+const isUnavailable = (error: any): boolean => error instanceof Unavailable || isDatabaseUnavailable(error)
 
 export class MessageWriter {
   private queue: Pending[] = []

@@ -1,7 +1,8 @@
 // For more information about this file see https://dove.feathersjs.com/guides/cli/service.class.html
 // The canonical messages service: every message event comes from here (`api/messages`), whether the
 // request arrived at `api/chats/:chat_id/messages` or `api/messages/:message_id`, over REST or a socket.
-import { BadRequest, NotFound } from '@feathersjs/errors'
+import { BadRequest } from '@feathersjs/errors'
+import { messageNotFound } from '../../errors'
 import type { Id, NullableId, Params } from '@feathersjs/feathers'
 import type { Knex } from 'knex'
 import { newId } from '../../ids'
@@ -24,8 +25,6 @@ export interface MessageParams extends Params<MessageQuery> {
   /** True on the result of a create that matched an earlier `client_id`: nothing new was stored. */
   duplicate?: boolean
 }
-
-export const messageNotFound = () => new NotFound('Message not found')
 
 export class MessageService {
   readonly writer: MessageWriter

@@ -1,5 +1,5 @@
 import { BadRequest } from '@feathersjs/errors'
-import { chatNotFound } from '../../../hooks/authorization/require-chat-member'
+import { chatNotFound } from '../../../errors'
 import type { NullableId, Params } from '@feathersjs/feathers'
 import type { Application } from '../../../declarations'
 import type { MarkReadData, ReadReceipt } from '../chats.schema'

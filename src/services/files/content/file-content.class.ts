@@ -3,9 +3,8 @@
 import type { Readable } from 'node:stream'
 import type { Params } from '@feathersjs/feathers'
 import type { Application } from '../../../declarations'
-import { fileNotFound } from '../../../hooks/authorization/require-file-access'
 import { SAFE_IMAGE_TYPES } from '../files.schema'
-import { RangeNotSatisfiable } from '../../../errors'
+import { fileNotFound, RangeNotSatisfiable } from '../../../errors'
 
 type ContentParams = Params & { http?: { status?: number; headers?: Record<string, string> } }
 

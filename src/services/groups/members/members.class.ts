@@ -1,6 +1,7 @@
 // `api/groups/:group_id/members`: adding, listing and removing group members. Group membership and chat
 // participation change together in one transaction, and `member_count` is recomputed in it.
-import { BadRequest, NotFound } from '@feathersjs/errors'
+import { BadRequest } from '@feathersjs/errors'
+import { groupNotFound, memberNotFound } from '../../../errors'
 import type { Id, NullableId, Params } from '@feathersjs/feathers'
 import type { Knex } from 'knex'
 import type { Application } from '../../../declarations'
@@ -41,7 +42,7 @@ export class GroupMemberService {
     const group = await this.db('groups')
       .where({ group_id: groupId })
       .first('group_id', 'chat_id', 'owner_id')
-    if (!group) throw new NotFound('Group not found')
+    if (!group) throw groupNotFound()
     return group
   }
 
@@ -93,7 +94,7 @@ export class GroupMemberService {
     const groupId = this.groupIdOf(params)
     const group = await this.group(groupId)
     const [member] = await memberView(this.db, groupId).where('m.user_id', String(id))
-    if (!member) throw new NotFound('Member not found')
+    if (!member) throw memberNotFound()
 
     const outcome = await this.db.transaction(async (trx) => {
       await trx('groups').where({ group_id: groupId }).forUpdate().first('group_id')
@@ -129,7 +130,7 @@ export class GroupMemberService {
 
   async get(id: Id, params?: Params): Promise<GroupMember> {
     const [member] = await memberView(this.db, this.groupIdOf(params)).where('m.user_id', String(id))
-    if (!member) throw new NotFound('Member not found')
+    if (!member) throw memberNotFound()
     return member
   }
 }
