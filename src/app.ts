@@ -6,19 +6,20 @@ import { koa, rest, bodyParser, cors, parseAuthentication } from '@feathersjs/ko
 import socketio from '@feathersjs/socketio'
 import helmet from 'koa-helmet'
 import type { Knex } from 'knex'
-import type { Application, Configuration, HookContext, NextFunction } from './declarations'
-import { assertValidConfiguration, normalizeSettings } from './configuration'
+import type { Application, Configuration } from './declarations'
+import { applySettings } from './configuration'
+import { useLocalSecretIfUnset } from './auth/jwt-secret'
 import { createLogger } from './logger'
 import { postgresql } from './postgresql'
-import { attachRedisAdapter, redis } from './redis'
-import { sync } from './sync'
+import { redis } from './redis'
+import { sync } from './realtime/sync'
 import { Cache, MessageQueue } from './cache'
 import { MembershipCache } from './services/chats/membership'
 import { storage } from './storage'
 import { authentication } from './authentication'
-import { useLocalSecretIfUnset } from './auth/jwt-secret'
 import { services } from './services/index'
 import { channels } from './channels'
+import { realtime } from './realtime'
 import { resyncConnections } from './realtime/resync'
 import { prototypeSafeRoutes } from './routing'
 import { createRateLimiters } from './hooks/rate-limit'
@@ -29,18 +30,18 @@ import { requireScalarId } from './hooks/require-scalar-id'
 import { httpErrors, koaErrorListener } from './middleware/http-errors'
 import { clientBody } from './middleware/body-errors'
 import { requestLogger } from './middleware/request-logger'
-import { clientIp, socketClientIp } from './middleware/client-ip'
+import { clientIp } from './middleware/client-ip'
 import { health } from './middleware/health'
 import { bodyTimeouts } from './middleware/body-timeout'
 import { multipartUploads } from './middleware/multipart'
-import { limitSocketEvents } from './middleware/socket-rate-limit'
-import { limitConnectionsPerIp } from './middleware/socket-connection-limit'
 import { metrics, metricsRoute, timeServiceCall } from './metrics'
 import { admissionControl, createAdmission } from './hooks/admission-control'
 import { noStreamsOverSockets } from './hooks/no-streams-over-sockets'
 import { createUploadAdmission } from './hooks/upload-admission'
 import { docsRoute } from './docs/docs'
-import { batchSocketWrites } from './socket-write-batching'
+import { batchSocketWrites } from './realtime/socket-write-batching'
+import { setUpSockets, socketServerOptions } from './realtime/socket-setup'
+import { withoutTransportChannelLeaving } from './realtime/transport-listeners'
 
 export interface CreateAppOptions {
   /** Settings merged over config/ (deep for objects), e.g. a database URL or limits for one test. */
@@ -48,9 +49,6 @@ export interface CreateAppOptions {
   /** A knex instance to use instead of opening one; its owner closes it. */
   db?: Knex
 }
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
 
 /**
  * Builds a configured application. A factory rather than a module singleton so that tests and the
@@ -61,15 +59,7 @@ export const createApp = (options: CreateAppOptions = {}): Application => {
 
   // Load app configuration, apply overrides, then validate before anything uses it
   app.configure(configuration())
-  for (const [key, value] of Object.entries(options.settings ?? {})) {
-    const current = app.get(key as keyof Configuration)
-    app.set(
-      key as keyof Configuration,
-      isPlainObject(current) && isPlainObject(value) ? { ...current, ...value } : value
-    )
-  }
-  normalizeSettings(app.settings as Record<string, any>)
-  assertValidConfiguration(app.settings as Record<string, any>)
+  applySettings(app, options.settings)
   const secretFile = useLocalSecretIfUnset(app.settings as Record<string, any>)
 
   const logger = createLogger(app.get('logging'))
@@ -110,41 +100,10 @@ export const createApp = (options: CreateAppOptions = {}): Application => {
 
   // Configure services and transports
   app.configure(rest())
-  const ownListeners = { disconnect: app.listeners('disconnect'), logout: app.listeners('logout') }
   batchSocketWrites()
-  app.configure(
-    socketio(
-      {
-        cors: { origin: app.get('origins'), credentials: true },
-        maxHttpBufferSize: Math.max(app.get('websocket').readBufferSize, 65536)
-      },
-      (io) => {
-        io.use(limitConnectionsPerIp(app))
-        io.use((socket, next) => {
-          ;(socket as any).feathers.ip = socketClientIp(socket, app.get('trustProxy'))
-          // Lets channels.ts close a connection (ban); not enumerable, so params never carry the socket.
-          Object.defineProperty((socket as any).feathers, 'disconnect', {
-            value: () => socket.disconnect(true)
-          })
-          // Lets channels.ts mirror chat channels as Socket.IO rooms (one encode per event, see channels.ts).
-          Object.defineProperty((socket as any).feathers, 'room', {
-            value: { join: (name: string) => socket.join(name), leave: (name: string) => socket.leave(name) }
-          })
-          socket.use(limitSocketEvents(app, socket))
-          next()
-        })
-        attachRedisAdapter(app, io)
-      }
-    )
+  withoutTransportChannelLeaving(app, () =>
+    app.configure(socketio(socketServerOptions(app), setUpSockets(app)))
   )
-  // transport-commons leaves *every* channel on disconnect and logout through a combined channel of all of
-  // them (O(all connections) each time); channels.ts leaves exactly the channels a connection joined.
-  for (const event of ['disconnect', 'logout'] as const) {
-    for (const listener of app.listeners(event)) {
-      if (!ownListeners[event].includes(listener))
-        app.removeListener(event, listener as (...args: any[]) => void)
-    }
-  }
   app.configure(prototypeSafeRoutes)
   app.configure(postgresql({ db: options.db }))
   app.configure(redis)
@@ -158,6 +117,7 @@ export const createApp = (options: CreateAppOptions = {}): Application => {
   app.configure(storage)
   app.configure(authentication)
   app.configure(services)
+  app.configure(realtime) // connection bookkeeping, presence, socket cap
   app.configure(channels)
   app.configure(resyncConnections) // after a gap in the synced events, re-checks connections
 
@@ -177,19 +137,6 @@ export const createApp = (options: CreateAppOptions = {}): Application => {
     after: {},
     error: { all: [sanitizeError] }
   })
-  // Register application setup and teardown hooks here
-  app.hooks({
-    setup: [],
-    teardown: [
-      // Socket.IO is not closed by Feathers: without this, open sockets keep the HTTP server from closing.
-      // Only this instance's sockets (`local`): without it the Redis adapter closes every instance's.
-      async (_context: HookContext, next: NextFunction) => {
-        ;(app as any).io?.local.disconnectSockets(true)
-        await next()
-      }
-    ]
-  })
-
   return app
 }
 

@@ -6,9 +6,7 @@
 // join or leave at once when membership changes. Nothing is published unless a rule below says so.
 import type { Channel } from '@feathersjs/transport-commons'
 import type { Application, HookContext } from './declarations'
-import { Presence } from './presence'
-import { ConnectionBook, chatChannel, userChannel, type ChatConnection } from './realtime/connections'
-import { SocketCap } from './realtime/socket-cap'
+import { chatChannel, userChannel, type ChatConnection } from './realtime/connections'
 
 export { userChannel, chatChannel } // kept here too: the channel names belong to the rules below
 import { chatIdsOfUser } from './services/chats/membership'
@@ -36,8 +34,6 @@ const leaveChat = (app: Application, userIds: string[], chatId: string) => {
   }
 }
 
-const detach = (app: Application, connection: ChatConnection) => book(app).detach(connection)
-
 /**
  * After every successful authentication over a real-time connection: join the user's channels before the
  * response is sent, so an event that follows the login is not missed.
@@ -64,39 +60,13 @@ const chatViewFor = (chat: Chat, userId: string): Chat => {
 }
 
 export const channels = (app: Application) => {
-  const presence = new Presence(app)
-  app.set('presenceTracker', presence)
-  app.set('connectionBook', new ConnectionBook(app))
-  const socketCap = new SocketCap(app)
-  app.set('socketCap', socketCap)
-  app.hooks({
-    setup: [
-      async (_context: HookContext, next: any) => {
-        await next()
-        presence.start()
-        socketCap.start()
-      }
-    ],
-    teardown: [
-      async (_context: HookContext, next: any) => {
-        await presence.stop()
-        socketCap.stop()
-        await next()
-      }
-    ]
-  })
-
   // Unauthenticated connections join no channel: nothing is published to anonymous users.
-  app.on('disconnect', (connection: ChatConnection) => detach(app, connection))
-  app.on('logout', (_authResult: any, { connection }: { connection?: ChatConnection }) => {
-    if (connection) detach(app, connection)
-  })
   app.service('api/authentication').hooks({ after: { create: [attachConnection] } })
 
   // `api/auth/logout` (REST or socket) ends a session: every connection of that session stops hearing events.
   app.service('api/auth/logout').on('created', (result: { session_id: string }) => {
     app.get('identityCache').forgetSession(result.session_id)
-    for (const connection of book(app).connectionsOfSession(result.session_id)) detach(app, connection)
+    for (const connection of book(app).connectionsOfSession(result.session_id)) book(app).detach(connection)
   })
 
   // A changed user (name, avatar, ban…): their connections look the user up again on their next call.

@@ -5,6 +5,7 @@ import path from 'node:path'
 import { Ajv, addFormats } from '@feathersjs/schema'
 import { Type, type Static } from '@feathersjs/typebox'
 import { findConfigDir } from './env'
+import type { Application, Configuration } from './declarations'
 
 /** The example secret from `.env.example` and the seed: refused in production. */
 export const EXAMPLE_JWT_SECRET = 'your_super_secret_key_change_in_production'
@@ -169,4 +170,26 @@ export const assertValidConfiguration = (settings: Record<string, any>): void =>
       'Invalid configuration: JWT_SECRET (authentication.secret) must be at least 16 characters'
     )
   }
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+/**
+ * Merges `overrides` over config/ (objects one level deep, e.g. a database URL or limits for one test),
+ * then normalizes and validates the result.
+ */
+export const applySettings = (
+  app: Application,
+  overrides: Partial<Record<keyof Configuration, any>> = {}
+) => {
+  for (const [key, value] of Object.entries(overrides)) {
+    const current = app.get(key as keyof Configuration)
+    app.set(
+      key as keyof Configuration,
+      isPlainObject(current) && isPlainObject(value) ? { ...current, ...value } : value
+    )
+  }
+  normalizeSettings(app.settings as Record<string, any>)
+  assertValidConfiguration(app.settings as Record<string, any>)
 }

@@ -1,5 +1,5 @@
 // Events queued for one socket while its previous write is in flight leave in one system call
-// (src/socket-write-batching.ts); every event still arrives, once, in order.
+// (src/realtime/socket-write-batching.ts); every event still arrives, once, in order.
 import assert from 'node:assert/strict'
 import {
   createGroup,
@@ -10,6 +10,8 @@ import {
   startServer,
   type TestServer
 } from './helpers'
+import * as engine from 'engine.io'
+import { batchSocketWrites, corkedSends, socketWritesBatched } from '../src/realtime/socket-write-batching'
 
 describe('socket write batching', () => {
   let server: TestServer
@@ -25,6 +27,8 @@ describe('socket write batching', () => {
     const receiver = socketClient(server.url)
     try {
       await receiver.client.authenticate({ strategy: 'jwt', accessToken: member.access_token })
+      const corkedBefore = corkedSends.corked
+      const uncorkableBefore = corkedSends.uncorkable
       const received = recordEvents(receiver.client, 'api/messages', ['created'])
 
       // The receiver's TCP socket on the server: count the system-call-level writes it gets.
@@ -61,8 +65,33 @@ describe('socket write batching', () => {
       // One write for the lone first message, one for the 19 of the second batch (emitted in one tick, flushed
       // together, written corked). One spare for a write that lands between the two. Without batching: 20.
       assert.ok(writes <= 3, `${writes} writes for 20 events`)
+      // The batch went through the corking path, and no multi-frame send found ws without its TCP socket.
+      assert.ok(corkedSends.corked > corkedBefore)
+      assert.equal(corkedSends.uncorkable, uncorkableBefore)
     } finally {
       receiver.close()
     }
+  })
+
+  it('the patches are in place once the app is built, and installing again neither wraps twice nor throws', () => {
+    assert.equal(socketWritesBatched(), true)
+    const engineSocket = engine.Socket.prototype as any
+    const flush = engineSocket.flush
+    batchSocketWrites()
+    assert.equal(engineSocket.flush, flush)
+  })
+
+  it('the boot check fails loudly when engine.io no longer has what the patch wraps', () => {
+    const proto = engine.Socket.prototype as any
+    const flush = proto.flush
+    try {
+      proto.flush = function replacedByANewEngineVersion() {}
+      assert.equal(socketWritesBatched(), false)
+      delete proto.flush
+      assert.throws(() => batchSocketWrites(), /Socket write batching/)
+    } finally {
+      proto.flush = flush
+    }
+    assert.equal(socketWritesBatched(), true)
   })
 })

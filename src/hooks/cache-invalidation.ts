@@ -1,26 +1,11 @@
 // After-hooks that keep the Redis caches true: each write path drops (or updates) what it changed before
 // the response is sent, so the same client never reads its own write stale.
 import type { Application, HookContext } from '../declarations'
-import { memberIdsOfChat, memberIdsOfChats } from '../services/chats/membership'
+import { memberIdsOfChat, memberIdsOfChats, privateContactsOf } from '../services/chats/membership'
 import type { Message } from '../services/messages/messages.schema'
 
 const cacheOf = (context: HookContext) => context.app.get('cache')
 const redisInUse = (context: HookContext) => Boolean(context.app.get('redisClient'))
-
-/** Users who share a private chat with `userId` (their chat lists show this user's name, avatar, status). */
-export const privateContactsOf = async (
-  context: { app: HookContext['app'] },
-  userId: string
-): Promise<string[]> =>
-  context.app
-    .get('postgresqlClient')('chat_participants as mine')
-    .join('chats as c', function () {
-      this.on('c.chat_id', '=', 'mine.chat_id').andOnVal('c.type', '=', 'private')
-    })
-    .join('chat_participants as other', 'other.chat_id', 'mine.chat_id')
-    .where('mine.user_id', userId)
-    .whereNot('other.user_id', userId)
-    .pluck('other.user_id')
 
 /**
  * Messages were created, edited or deleted: their chats' members' lists (last message, unread) change and the
@@ -59,5 +44,8 @@ export const readPointerMoved = async (context: HookContext) => {
 export const contactChanged = async (context: HookContext) => {
   if (!redisInUse(context)) return
   const users = Array.isArray(context.result) ? context.result : [context.result]
-  for (const user of users) await cacheOf(context).chatListsOf(await privateContactsOf(context, user.user_id))
+  for (const user of users)
+    await cacheOf(context).chatListsOf(
+      await privateContactsOf(context.app.get('postgresqlClient'), user.user_id)
+    )
 }

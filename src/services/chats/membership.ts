@@ -23,6 +23,17 @@ export const memberIdsOfChat = async (db: Knex, chatId: string): Promise<string[
 export const memberIdsOfChats = async (db: Knex, chatIds: string[]): Promise<string[]> =>
   (await db('chat_participants').whereIn('chat_id', chatIds).distinct().pluck('user_id')) as string[]
 
+/** Users who share a private chat with `userId` (their chat lists show this user's name, avatar, status). */
+export const privateContactsOf = async (db: Knex, userId: string): Promise<string[]> =>
+  (await db('chat_participants as mine')
+    .join('chats as c', function () {
+      this.on('c.chat_id', '=', 'mine.chat_id').andOnVal('c.type', '=', 'private')
+    })
+    .join('chat_participants as other', 'other.chat_id', 'mine.chat_id')
+    .where('mine.user_id', userId)
+    .whereNot('other.user_id', userId)
+    .pluck('other.user_id')) as string[]
+
 /** Adds participants (ignoring ones already there) inside the caller's transaction. */
 export const addParticipants = async (trx: Knex, chatId: string, userIds: string[], seq = 0) => {
   if (userIds.length === 0) return

@@ -7,12 +7,11 @@
 // any instance" atomic. An instance that crashes stops its heartbeat, its entries expire, and the sweeper of
 // any surviving instance sets those users offline. Without Redis (or while it is down) the decision is local.
 import type { RealTimeConnection } from '@feathersjs/feathers'
-import type { Application } from './declarations'
-import { isReady } from './redis'
-import { privateContactsOf } from './hooks/cache-invalidation'
-import type { UserStatus } from './services/users/status/status.schema'
-
-export const statusPath = 'api/users/status'
+import type { Application } from '../declarations'
+import { isReady } from '../redis'
+import { privateContactsOf } from '../services/chats/membership'
+import type { UserStatus } from '../services/users/status/status.schema'
+import { statusPath } from '../services/users/status/status.shared'
 
 // KEYS[1] user set, KEYS[2] index; ARGV: instance, expiry, now, userId, key ttl. Returns 1 if nobody was
 // online. The keys themselves expire too, so nothing is left behind when every instance is gone.
@@ -128,7 +127,8 @@ export class Presence {
     })
     if (row) {
       const cache = this.app.get('cache')
-      if (cache.enabled) await cache.chatListsOf(await privateContactsOf({ app: this.app }, userId))
+      if (cache.enabled)
+        await cache.chatListsOf(await privateContactsOf(this.app.get('postgresqlClient'), userId))
       this.announce(row)
     }
   }
@@ -179,7 +179,7 @@ export class Presence {
   }
 }
 
-declare module './declarations' {
+declare module '../declarations' {
   interface Configuration {
     presenceTracker: Presence
   }

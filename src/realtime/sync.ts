@@ -15,8 +15,8 @@
 // sent by that instance as soon as its publisher works again).
 import { randomUUID } from 'node:crypto'
 import { getServiceOptions } from '@feathersjs/feathers'
-import type { Application } from './declarations'
-import { createRedis, isReady, redisConfigured, type RedisClient } from './redis'
+import type { Application } from '../declarations'
+import { createRedis, isReady, redisConfigured, type RedisClient } from '../redis'
 
 export interface SyncMessage {
   path: string
@@ -44,7 +44,7 @@ const LOCAL_ONLY_PATHS = new Set([
   'api/auth/refresh'
 ])
 
-declare module './declarations' {
+declare module '../declarations' {
   interface Configuration {
     instanceId: string
     sync?: { channel: string; publisher: RedisClient; subscriber: RedisClient }
