@@ -1,5 +1,5 @@
 // Baseline B4: bare Koa + node-postgres serving the same history and search SQL as the chat server
-// (src/services/messages/messages.class.ts, src/services/chats/search/message-search.class.ts; the statements
+// (src/services/messages/messages.class.ts, src/services/chats/search/search.class.ts; the statements
 // are in bench/lib/history-sql.ts), with the same column list, type parsers and JSON shape, but no Feathers, no authentication, no membership check, no
 // validation and no hooks: the REST framework + database ceiling for our history and search routes.
 //   PORT=3000 DATABASE_URL=postgres://postgres@127.0.0.1:5432/<db> npx tsx bench/baseline-koa-pg.ts

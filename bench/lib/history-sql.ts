@@ -1,7 +1,7 @@
 // The SQL our history and search services send (knex's output, printed with `.toSQL().toNative()`), shared by
 // the bare Koa + pg baseline (bench/baseline-koa-pg.ts) and the EXPLAIN in bench/history.ts.
 import { messageColumns } from '../../src/services/messages/messages.schema'
-import { SEARCH_WINDOW } from '../../src/services/chats/search/message-search.class'
+import { SEARCH_WINDOW } from '../../src/services/chats/search/search.class'
 
 const columns = messageColumns.map((c) => `"${c}"`).join(', ')
 const qualified = messageColumns.map((c) => `"messages"."${c}"`).join(', ')

@@ -2,7 +2,7 @@ import { authenticate } from '@feathersjs/authentication'
 import type { Application, HookContext } from '../../../declarations'
 import { acceptQueryToken, requireFileAccess } from '../../../hooks/authorization/require-file-access'
 import { restOnly } from '../../../hooks/rest-only'
-import { FileContentService } from './file-content.class'
+import { FileContentService } from './content.class'
 
 export const fileContentPath = 'api/files/:file_id/content'
 

@@ -3,8 +3,8 @@ import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application, HookContext } from '../../../declarations'
 import { noEvents } from '../../../hooks/no-events'
 import { chatExternalResolver, privateChatDataValidator } from '../chats.schema'
-import { PrivateChatService } from './private-chat.class'
-import { privateChatMethods, privateChatPath } from './private-chat.shared'
+import { PrivateChatService } from './private.class'
+import { privateChatMethods, privateChatPath } from './private.shared'
 
 const okWhenExisting = async (context: HookContext) => {
   if (context.params.existing) context.http = { ...context.http, status: 200 }

@@ -3,8 +3,8 @@ import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application } from '../../../declarations'
 import { requireChatMember } from '../../../hooks/authorization/require-chat-member'
 import { messageSearchQueryValidator } from '../../messages/messages.schema'
-import { MessageSearchService } from './message-search.class'
-import { messageSearchMethods, messageSearchPath } from './message-search.shared'
+import { MessageSearchService } from './search.class'
+import { messageSearchMethods, messageSearchPath } from './search.shared'
 
 export const messageSearch = (app: Application) => {
   app.use(messageSearchPath, new MessageSearchService(app), {

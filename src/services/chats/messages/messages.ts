@@ -6,8 +6,8 @@ import { enforceMessageRules } from '../../../hooks/message-rules'
 import { noEvents } from '../../../hooks/no-events'
 import { rateLimitMessages } from '../../../hooks/rate-limit'
 import { messageDataValidator, messageQueryValidator } from '../../messages/messages.schema'
-import { ChatMessageService } from './chat-messages.class'
-import { chatMessageMethods, chatMessagePath } from './chat-messages.shared'
+import { ChatMessageService } from './messages.class'
+import { chatMessageMethods, chatMessagePath } from './messages.shared'
 
 /** A retried send answers 200 with the original message instead of 201. */
 const okForDuplicates = async (context: HookContext) => {
