@@ -62,6 +62,12 @@ export const createRedis = (settings: RedisSettings, overrides: RedisOptions = {
 
 export const isReady = (client?: RedisClient) => client?.status === 'ready'
 
+/** The shared client when it is connected, else undefined (callers then decide locally). */
+export const readyRedis = (app: Application) => {
+  const client = app.get('redisClient')
+  return isReady(client) ? client : undefined
+}
+
 /**
  * The Socket.IO Redis adapter, so Socket.IO rooms and broadcasts (not Feathers service events: see sync.ts)
  * span instances, e.g. disconnecting every socket of a banned user wherever it is. Its two connections keep

@@ -8,7 +8,7 @@
 // any surviving instance sets those users offline. Without Redis (or while it is down) the decision is local.
 import type { RealTimeConnection } from '@feathersjs/feathers'
 import type { Application } from '../declarations'
-import { isReady } from '../redis'
+import { readyRedis } from '../redis'
 import { privateContactsOf } from '../services/chats/membership'
 import type { UserStatus } from '../services/users/status/status.schema'
 import { statusPath } from '../services/users/status/status.shared'
@@ -47,8 +47,7 @@ export class Presence {
   constructor(private readonly app: Application) {}
 
   private get redis() {
-    const client = this.app.get('redisClient')
-    return isReady(client) ? client : undefined
+    return readyRedis(this.app)
   }
 
   private key(userId: string) {

@@ -8,7 +8,7 @@
 // this instance's own: the cap then holds per instance, and the heartbeat writes the entries once Redis is back.
 import type { RealTimeConnection } from '@feathersjs/feathers'
 import type { Application } from '../declarations'
-import { isReady } from '../redis'
+import { readyRedis } from '../redis'
 
 // KEYS[1] the user's set; ARGV: entry, expiry, now, cap, key ttl. 1 when admitted (or already counted).
 const ADMIT = `
@@ -38,8 +38,7 @@ export class SocketCap {
   }
 
   private get redis() {
-    const client = this.app.get('redisClient')
-    return isReady(client) ? client : undefined
+    return readyRedis(this.app)
   }
 
   private key(userId: string) {
