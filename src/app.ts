@@ -13,8 +13,9 @@ import { createLogger } from './logger'
 import { postgresql } from './postgresql'
 import { redis } from './redis'
 import { sync } from './realtime/sync'
-import { Cache, MessageQueue } from './cache'
-import { MembershipCache } from './services/chats/membership'
+import { Cache } from './caches/redis-cache'
+import { MembershipCache } from './caches/memberships'
+import { caches } from './caches'
 import { storage } from './storage'
 import { authentication } from './authentication'
 import { services } from './services/index'
@@ -108,7 +109,6 @@ export const createApp = (options: CreateAppOptions = {}): Application => {
   app.configure(postgresql({ db: options.db }))
   app.configure(redis)
   app.set('cache', new Cache(app))
-  app.set('messageQueue', new MessageQueue(app.get('cache')))
   app.set('memberships', new MembershipCache())
   app.set('rateLimiters', createRateLimiters(app))
   app.set('admission', createAdmission(app))
@@ -117,6 +117,7 @@ export const createApp = (options: CreateAppOptions = {}): Application => {
   app.configure(storage)
   app.configure(authentication)
   app.configure(services)
+  app.configure(caches) // after the services: each cache's owner hooks into the writes that change it
   app.configure(realtime) // connection bookkeeping, presence, socket cap
   app.configure(channels)
   app.configure(resyncConnections) // after a gap in the synced events, re-checks connections

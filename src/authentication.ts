@@ -10,13 +10,14 @@ import type {
 } from '@feathersjs/authentication'
 import { LocalStrategy } from '@feathersjs/authentication-local'
 import { NotAuthenticated } from '@feathersjs/errors'
+import { LRUCache } from 'lru-cache'
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Params } from '@feathersjs/feathers'
 import type { Application, HookContext } from './declarations'
-import { IdentityCache } from './auth/identity-cache'
+import { IdentityCache } from './caches/identity'
 import { hashPassword } from './auth/passwords'
 import { RefreshTokens } from './auth/refresh-tokens'
-import { TTL } from './cache'
+import { TTL } from './caches/redis-cache'
 import { rateLimitLogin } from './hooks/rate-limit'
 import { answerOk } from './hooks/answer-ok'
 import { limitSocketsPerUser } from './hooks/limit-sockets-per-user'
@@ -68,7 +69,7 @@ class SessionJwtStrategy extends JWTStrategy {
 
   async authenticate(authentication: AuthenticationRequest, params: AuthenticationParams): Promise<any> {
     // Every REST request and every socket call runs this strategy. A token verified in the last 30 s skips
-    // the user and session lookups (src/auth/identity-cache.ts says what drops it sooner).
+    // the user and session lookups (src/caches/identity.ts says what drops it sooner).
     const identities = this.app!.get('identityCache')
     let result: AuthenticationResult | undefined = identities.get(authentication.accessToken)
     if (!result) {
@@ -158,7 +159,7 @@ export class ChatAuthenticationService extends AuthenticationService {
    * signature check (HMAC plus jsonwebtoken's parsing) is deterministic, and expiry is checked on every hit.
    * Revocation is not a property of the token; the session check runs on every request regardless.
    */
-  private readonly verified = new Map<string, { exp?: number }>()
+  private readonly verified = new LRUCache<string, { exp?: number }>({ max: VERIFIED_TOKENS_KEPT })
 
   async verifyAccessToken(accessToken: string, optsOverride?: JwtVerifyOptions, secretOverride?: Secret) {
     if (optsOverride || secretOverride)
@@ -166,7 +167,6 @@ export class ChatAuthenticationService extends AuthenticationService {
     const known = this.verified.get(accessToken)
     if (known && (known.exp === undefined || known.exp * 1000 > Date.now())) return { ...known }
     const payload = await super.verifyAccessToken(accessToken, undefined, this.key)
-    if (this.verified.size >= VERIFIED_TOKENS_KEPT) this.verified.delete(this.verified.keys().next().value!)
     this.verified.set(accessToken, { ...payload })
     return payload
   }

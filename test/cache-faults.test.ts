@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { Redis } from 'ioredis'
-import { Cache, MessageQueue } from '../src/cache'
+import { Cache } from '../src/caches/redis-cache'
+import { RecentMessages } from '../src/caches/recent-messages'
 import type { Application } from '../src/declarations'
 import { createUser, eventually, http, startRelay, startServer, type TestServer } from './helpers'
 import { testRedis } from './setup'
@@ -156,7 +157,7 @@ describe('Cache: keys whose delete failed', () => {
 
   it('an edit made while Redis is down drops its chat’s message_queue once Redis is back', async () => {
     const { cache, store, client, ready } = fakeCache()
-    const queues = new MessageQueue(cache)
+    const queues = new RecentMessages(cache)
     const key = cache.key('message_queue', 'c1')
     store.set(key, 'the queue before the edit')
     client.status = 'reconnecting'

@@ -4,7 +4,7 @@ import crypto from 'node:crypto'
 import { NotAuthenticated } from '@feathersjs/errors'
 import { newId } from '../ids'
 import type { Application } from '../declarations'
-import { TTL } from '../cache'
+import { TTL } from '../caches/redis-cache'
 
 export const hashToken = (token: string) => crypto.createHash('sha256').update(token).digest('hex')
 const newToken = () => crypto.randomBytes(32).toString('base64url')

@@ -9,7 +9,6 @@
 import type { RealTimeConnection } from '@feathersjs/feathers'
 import type { Application } from '../declarations'
 import { readyRedis } from '../redis'
-import { privateContactsOf } from '../services/chats/membership'
 import type { UserStatus } from '../services/users/status/status.schema'
 import { statusPath } from '../services/users/status/status.shared'
 
@@ -125,9 +124,7 @@ export class Presence {
       return []
     })
     if (row) {
-      const cache = this.app.get('cache')
-      if (cache.enabled)
-        await cache.chatListsOf(await privateContactsOf(this.app.get('postgresqlClient'), userId))
+      await this.app.get('chatLists').contactChanged(userId)
       this.announce(row)
     }
   }

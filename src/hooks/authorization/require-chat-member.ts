@@ -2,18 +2,12 @@
 // as a chat that does not exist, so a chat's existence is not disclosed. Internal calls (no provider) pass.
 import type { HookContext } from '../../declarations'
 import { chatNotFound } from '../../errors'
-import { findParticipant, MembershipCache } from '../../services/chats/membership'
+import { findParticipant } from '../../services/chats/membership'
 
 declare module '@feathersjs/feathers' {
   interface Params {
     /** The chat the caller was proven a member of (requireChatMember, requireMessageAccess). */
     membership?: { chat_id: string; user_id: string }
-  }
-}
-
-declare module '../../declarations' {
-  interface Configuration {
-    memberships: MembershipCache
   }
 }
 

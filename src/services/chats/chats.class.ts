@@ -6,7 +6,6 @@ import type { Id, Paginated, Params } from '@feathersjs/feathers'
 import type { Knex } from 'knex'
 import { newId } from '../../ids'
 import type { Application } from '../../declarations'
-import { TTL } from '../../cache'
 import { chatNotFound, userNotFound } from '../../errors'
 import { addParticipants } from './membership'
 import { chatMembers, decorateChats } from './chat-views'
@@ -37,14 +36,13 @@ export class ChatService {
     const userId = this.viewerId(params)
     // The plain first page (no query) is the one every client opens with: it is cached per user.
     const cacheable = Object.keys(params?.query ?? {}).length === 0
-    const cache = this.app.get('cache')
-    const key = cache.key('chat_list', userId)
+    const lists = this.app.get('chatLists')
     if (cacheable) {
-      const cached: Paginated<Chat> | undefined = await cache.get(key)
+      const cached = await lists.read<Paginated<Chat>>(userId)
       if (cached) return cached
     }
     const page = await this.listChats(userId, params)
-    if (cacheable) await cache.set(key, page, TTL.chatList)
+    if (cacheable) await lists.write(userId, page)
     return page
   }
 

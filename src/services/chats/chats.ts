@@ -3,7 +3,6 @@ import { authenticate } from '@feathersjs/authentication'
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application, HookContext } from '../../declarations'
 import { requireChatMember } from '../../hooks/authorization/require-chat-member'
-import { chatChanged } from '../../hooks/cache-invalidation'
 import { ChatService } from './chats.class'
 import { chatExternalResolver, chatQueryValidator } from './chats.schema'
 import { chatMethods, chatPath } from './chats.shared'
@@ -28,7 +27,7 @@ export const chat = (app: Application) => {
       create: []
     },
     after: {
-      create: [silenceExisting, chatChanged]
+      create: [silenceExisting] // chat lists: src/caches/chat-lists.ts
     }
   })
 }

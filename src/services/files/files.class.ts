@@ -32,7 +32,7 @@ export class FileService {
     for (const messageId of affected) {
       const message = await this.app.service('api/messages').get(messageId)
       this.app.service('api/messages').emit('patched', message)
-      await this.app.get('messageQueue').put(message)
+      await this.app.get('recentMessages').put(message)
     }
     const { storage_key: _key, id: _id, ...file } = row
     return file

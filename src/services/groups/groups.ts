@@ -4,7 +4,6 @@ import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application } from '../../declarations'
 import { requireGroupMember, requireGroupRole } from '../../hooks/authorization/require-group-role'
 import { announceAsPatched } from '../../hooks/announce-as-patched'
-import { chatChanged } from '../../hooks/cache-invalidation'
 import { GroupService } from './groups.class'
 import { groupDataValidator, groupExternalResolver, groupPatchValidator } from './groups.schema'
 import { groupMethods, groupPath } from './groups.shared'
@@ -26,13 +25,8 @@ export const group = (app: Application) => {
       ],
       patch: [requireGroupRole('owner', 'admin'), schemaHooks.validateData(groupPatchValidator)],
       remove: [requireGroupRole('owner')]
-    },
-    after: {
-      create: [chatChanged],
-      update: [chatChanged],
-      patch: [chatChanged],
-      remove: [chatChanged]
     }
+    // Members' chat lists follow from src/caches/chat-lists.ts.
   })
 }
 

@@ -9,7 +9,7 @@ import { newId } from '../../ids'
 import type { Application } from '../../declarations'
 import { fileColumns, type FileRecord } from '../files/files.schema'
 import { MessageWriter } from './message-writer'
-import { messagesChanged } from '../../hooks/cache-invalidation'
+import { messagesCommitted } from '../../caches'
 import {
   messageColumns,
   type Message,
@@ -33,7 +33,7 @@ export class MessageService {
     // Caches are kept once per committed batch, before any of its senders is answered.
     this.writer = new MessageWriter(
       () => this.db,
-      (messages) => messagesChanged(app, messages)
+      (messages) => messagesCommitted(app, messages)
     )
   }
 
@@ -112,7 +112,7 @@ export class MessageService {
    * (seqs have no gaps, so `last_seq` is also the number of messages), else from PostgreSQL, refilling it.
    */
   private async newestPage(chatId: string, limit: number): Promise<MessagePage> {
-    const queue = this.app.get('messageQueue')
+    const queue = this.app.get('recentMessages')
     if (queue.enabled) {
       const chat = await this.db('chats').where({ chat_id: chatId }).first('last_seq')
       const lastSeq: number = chat?.last_seq ?? 0

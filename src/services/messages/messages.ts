@@ -9,7 +9,6 @@ import {
 } from '../../hooks/authorization/require-message-access'
 import { enforceEditRules } from '../../hooks/message-rules'
 import { announceAsPatched } from '../../hooks/announce-as-patched'
-import { messageChanged } from '../../hooks/cache-invalidation'
 import { MessageService } from './messages.class'
 import { messagePatchValidator } from './messages.schema'
 import { messageMethods, messagePath } from './messages.shared'
@@ -48,11 +47,8 @@ export const message = (app: Application) => {
       remove: [requireMessageAccess, requireSenderOrGroupAdmin]
     },
     after: {
-      // New messages' caches are kept by the writer, once per committed batch (messages.class.ts).
-      create: [silenceDuplicates],
-      update: [messageChanged],
-      patch: [messageChanged],
-      remove: [messageChanged]
+      // Caches follow edits and deletes from their owners (src/caches/); new messages from the writer.
+      create: [silenceDuplicates]
     }
   })
 }

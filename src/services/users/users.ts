@@ -2,7 +2,6 @@
 import { authenticate } from '@feathersjs/authentication'
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application, HookContext } from '../../declarations'
-import { contactChanged } from '../../hooks/cache-invalidation'
 import { validateClientQuery } from '../../hooks/client-query'
 import { UserService, getOptions } from './users.class'
 import {
@@ -69,7 +68,7 @@ export const user = (app: Application) => {
     after: {
       all: [],
       create: [forgetCachedUser],
-      patch: [forgetCachedUser, enforceBan, contactChanged],
+      patch: [forgetCachedUser, enforceBan], // and chat lists: src/caches/chat-lists.ts
       remove: [forgetCachedUser]
     },
     error: {

@@ -4,7 +4,6 @@ import type { Application } from '../../../declarations'
 import { requireGroupMember, requireGroupRole } from '../../../hooks/authorization/require-group-role'
 import { onlyOwnerGrantsAdmin, protectOwnerAndAdmins } from '../../../hooks/authorization/group-member-rules'
 import { groupMemberDataValidator } from '../groups.schema'
-import { chatChanged } from '../../../hooks/cache-invalidation'
 import { answerOkWhen } from '../../../hooks/answer-ok'
 import { GroupMemberService } from './members.class'
 import { groupMemberMethods, groupMemberPath } from './members.shared'
@@ -24,8 +23,8 @@ export const groupMembers = (app: Application) => {
       remove: [requireGroupRole('owner', 'admin'), protectOwnerAndAdmins]
     },
     after: {
-      create: [chatChanged, answerOkWhen((context) => context.result.length === 0)],
-      remove: [chatChanged]
+      // chat lists: src/caches/chat-lists.ts
+      create: [answerOkWhen((context) => context.result.length === 0)]
     }
   })
 }

@@ -5,45 +5,51 @@
 // instance, from the same (synced) events that detach sockets in channels.ts: a session ended (logout, replay,
 // ban) and a changed user. Every socket call runs the strategy too, so sockets of one login share the entry.
 import type { AuthenticationResult } from '@feathersjs/authentication'
+import { LRUCache } from 'lru-cache'
 
 interface Entry {
   result: AuthenticationResult
   sessionId: string
   userId: string
-  until: number
 }
 
 export class IdentityCache {
-  private readonly entries = new Map<string, Entry>()
+  /** Least recently used first out past `maxEntries`; each entry lives until its own deadline. */
+  private readonly entries: LRUCache<string, Entry>
   private readonly bySession = new Map<string, Set<string>>()
   private readonly byUser = new Map<string, Set<string>>()
 
   constructor(
     readonly reuseMs = 30_000,
-    private readonly maxEntries = 10_000
-  ) {}
+    maxEntries = 10_000
+  ) {
+    this.entries = new LRUCache<string, Entry>({
+      max: maxEntries,
+      ttlAutopurge: false,
+      // Evicted, expired or replaced: the indexes must not keep pointing at it.
+      dispose: (entry, accessToken) => this.unindex(accessToken, entry)
+    })
+  }
 
   get(accessToken: string): AuthenticationResult | undefined {
-    const entry = this.entries.get(accessToken)
-    if (entry && Date.now() < entry.until) return entry.result
-    if (entry) this.drop(accessToken)
-    return undefined
+    return this.entries.get(accessToken)?.result
   }
 
   set(accessToken: string, result: AuthenticationResult, sessionId: string, userId: string, until: number) {
-    if (this.entries.size >= this.maxEntries) this.drop(this.entries.keys().next().value!)
-    this.drop(accessToken)
-    this.entries.set(accessToken, { result, sessionId, userId, until })
+    const ttl = until - Date.now()
+    this.entries.delete(accessToken)
+    if (ttl <= 0) return
+    this.entries.set(accessToken, { result, sessionId, userId }, { ttl })
     this.bySession.set(sessionId, (this.bySession.get(sessionId) ?? new Set()).add(accessToken))
     this.byUser.set(userId, (this.byUser.get(userId) ?? new Set()).add(accessToken))
   }
 
   forgetSession(sessionId: string) {
-    for (const token of [...(this.bySession.get(sessionId) ?? [])]) this.drop(token)
+    for (const token of [...(this.bySession.get(sessionId) ?? [])]) this.entries.delete(token)
   }
 
   forgetUser(userId: string) {
-    for (const token of [...(this.byUser.get(userId) ?? [])]) this.drop(token)
+    for (const token of [...(this.byUser.get(userId) ?? [])]) this.entries.delete(token)
   }
 
   /** After a gap in the synced events (realtime/resync.ts): a lost logout or ban may have left any entry wrong. */
@@ -57,10 +63,7 @@ export class IdentityCache {
     return this.entries.size
   }
 
-  private drop(accessToken: string) {
-    const entry = this.entries.get(accessToken)
-    if (!entry) return
-    this.entries.delete(accessToken)
+  private unindex(accessToken: string, entry: Entry) {
     const unindex = (index: Map<string, Set<string>>, key: string) => {
       const tokens = index.get(key)
       tokens?.delete(accessToken)
