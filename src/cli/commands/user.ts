@@ -2,9 +2,9 @@
 // `api/auth/register` as internal calls (same validation and events as the API, no authorization).
 import type { Command } from 'commander'
 import type { Paginated } from '@feathersjs/feathers'
-import type { Application, HookContext } from '../../declarations'
+import type { Application } from '../../declarations'
 import type { User } from '../../services/users/users.schema'
-import { enforcePasswordPolicy } from '../../hooks/password-policy'
+import { checkPasswordPolicy } from '../../auth/password-policy'
 import { withApp } from '../boot'
 import {
   action,
@@ -136,10 +136,7 @@ export const registerUserCommands = (program: Command) => {
           // The same rules as registration (the users service itself only checks the schema), against this
           // account's own name and email.
           const { name, email } = user
-          await enforcePasswordPolicy({
-            app,
-            data: { password: options.password, name, email }
-          } as HookContext)
+          checkPasswordPolicy(options.password, { name, email }, app.get('limits').passwordMinLength)
           await app.service('api/users').patch(user.user_id, { password: options.password })
           await app.get('refreshTokens').revokeUser(user.user_id)
           await showUser(app, await resolveUser(app, user.user_id), options)
