@@ -1,7 +1,6 @@
 // The files routes of the OpenAPI document (see ./index.ts).
 import { Type } from '@feathersjs/typebox'
-import { uploadDataSchema } from '../../services/files/files.schema'
-import * as s from '../schemas'
+import { fileSchema, uploadDataSchema } from '../../services/files/files.schema'
 import * as ex from '../examples'
 import { json, type RouteDoc } from './types'
 
@@ -29,7 +28,7 @@ export const filesRoutes: RouteDoc[] = [
       ),
       encoding: { file: { contentType: 'application/octet-stream' } }
     },
-    responses: { 201: json(s.fileSchema, ex.exampleFile, 'The stored file') },
+    responses: { 201: json(fileSchema, ex.exampleFile, 'The stored file') },
     errors: [413, 415]
   },
   {
@@ -42,7 +41,7 @@ export const filesRoutes: RouteDoc[] = [
       'chat where a message carries the file; anyone else gets 404.',
     feathers: { service: 'api/files', method: 'get' },
     auth: 'bearer',
-    responses: { 200: json(s.fileSchema, ex.exampleFile, 'The file') },
+    responses: { 200: json(fileSchema, ex.exampleFile, 'The file') },
     errors: [404]
   },
   {
@@ -94,7 +93,7 @@ export const filesRoutes: RouteDoc[] = [
       'as their `file` and are announced as `patched`.',
     feathers: { service: 'api/files', method: 'remove' },
     auth: 'bearer',
-    responses: { 200: json(s.fileSchema, ex.exampleFile, 'The deleted file') },
+    responses: { 200: json(fileSchema, ex.exampleFile, 'The deleted file') },
     errors: [403, 404]
   }
 ]
