@@ -2,7 +2,17 @@
 import { Type } from '@feathersjs/typebox'
 import { fileSchema, uploadDataSchema } from '../../services/files/files.schema'
 import * as ex from '../examples'
-import { json, type RouteDoc } from './types'
+import { json, type ResponseDoc, type RouteDoc } from './types'
+
+/** A binary response with its string headers, each given as name: description. */
+const bytes = (description: string, headers: Record<string, string>): ResponseDoc => ({
+  description,
+  contentType: 'application/octet-stream',
+  schema: Type.String({ format: 'binary' }),
+  headers: Object.fromEntries(
+    Object.entries(headers).map(([name, text]) => [name, { description: text, schema: { type: 'string' } }])
+  )
+})
 
 export const filesRoutes: RouteDoc[] = [
   {
@@ -59,27 +69,12 @@ export const filesRoutes: RouteDoc[] = [
       { name: 'Range', description: 'One byte range, e.g. `bytes=0-1023`', schema: { type: 'string' } }
     ],
     responses: {
-      200: {
-        description: 'The bytes',
-        contentType: 'application/octet-stream',
-        schema: Type.String({ format: 'binary' }),
-        headers: {
-          'Content-Type': { description: 'The sniffed type', schema: { type: 'string' } },
-          'Content-Disposition': {
-            description: '`inline` for safe images, else `attachment`',
-            schema: { type: 'string' }
-          },
-          'Accept-Ranges': { description: '`bytes`', schema: { type: 'string' } }
-        }
-      },
-      206: {
-        description: 'The requested range',
-        contentType: 'application/octet-stream',
-        schema: Type.String({ format: 'binary' }),
-        headers: {
-          'Content-Range': { description: '`bytes start-end/size`', schema: { type: 'string' } }
-        }
-      }
+      200: bytes('The bytes', {
+        'Content-Type': 'The sniffed type',
+        'Content-Disposition': '`inline` for safe images, else `attachment`',
+        'Accept-Ranges': '`bytes`'
+      }),
+      206: bytes('The requested range', { 'Content-Range': '`bytes start-end/size`' })
     },
     errors: [404, 416]
   },
