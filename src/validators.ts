@@ -1,7 +1,7 @@
 // For more information about this file see https://dove.feathersjs.com/guides/cli/validators.html
 import { Ajv, addFormats } from '@feathersjs/schema'
 import type { FormatsPluginOptions } from '@feathersjs/schema'
-import { Type, type StringOptions, type TSchema } from '@feathersjs/typebox'
+import { Type, StringEnum, type StringOptions, type TSchema } from '@feathersjs/typebox'
 import { hasVisibleCharacter, isStorableText } from './text'
 
 const formats: FormatsPluginOptions = ['date-time', 'email', 'uri', 'uuid', 'int32', 'int64']
@@ -61,3 +61,13 @@ export const HttpUrl = (options: StringOptions<string> = {}) => Text({ ...option
 
 /** `schema` or `null`: the shape of every nullable column. */
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
+
+// Result fields: what the server sends (plain Type.String: these are never validated against client input).
+
+/** An ISO 8601 timestamp, as PostgreSQL's timestamptz columns leave the server. */
+export const DateTime = (options: StringOptions<string> = {}) =>
+  Type.String({ ...options, format: 'date-time' })
+
+/** `StringEnum` with a description (its own options only take a default). */
+export const Enum = <T extends string[]>(values: [...T], description: string) =>
+  Object.assign(StringEnum(values), { description })

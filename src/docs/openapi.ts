@@ -1,13 +1,24 @@
-// Builds the OpenAPI 3.1 document from the route table (routes/, one file per tag). TypeBox schemas are JSON Schema already;
-// every schema with an `$id` becomes a component (`#/components/schemas/<$id>`) referenced where it is used,
-// and two different schemas claiming one `$id` stop the build. OpenAPI 3.1 because its schema objects are
-// JSON Schema 2020-12, which takes TypeBox's `anyOf [..., {type: 'null'}]` nullables as they are.
+// Builds the OpenAPI 3.1 document from the route table (routes/, one file per tag), using the TypeBox schemas
+// the services declare (their `*.schema.ts`); ./schema-components.ts turns them into `$ref` components.
+//
+// Why our own generator and not `feathers-swagger`: its v3 does support Feathers v5, Koa and custom methods,
+// but it documents services only, one `docs` object per service, with its own path and error conventions.
+// Ours also has plain Koa routes (/health, /metrics), file content download, route placeholders written as
+// OpenAPI path parameters (`/api/chats/{chat_id}/messages`), one Feathers error shape with an example per
+// status, and Swagger UI served offline (docs.ts). Mapping all that onto feathers-swagger would be no
+// smaller than this table, and test/docs.test.ts already holds this document to the real responses.
+// OpenAPI 3.1 because its schema objects are JSON Schema 2020-12, which takes TypeBox's
+// `anyOf [..., {type: 'null'}]` nullables as they are.
 import fs from 'node:fs'
 import path from 'node:path'
-import type { TSchema } from '@feathersjs/typebox'
 import { routes, tags, type RouteDoc } from './routes'
 import { errorSchema } from './schemas'
-import { exampleError } from './examples'
+import { SchemaComponents } from './schema-components'
+import { errorResponses } from './error-responses'
+import { overview, realtimeDescription } from './descriptions'
+
+export { SchemaComponents }
+export { realtimeDescription }
 
 export interface OpenApiOptions {
   /** MAX_FILE_SIZE, shown on the upload route. */
@@ -17,160 +28,6 @@ export interface OpenApiOptions {
 }
 
 type Json = Record<string, any>
-
-/** Turns TypeBox schemas into plain JSON Schema, collecting `$id` schemas as named components. */
-export class SchemaComponents {
-  readonly schemas: Record<string, Json> = {}
-  private readonly serialized = new Map<string, string>()
-
-  /** A schema for use in the document: a `$ref` when it has an `$id`, else the schema inline. */
-  use(schema: TSchema | Json): Json {
-    // The JSON round trip drops TypeBox's symbol keys (Kind, Modifier) and undefined values.
-    return this.convert(JSON.parse(JSON.stringify(schema)))
-  }
-
-  private convert(node: any, isComponentRoot = false): any {
-    if (Array.isArray(node)) return node.map((item) => this.convert(item))
-    if (node === null || typeof node !== 'object') return node
-    if (typeof node.$id === 'string' && !isComponentRoot) return this.register(node)
-    const out: Json = {}
-    for (const [key, value] of Object.entries(node)) {
-      if (key === '$id') continue
-      // `properties`, `patternProperties`… map names to schemas: their keys are not keywords
-      out[key] = this.convert(value)
-    }
-    return out
-  }
-
-  private register(node: Json): Json {
-    const name: string = node.$id
-    if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new Error(`Schema $id "${name}" is not a valid component name`)
-    const body = this.convert(node, true)
-    const text = JSON.stringify(body)
-    const known = this.serialized.get(name)
-    if (known === undefined) {
-      this.serialized.set(name, text)
-      this.schemas[name] = body
-    } else if (known !== text) {
-      throw new Error(`Two different schemas share the $id "${name}": give one of them another $id`)
-    }
-    return { $ref: `#/components/schemas/${name}` }
-  }
-}
-
-/** Error responses by status: the Feathers error shape with an example. */
-const errorResponses: Record<number, { key: string; description: string; example: Json }> = {
-  400: {
-    key: 'BadRequest',
-    description: 'Invalid input: the message names the field',
-    example: exampleError(400, 'BadRequest', 'bad-request', 'Invalid data: email must match format "email"', [
-      { instancePath: '/email', keyword: 'format', message: 'must match format "email"', params: {} }
-    ])
-  },
-  401: {
-    key: 'NotAuthenticated',
-    description: 'Missing, invalid or expired token, ended session, or wrong credentials',
-    example: exampleError(401, 'NotAuthenticated', 'not-authenticated', 'Not authenticated')
-  },
-  403: {
-    key: 'Forbidden',
-    description: 'A member without the needed role (or not the author / uploader)',
-    example: exampleError(403, 'Forbidden', 'forbidden', 'Only the owner or an admin can do this')
-  },
-  404: {
-    key: 'NotFound',
-    description: 'Does not exist, or you are not allowed to see it (the same answer)',
-    example: exampleError(404, 'NotFound', 'not-found', 'Chat not found')
-  },
-  409: {
-    key: 'Conflict',
-    description: 'Conflicts with an existing record',
-    example: exampleError(409, 'Conflict', 'conflict', 'An account with this email already exists')
-  },
-  413: {
-    key: 'PayloadTooLarge',
-    description: 'The request body or the file is too large',
-    example: exampleError(
-      413,
-      'PayloadTooLarge',
-      'payload-too-large',
-      'File is larger than the limit of 10485760 bytes',
-      {
-        maxFileSize: 10485760
-      }
-    )
-  },
-  415: {
-    key: 'UnsupportedMediaType',
-    description: 'This kind of file is not accepted for this purpose',
-    example: exampleError(
-      415,
-      'UnsupportedMediaType',
-      'unsupported-media-type',
-      'A avatar must be one of image/png, image/jpeg, image/gif, image/webp (this file is application/pdf)'
-    )
-  },
-  416: {
-    key: 'RangeNotSatisfiable',
-    description: 'The byte range is outside the file',
-    example: exampleError(
-      416,
-      'RangeNotSatisfiable',
-      'range-not-satisfiable',
-      'Range not satisfiable for 48213 bytes',
-      {
-        size: 48213
-      }
-    )
-  },
-  429: {
-    key: 'TooManyRequests',
-    description: 'Rate limited: retry after `Retry-After` seconds',
-    example: exampleError(429, 'TooManyRequests', 'too-many-requests', 'Too many requests, retry later', {
-      retryAfter: 12
-    })
-  }
-}
-
-export const realtimeDescription = `## Realtime (Socket.IO)
-
-Every route above is a Feathers service method, callable over Socket.IO with the same hooks
-(\`client.service('api/chats/:chat_id/messages').create(data, { route: { chat_id } })\`: route parameters go in
-\`params.route\`). Authenticate the socket with \`POST /api/authentication\` (\`{strategy: 'jwt', accessToken}\`)
-over the connection; it then joins \`users/<user_id>\` and \`chats/<chat_id>\` for each of its chats, and
-membership changes move live connections at once.
-
-| seed event | Feathers service · event (listen on the template path) | payload | who receives it |
-|---|---|---|---|
-| \`new_message\` | \`api/messages\` · \`created\` | the message | members of the chat |
-| \`message_edited\` | \`api/messages\` · \`patched\` (PUT and PATCH) | the message | members of the chat |
-| \`message_deleted\` | \`api/messages\` · \`removed\` | the tombstone | members of the chat |
-| \`user_status\` | \`api/users/status\` · \`user_status\` | \`{user_id, status, last_seen}\` | users sharing a chat with that user, and the user's own connections |
-| \`typing_start\` / \`typing_stop\` | \`api/chats/:chat_id/typing\` · \`typing_start\` / \`typing_stop\` | \`{chat_id, user_id}\` | the *other* members of the chat; \`typing_stop\` also comes by itself 5 s after the last \`typing: true\` |
-| read receipts | \`api/chats/:chat_id/mark-read\` · \`read\` | \`{chat_id, user_id, last_read_seq}\` | members of the chat |
-| new private chat | \`api/chats\` · \`created\` | the chat as each member sees it (\`other_user\` is the other one) | both users |
-| group created / changed / deleted | \`api/groups\` · \`created\` / \`patched\` / \`removed\` | the group (\`members\` on created; \`member_ids\` on removed) | its members |
-| member added / removed / left | \`api/groups/:group_id/members\` · \`created\` / \`removed\` | \`{group_id, chat_id, user_id, role, joined_at, name, avatar_url, reason?}\` | the group's members and the user concerned |
-| own profile changed | \`api/users\` · \`patched\` | the user | that user's own connections |
-
-Events are emitted under the service's **template path**, so a client listens on
-\`client.service('api/chats/:chat_id/typing').on('typing_start', …)\` and filters on \`chat_id\`.
-
-**Reconnect.** Keep the highest \`seq\` seen per chat; after a reconnect page
-\`GET /api/chats/{chat_id}/messages?after_seq=<seq>\` (oldest first) until \`has_more\` is false, and apply
-messages by \`seq\`, ignoring any already applied.`
-
-const overview = `A realtime chat backend on FeathersJS v5: every resource is a Feathers service served over REST (Koa)
-and Socket.IO with the same hooks (authentication, validation, membership).
-
-JSON in and out, \`snake_case\` fields, ids are ULIDs. Errors have the Feathers shape
-\`{name, message, code, className, data?}\`; validation errors are 400s whose message names the field. Anyone
-outside a chat, group, message or file gets **404** for it, exactly as if it did not exist; a member without
-the needed role gets **403**.
-
-**Authentication.** \`POST /api/auth/login\` returns \`access_token\` (a JWT, sent as
-\`Authorization: Bearer <access_token>\`; use the *Authorize* button below) and a one-use \`refresh_token\`
-(\`POST /api/auth/refresh\`).`
 
 /** camelCase of the Feathers service and method (`apiChatsChatIdMessagesCreate`), else of method and path. */
 const toOperationId = (route: RouteDoc) =>

@@ -1,11 +1,15 @@
 // The accounts routes of the OpenAPI document (see ./index.ts).
 import {
+  authenticationRequestSchema,
+  authenticationResultSchema,
   loginDataSchema,
   logoutDataSchema,
+  logoutResultSchema,
   refreshDataSchema,
-  registerDataSchema
+  registerDataSchema,
+  tokenPairSchema
 } from '../../services/auth/auth.schema'
-import * as s from '../schemas'
+import { publicUserSchema } from '../../services/users/users.schema'
 import * as ex from '../examples'
 import { json, type RouteDoc } from './types'
 
@@ -22,7 +26,7 @@ export const accountsRoutes: RouteDoc[] = [
       schema: registerDataSchema,
       example: { name: 'Ada Lovelace', email: 'ada@example.com', password: 'correct horse battery' }
     },
-    responses: { 201: json(s.publicUserSchema, ex.exampleUser, 'The new user (with its email)') },
+    responses: { 201: json(publicUserSchema, ex.exampleUser, 'The new user (with its email)') },
     errors: [409, 429]
   },
   {
@@ -39,7 +43,7 @@ export const accountsRoutes: RouteDoc[] = [
       schema: loginDataSchema,
       example: { email: 'ada@example.com', password: 'correct horse battery' }
     },
-    responses: { 200: json(s.tokenPairSchema, ex.exampleTokenPair, 'Tokens and the user') },
+    responses: { 200: json(tokenPairSchema, ex.exampleTokenPair, 'Tokens and the user') },
     errors: [429]
   },
   {
@@ -52,7 +56,7 @@ export const accountsRoutes: RouteDoc[] = [
     feathers: { service: 'api/auth/refresh', method: 'create' },
     auth: 'none',
     body: { schema: refreshDataSchema, example: { refresh_token: ex.exampleTokenPair.refresh_token } },
-    responses: { 200: json(s.tokenPairSchema, ex.exampleTokenPair, 'A new pair') },
+    responses: { 200: json(tokenPairSchema, ex.exampleTokenPair, 'A new pair') },
     errors: [401]
   },
   {
@@ -67,7 +71,7 @@ export const accountsRoutes: RouteDoc[] = [
     auth: 'bearer',
     body: { schema: logoutDataSchema, required: false, example: {} },
     responses: {
-      200: json(s.logoutResultSchema, { user_id: ex.exampleIds.ada, session_id: 'a1b2c3', logged_out: true })
+      200: json(logoutResultSchema, { user_id: ex.exampleIds.ada, session_id: 'a1b2c3', logged_out: true })
     }
   },
   {
@@ -82,11 +86,11 @@ export const accountsRoutes: RouteDoc[] = [
     feathers: { service: 'api/authentication', method: 'create' },
     auth: 'none',
     body: {
-      schema: s.authenticationRequestSchema,
+      schema: authenticationRequestSchema,
       example: { strategy: 'local', email: 'ada@example.com', password: 'correct horse battery' }
     },
     responses: {
-      200: json(s.authenticationResultSchema, {
+      200: json(authenticationResultSchema, {
         accessToken: ex.exampleTokenPair.access_token,
         authentication: { strategy: 'local' },
         user: ex.exampleUser,
@@ -104,7 +108,7 @@ export const accountsRoutes: RouteDoc[] = [
     feathers: { service: 'api/authentication', method: 'remove' },
     auth: 'bearer',
     responses: {
-      200: json(s.authenticationResultSchema, {
+      200: json(authenticationResultSchema, {
         accessToken: ex.exampleTokenPair.access_token,
         authentication: { strategy: 'jwt', accessToken: ex.exampleTokenPair.access_token },
         user: ex.exampleUser

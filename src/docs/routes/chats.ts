@@ -1,15 +1,18 @@
 // The chats routes of the OpenAPI document (see ./index.ts).
 import {
   chatQuerySchema,
+  chatSchema,
   markReadDataSchema,
   privateChatDataSchema,
-  typingDataSchema
+  readReceiptSchema,
+  typingDataSchema,
+  typingResultSchema
 } from '../../services/chats/chats.schema'
-import * as s from '../schemas'
+import { paginated } from '../schemas'
 import * as ex from '../examples'
 import { json, type RouteDoc } from './types'
 
-const paginatedChats = s.paginated(s.chatSchema, 'ChatPage')
+const paginatedChats = paginated(chatSchema, 'ChatPage')
 
 export const chatsRoutes: RouteDoc[] = [
   {
@@ -37,7 +40,7 @@ export const chatsRoutes: RouteDoc[] = [
     summary: 'One chat with its members',
     feathers: { service: 'api/chats', method: 'get' },
     auth: 'bearer',
-    responses: { 200: json(s.chatSchema, ex.exampleChatWithMembers, 'The chat') },
+    responses: { 200: json(chatSchema, ex.exampleChatWithMembers, 'The chat') },
     errors: [404]
   },
   {
@@ -50,8 +53,8 @@ export const chatsRoutes: RouteDoc[] = [
     auth: 'bearer',
     body: { schema: privateChatDataSchema, example: { user_id: ex.exampleIds.grace } },
     responses: {
-      201: json(s.chatSchema, ex.examplePrivateChat, 'Created'),
-      200: json(s.chatSchema, ex.examplePrivateChat, 'It already existed')
+      201: json(chatSchema, ex.examplePrivateChat, 'Created'),
+      200: json(chatSchema, ex.examplePrivateChat, 'It already existed')
     },
     errors: [404]
   },
@@ -67,7 +70,7 @@ export const chatsRoutes: RouteDoc[] = [
     auth: 'bearer',
     body: { schema: markReadDataSchema, required: false, example: { message_id: ex.exampleIds.message } },
     responses: {
-      200: json(s.readReceiptSchema, {
+      200: json(readReceiptSchema, {
         chat_id: ex.exampleIds.privateChat,
         user_id: ex.exampleIds.ada,
         last_read_seq: 42,
@@ -88,7 +91,7 @@ export const chatsRoutes: RouteDoc[] = [
     auth: 'bearer',
     body: { schema: typingDataSchema, example: { typing: true } },
     responses: {
-      200: json(s.typingResultSchema, {
+      200: json(typingResultSchema, {
         chat_id: ex.exampleIds.privateChat,
         user_id: ex.exampleIds.ada,
         typing: true

@@ -1,9 +1,18 @@
 // The files routes of the OpenAPI document (see ./index.ts).
 import { Type } from '@feathersjs/typebox'
-import { uploadDataSchema } from '../../services/files/files.schema'
-import * as s from '../schemas'
+import { fileSchema, uploadDataSchema } from '../../services/files/files.schema'
 import * as ex from '../examples'
-import { json, type RouteDoc } from './types'
+import { json, type ResponseDoc, type RouteDoc } from './types'
+
+/** A binary response with its string headers, each given as name: description. */
+const bytes = (description: string, headers: Record<string, string>): ResponseDoc => ({
+  description,
+  contentType: 'application/octet-stream',
+  schema: Type.String({ format: 'binary' }),
+  headers: Object.fromEntries(
+    Object.entries(headers).map(([name, text]) => [name, { description: text, schema: { type: 'string' } }])
+  )
+})
 
 export const filesRoutes: RouteDoc[] = [
   {
@@ -29,7 +38,7 @@ export const filesRoutes: RouteDoc[] = [
       ),
       encoding: { file: { contentType: 'application/octet-stream' } }
     },
-    responses: { 201: json(s.fileSchema, ex.exampleFile, 'The stored file') },
+    responses: { 201: json(fileSchema, ex.exampleFile, 'The stored file') },
     errors: [413, 415]
   },
   {
@@ -42,7 +51,7 @@ export const filesRoutes: RouteDoc[] = [
       'chat where a message carries the file; anyone else gets 404.',
     feathers: { service: 'api/files', method: 'get' },
     auth: 'bearer',
-    responses: { 200: json(s.fileSchema, ex.exampleFile, 'The file') },
+    responses: { 200: json(fileSchema, ex.exampleFile, 'The file') },
     errors: [404]
   },
   {
@@ -60,27 +69,12 @@ export const filesRoutes: RouteDoc[] = [
       { name: 'Range', description: 'One byte range, e.g. `bytes=0-1023`', schema: { type: 'string' } }
     ],
     responses: {
-      200: {
-        description: 'The bytes',
-        contentType: 'application/octet-stream',
-        schema: Type.String({ format: 'binary' }),
-        headers: {
-          'Content-Type': { description: 'The sniffed type', schema: { type: 'string' } },
-          'Content-Disposition': {
-            description: '`inline` for safe images, else `attachment`',
-            schema: { type: 'string' }
-          },
-          'Accept-Ranges': { description: '`bytes`', schema: { type: 'string' } }
-        }
-      },
-      206: {
-        description: 'The requested range',
-        contentType: 'application/octet-stream',
-        schema: Type.String({ format: 'binary' }),
-        headers: {
-          'Content-Range': { description: '`bytes start-end/size`', schema: { type: 'string' } }
-        }
-      }
+      200: bytes('The bytes', {
+        'Content-Type': 'The sniffed type',
+        'Content-Disposition': '`inline` for safe images, else `attachment`',
+        'Accept-Ranges': '`bytes`'
+      }),
+      206: bytes('The requested range', { 'Content-Range': '`bytes start-end/size`' })
     },
     errors: [404, 416]
   },
@@ -94,7 +88,7 @@ export const filesRoutes: RouteDoc[] = [
       'as their `file` and are announced as `patched`.',
     feathers: { service: 'api/files', method: 'remove' },
     auth: 'bearer',
-    responses: { 200: json(s.fileSchema, ex.exampleFile, 'The deleted file') },
+    responses: { 200: json(fileSchema, ex.exampleFile, 'The deleted file') },
     errors: [403, 404]
   }
 ]

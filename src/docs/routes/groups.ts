@@ -1,7 +1,13 @@
 // The groups routes of the OpenAPI document (see ./index.ts).
 import { Type } from '@feathersjs/typebox'
-import { groupDataSchema, groupMemberDataSchema, groupPatchSchema } from '../../services/groups/groups.schema'
-import * as s from '../schemas'
+import {
+  groupDataSchema,
+  groupMemberDataSchema,
+  groupMemberSchema,
+  groupPatchSchema,
+  groupSchema,
+  leaveResultSchema
+} from '../../services/groups/groups.schema'
 import * as ex from '../examples'
 import { json, type RouteDoc } from './types'
 
@@ -24,7 +30,7 @@ export const groupsRoutes: RouteDoc[] = [
         member_ids: [ex.exampleIds.grace]
       }
     },
-    responses: { 201: json(s.groupSchema, ex.exampleGroup, 'The group with its members') },
+    responses: { 201: json(groupSchema, ex.exampleGroup, 'The group with its members') },
     errors: [404]
   },
   {
@@ -34,7 +40,7 @@ export const groupsRoutes: RouteDoc[] = [
     summary: 'A group with its members and their roles',
     feathers: { service: 'api/groups', method: 'get' },
     auth: 'bearer',
-    responses: { 200: json(s.groupSchema, ex.exampleGroup, 'The group') },
+    responses: { 200: json(groupSchema, ex.exampleGroup, 'The group') },
     errors: [404]
   },
   ...(['put', 'patch'] as const).map((method): RouteDoc => ({
@@ -46,7 +52,7 @@ export const groupsRoutes: RouteDoc[] = [
     feathers: { service: 'api/groups', method: method === 'put' ? 'update' : 'patch' },
     auth: 'bearer',
     body: { schema: groupPatchSchema, example: { description: 'Now with punched cards' } },
-    responses: { 200: json(s.groupSchema, { ...ex.exampleGroup, description: 'Now with punched cards' }) },
+    responses: { 200: json(groupSchema, { ...ex.exampleGroup, description: 'Now with punched cards' }) },
     errors: [403, 404]
   })),
   {
@@ -58,7 +64,7 @@ export const groupsRoutes: RouteDoc[] = [
     feathers: { service: 'api/groups', method: 'remove' },
     auth: 'bearer',
     responses: {
-      200: json(s.groupSchema, {
+      200: json(groupSchema, {
         ...ex.exampleGroup,
         members: undefined,
         member_ids: [ex.exampleIds.ada, ex.exampleIds.grace]
@@ -73,7 +79,7 @@ export const groupsRoutes: RouteDoc[] = [
     summary: "A group's members",
     feathers: { service: 'api/groups/:group_id/members', method: 'find' },
     auth: 'bearer',
-    responses: { 200: json(Type.Array(s.groupMemberSchema), [ex.exampleGroupMember], 'The members') },
+    responses: { 200: json(Type.Array(groupMemberSchema), [ex.exampleGroupMember], 'The members') },
     errors: [404]
   },
   {
@@ -83,7 +89,7 @@ export const groupsRoutes: RouteDoc[] = [
     summary: 'One member of a group',
     feathers: { service: 'api/groups/:group_id/members', method: 'get' },
     auth: 'bearer',
-    responses: { 200: json(s.groupMemberSchema, ex.exampleGroupMember, 'The member') },
+    responses: { 200: json(groupMemberSchema, ex.exampleGroupMember, 'The member') },
     errors: [404]
   },
   {
@@ -98,8 +104,8 @@ export const groupsRoutes: RouteDoc[] = [
     auth: 'bearer',
     body: { schema: groupMemberDataSchema, example: { user_ids: [ex.exampleIds.grace], role: 'member' } },
     responses: {
-      201: json(Type.Array(s.groupMemberSchema), [ex.exampleGroupMember], 'The added members'),
-      200: json(Type.Array(s.groupMemberSchema), [], 'Nobody added: all were members already')
+      201: json(Type.Array(groupMemberSchema), [ex.exampleGroupMember], 'The added members'),
+      200: json(Type.Array(groupMemberSchema), [], 'Nobody added: all were members already')
     },
     errors: [403, 404]
   },
@@ -111,7 +117,7 @@ export const groupsRoutes: RouteDoc[] = [
     description: 'Owner or admin; an admin cannot remove the owner or another admin.',
     feathers: { service: 'api/groups/:group_id/members', method: 'remove' },
     auth: 'bearer',
-    responses: { 200: json(s.groupMemberSchema, { ...ex.exampleGroupMember, reason: 'removed' }) },
+    responses: { 200: json(groupMemberSchema, { ...ex.exampleGroupMember, reason: 'removed' }) },
     errors: [403, 404]
   },
   {
@@ -126,7 +132,7 @@ export const groupsRoutes: RouteDoc[] = [
     auth: 'bearer',
     body: { schema: emptyObject, required: false, example: {} },
     responses: {
-      200: json(s.leaveResultSchema, {
+      200: json(leaveResultSchema, {
         ...ex.exampleGroupMember,
         reason: 'left',
         group_deleted: false

@@ -1,5 +1,5 @@
 // The route table behind the OpenAPI document: one entry per REST operation. Request bodies and query strings
-// are the services' own TypeBox schemas (the ones their validation hooks use); responses are in schemas.ts.
+// are the services' own TypeBox schemas (the ones their validation hooks use), and so are the responses.
 // test/docs.test.ts fails when a service registered on the app, or a route in README's API tables, is missing.
 // One file per tag; this file puts them together in the order of the document.
 import { accountsRoutes } from './accounts'

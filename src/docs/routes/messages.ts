@@ -1,15 +1,18 @@
 // The messages routes of the OpenAPI document (see ./index.ts).
 import {
   messageDataSchema,
+  messagePageSchema,
   messagePatchSchema,
   messageQuerySchema,
+  messageSchema,
+  messageSearchHitSchema,
   messageSearchQuerySchema
 } from '../../services/messages/messages.schema'
-import * as s from '../schemas'
+import { paginated } from '../schemas'
 import * as ex from '../examples'
 import { json, type RouteDoc } from './types'
 
-const paginatedHits = s.paginated(s.searchHitSchema, 'MessageSearchPage')
+const paginatedHits = paginated(messageSearchHitSchema, 'MessageSearchPage')
 
 export const messagesRoutes: RouteDoc[] = [
   {
@@ -26,7 +29,7 @@ export const messagesRoutes: RouteDoc[] = [
     query: messageQuerySchema,
     responses: {
       200: json(
-        s.messagePageSchema,
+        messagePageSchema,
         { data: [ex.exampleMessage], limit: 50, has_more: false, order: 'desc' },
         'A page of messages'
       )
@@ -46,12 +49,8 @@ export const messagesRoutes: RouteDoc[] = [
     auth: 'bearer',
     body: { schema: messageDataSchema, example: { content: 'Hello, Grace!', client_id: 'c-5f0e2a' } },
     responses: {
-      201: json(s.messageDocSchema, ex.exampleMessage, 'Sent'),
-      200: json(
-        s.messageDocSchema,
-        ex.exampleMessage,
-        'A retry: the message sent before with this `client_id`'
-      )
+      201: json(messageSchema, ex.exampleMessage, 'Sent'),
+      200: json(messageSchema, ex.exampleMessage, 'A retry: the message sent before with this `client_id`')
     },
     errors: [404, 429]
   },
@@ -81,7 +80,7 @@ export const messagesRoutes: RouteDoc[] = [
     summary: 'One message',
     feathers: { service: 'api/messages', method: 'get' },
     auth: 'bearer',
-    responses: { 200: json(s.messageDocSchema, ex.exampleImageMessage, 'The message') },
+    responses: { 200: json(messageSchema, ex.exampleImageMessage, 'The message') },
     errors: [404]
   },
   ...(['put', 'patch'] as const).map((method): RouteDoc => ({
@@ -94,7 +93,7 @@ export const messagesRoutes: RouteDoc[] = [
     auth: 'bearer',
     body: { schema: messagePatchSchema, example: { content: 'Hello again, Grace!' } },
     responses: {
-      200: json(s.messageDocSchema, ex.exampleEdited)
+      200: json(messageSchema, ex.exampleEdited)
     },
     errors: [403, 404]
   })),
@@ -108,7 +107,7 @@ export const messagesRoutes: RouteDoc[] = [
       '`seq` kept. Members get `removed` on `api/messages`.',
     feathers: { service: 'api/messages', method: 'remove' },
     auth: 'bearer',
-    responses: { 200: json(s.messageDocSchema, ex.exampleTombstone, 'The tombstone') },
+    responses: { 200: json(messageSchema, ex.exampleTombstone, 'The tombstone') },
     errors: [403, 404]
   }
 ]

@@ -1,6 +1,6 @@
 // The operations routes of the OpenAPI document (see ./index.ts).
 import { Type } from '@feathersjs/typebox'
-import * as s from '../schemas'
+import { healthSchema } from '../../middleware/health.schema'
 import { json, type RouteDoc } from './types'
 
 const idle = { running: 0, waiting: 0, stalled_ms: 0 }
@@ -17,12 +17,12 @@ export const operationsRoutes: RouteDoc[] = [
     auth: 'none',
     responses: {
       200: json(
-        s.healthSchema,
+        healthSchema,
         { status: 'ok', database: 'up', redis: 'up', admission: idle, uptime_s: 3600 },
         'Serving'
       ),
       503: json(
-        s.healthSchema,
+        healthSchema,
         { status: 'unavailable', database: 'down', redis: 'up', admission: idle, uptime_s: 3600 },
         'PostgreSQL is unreachable, or every call slot is stuck (`saturated`)'
       )

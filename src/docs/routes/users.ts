@@ -1,13 +1,13 @@
 // The users routes of the OpenAPI document (see ./index.ts).
 import { profileDataSchema } from '../../services/users/profile/profile.schema'
 import { userSearchQuerySchema } from '../../services/users/search/search.schema'
-import { statusDataSchema } from '../../services/users/status/status.schema'
-import { userClientFindQuerySchema } from '../../services/users/users.schema'
-import * as s from '../schemas'
+import { statusDataSchema, userStatusSchema } from '../../services/users/status/status.schema'
+import { publicUserSchema, userClientFindQuerySchema } from '../../services/users/users.schema'
+import { paginated } from '../schemas'
 import * as ex from '../examples'
 import { json, type RouteDoc } from './types'
 
-const paginatedUsers = s.paginated(s.publicUserSchema, 'PublicUserPage')
+const paginatedUsers = paginated(publicUserSchema, 'PublicUserPage')
 
 export const usersRoutes: RouteDoc[] = [
   {
@@ -17,7 +17,7 @@ export const usersRoutes: RouteDoc[] = [
     summary: 'My profile',
     feathers: { service: 'api/users/profile', method: 'find' },
     auth: 'bearer',
-    responses: { 200: json(s.publicUserSchema, ex.exampleUser, 'My user, with my email') }
+    responses: { 200: json(publicUserSchema, ex.exampleUser, 'My user, with my email') }
   },
   ...(['put', 'patch'] as const).map((method): RouteDoc => ({
     method,
@@ -28,7 +28,7 @@ export const usersRoutes: RouteDoc[] = [
     feathers: { service: 'api/users/profile', method: method === 'put' ? 'update' : 'patch' },
     auth: 'bearer',
     body: { schema: profileDataSchema, example: { name: 'Ada King', bio: 'Countess of Lovelace' } },
-    responses: { 200: json(s.publicUserSchema, ex.exampleUser, 'My updated user') }
+    responses: { 200: json(publicUserSchema, ex.exampleUser, 'My updated user') }
   })),
   {
     method: 'get',
@@ -58,7 +58,7 @@ export const usersRoutes: RouteDoc[] = [
     description: 'The email only if it is you.',
     feathers: { service: 'api/users', method: 'get' },
     auth: 'bearer',
-    responses: { 200: json(s.publicUserSchema, ex.exampleOtherUser, 'The user') },
+    responses: { 200: json(publicUserSchema, ex.exampleOtherUser, 'The user') },
     errors: [404]
   },
   {
@@ -93,11 +93,7 @@ export const usersRoutes: RouteDoc[] = [
     auth: 'bearer',
     body: { schema: statusDataSchema, example: { status: 'dnd' } },
     responses: {
-      200: json(
-        s.userStatusSchema,
-        { user_id: ex.exampleIds.ada, status: 'dnd', last_seen: null },
-        'My status'
-      )
+      200: json(userStatusSchema, { user_id: ex.exampleIds.ada, status: 'dnd', last_seen: null }, 'My status')
     }
   }
 ]

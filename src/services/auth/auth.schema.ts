@@ -4,7 +4,7 @@ import { Type, getValidator } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
 import type { HookContext } from '../../declarations'
 import { dataValidator, Text } from '../../validators'
-import { userFields, type User } from '../users/users.schema'
+import { publicUserSchema, userFields } from '../users/users.schema'
 
 export const registerDataSchema = Type.Object(
   {
@@ -58,18 +58,53 @@ export type AuthenticationData = Static<typeof authenticationDataSchema>
 export const authenticationDataValidator = getValidator(authenticationDataSchema, dataValidator)
 
 /** `{access_token, refresh_token, expires_in, user}`: the seed's login response, also returned by refresh. */
-export interface TokenPair {
-  access_token: string
-  refresh_token: string
-  expires_in: number
-  user: Partial<User>
-}
+export const tokenPairSchema = Type.Object(
+  {
+    access_token: Type.String({ description: 'JWT for `Authorization: Bearer …`' }),
+    refresh_token: Type.String({ description: 'One use: `POST /api/auth/refresh` returns a new pair' }),
+    expires_in: Type.Integer({ description: 'Seconds until the access token expires' }),
+    user: publicUserSchema
+  },
+  { $id: 'TokenPair', additionalProperties: false }
+)
+export type TokenPair = Static<typeof tokenPairSchema>
 
-export interface LogoutResult {
-  user_id: string
-  session_id: string
-  logged_out: true
-}
+export const logoutResultSchema = Type.Object(
+  { user_id: Type.String(), session_id: Type.String(), logged_out: Type.Literal(true) },
+  { $id: 'LogoutResult', additionalProperties: false }
+)
+export type LogoutResult = Static<typeof logoutResultSchema>
+
+// `api/authentication` as documented: the two strategies a client uses (the validator above is looser on
+// purpose, so that a missing field is the strategy's 401).
+export const authenticationRequestSchema = Type.Union(
+  [
+    Type.Object(
+      { strategy: Type.Literal('local'), email: Type.String(), password: Type.String() },
+      { additionalProperties: false }
+    ),
+    Type.Object(
+      { strategy: Type.Literal('jwt'), accessToken: Type.String() },
+      { additionalProperties: false }
+    )
+  ],
+  { $id: 'AuthenticationRequest' }
+)
+
+/** The Feathers authentication service's result (what `@feathersjs/authentication-client` expects). */
+export const authenticationResultSchema = Type.Object(
+  {
+    accessToken: Type.String(),
+    authentication: Type.Object({
+      strategy: Type.String(),
+      accessToken: Type.Optional(Type.String()),
+      payload: Type.Optional(Type.Record(Type.String(), Type.Unknown()))
+    }),
+    user: publicUserSchema,
+    refreshToken: Type.Optional(Type.String({ description: 'With the local strategy: a new session' }))
+  },
+  { $id: 'AuthenticationResult' }
+)
 
 // The account holder's own view of their user: everything but internal fields (email included).
 export const ownUserResolver = resolve<any, HookContext>({

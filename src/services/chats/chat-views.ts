@@ -2,9 +2,18 @@
 // last messages, the other user of private chats, group info.
 import type { Knex } from 'knex'
 import { messageColumns, type Message } from '../messages/messages.schema'
-import type { Chat, ChatGroupInfo, ChatMember, ChatUser } from './chats.schema'
+import {
+  chatGroupInfoSchema,
+  chatUserSchema,
+  type Chat,
+  type ChatGroupInfo,
+  type ChatMember,
+  type ChatUser
+} from './chats.schema'
 
-export const chatUserColumns = ['user_id', 'name', 'avatar_url', 'status', 'last_seen']
+export const chatUserColumns = Object.keys(chatUserSchema.properties)
+/** A group chat's group, with `chat_id` to match it to its chat (dropped before it is shown). */
+export const groupInfoColumns = ['chat_id', ...Object.keys(chatGroupInfoSchema.properties)]
 
 const byKey = <T>(rows: T[], key: (row: T) => string) => new Map(rows.map((row) => [key(row), row]))
 
@@ -48,16 +57,6 @@ export const decorateChats = async (db: Knex, chats: Chat[], viewerId: string): 
     return view
   })
 }
-
-export const groupInfoColumns = [
-  'group_id',
-  'chat_id',
-  'name',
-  'description',
-  'avatar_url',
-  'owner_id',
-  'member_count'
-]
 
 const withoutChatId = <T extends { chat_id: string }>(row: T): Omit<T, 'chat_id'> => {
   const { chat_id: _chatId, ...rest } = row

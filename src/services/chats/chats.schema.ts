@@ -1,68 +1,81 @@
 // For more information about this file see https://dove.feathersjs.com/guides/cli/service.schemas.html
 import { resolve } from '@feathersjs/schema'
-import { Type, getValidator } from '@feathersjs/typebox'
+import { Type, getValidator, StringEnum } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
 import type { HookContext } from '../../declarations'
-import { dataValidator, queryValidator, Text } from '../../validators'
-import type { Message } from '../messages/messages.schema'
+import { dataValidator, queryValidator, DateTime, Enum, Nullable, Text } from '../../validators'
+import { messageSchema } from '../messages/messages.schema'
+import { userStatuses } from '../users/users.schema'
+
+export const memberRoles = ['owner', 'admin', 'member'] as const
 
 /** The public part of a user, as shown inside chats (never an email). */
-export interface ChatUser {
-  user_id: string
-  name: string
-  avatar_url: string | null
-  status: string
-  last_seen: string | null
-}
+export const chatUserSchema = Type.Object(
+  {
+    user_id: Type.String(),
+    name: Type.String(),
+    avatar_url: Nullable(Type.String()),
+    status: StringEnum([...userStatuses]),
+    last_seen: Nullable(DateTime())
+  },
+  { $id: 'ChatUser', additionalProperties: false }
+)
+export type ChatUser = Static<typeof chatUserSchema>
 
-export interface ChatMember extends ChatUser {
-  joined_at: string
-  last_read_seq: number
-  role?: 'owner' | 'admin' | 'member'
-}
+export const chatMemberSchema = Type.Object(
+  {
+    ...chatUserSchema.properties,
+    joined_at: DateTime(),
+    last_read_seq: Type.Integer(),
+    role: Type.Optional(Enum([...memberRoles], 'Group chats only'))
+  },
+  { $id: 'ChatMember', additionalProperties: false }
+)
+export type ChatMember = Static<typeof chatMemberSchema>
 
-export interface ChatGroupInfo {
-  group_id: string
-  name: string
-  description: string | null
-  avatar_url: string | null
-  owner_id: string
-  member_count: number
+/** What a group chat shows of its group. */
+export const chatGroupInfoSchema = Type.Object(
+  {
+    group_id: Type.String(),
+    name: Type.String(),
+    description: Nullable(Type.String()),
+    avatar_url: Nullable(Type.String()),
+    owner_id: Type.String(),
+    member_count: Type.Integer()
+  },
+  { $id: 'ChatGroupInfo', additionalProperties: false }
+)
+export type ChatGroupInfo = Static<typeof chatGroupInfoSchema>
+
+// The columns of `chats` a client may see (`private_key` and the serial id stay internal).
+const chatFields = {
+  chat_id: Type.String(),
+  type: StringEnum(['private', 'group']),
+  name: Nullable(Type.String()),
+  avatar_url: Nullable(Type.String()),
+  description: Nullable(Type.String()),
+  created_by: Nullable(Type.String()),
+  last_seq: Type.Integer({ description: 'The seq of the latest message (0: none yet)' }),
+  last_message_at: Nullable(DateTime()),
+  created_at: DateTime(),
+  updated_at: DateTime()
 }
+export const chatColumns = Object.keys(chatFields)
 
 /** A chat as its members see it. Per-user fields (unread_count, last_read_seq) describe the caller. */
-export interface Chat {
-  chat_id: string
-  type: 'private' | 'group'
-  name: string | null
-  avatar_url: string | null
-  description: string | null
-  created_by: string | null
-  last_seq: number
-  last_message_at: string | null
-  created_at: string
-  updated_at: string
-  last_read_seq?: number
-  unread_count?: number
-  last_message?: Message | null
-  other_user?: ChatUser | null
-  group?: ChatGroupInfo | null
-  members?: ChatMember[]
-}
-
-/** Columns of `chats` a client may see (`private_key` and the serial id stay internal). */
-export const chatColumns = [
-  'chat_id',
-  'type',
-  'name',
-  'avatar_url',
-  'description',
-  'created_by',
-  'last_seq',
-  'last_message_at',
-  'created_at',
-  'updated_at'
-]
+export const chatSchema = Type.Object(
+  {
+    ...chatFields,
+    last_read_seq: Type.Optional(Type.Integer({ description: 'Yours' })),
+    unread_count: Type.Optional(Type.Integer({ description: 'Yours: `last_seq − last_read_seq`' })),
+    last_message: Type.Optional(Nullable(messageSchema)),
+    other_user: Type.Optional(Type.Union([chatUserSchema, Type.Null()], { description: 'Private chats' })),
+    group: Type.Optional(Type.Union([chatGroupInfoSchema, Type.Null()], { description: 'Group chats' })),
+    members: Type.Optional(Type.Array(chatMemberSchema, { description: 'On `GET /api/chats/{chat_id}`' }))
+  },
+  { $id: 'Chat', additionalProperties: false }
+)
+export type Chat = Static<typeof chatSchema>
 
 export const chatExternalResolver = resolve<Chat, HookContext>({
   private_key: async () => undefined,
@@ -98,12 +111,16 @@ export type MarkReadData = Static<typeof markReadDataSchema>
 export const markReadDataValidator = getValidator(markReadDataSchema, dataValidator)
 
 /** The `read` event and the mark-read response. */
-export interface ReadReceipt {
-  chat_id: string
-  user_id: string
-  last_read_seq: number
-  unread_count?: number
-}
+export const readReceiptSchema = Type.Object(
+  {
+    chat_id: Type.String(),
+    user_id: Type.String(),
+    last_read_seq: Type.Integer(),
+    unread_count: Type.Optional(Type.Integer())
+  },
+  { $id: 'ReadReceipt', additionalProperties: false }
+)
+export type ReadReceipt = Static<typeof readReceiptSchema>
 
 // `POST /api/chats/:chat_id/typing`
 export const typingDataSchema = Type.Object(
@@ -114,7 +131,15 @@ export type TypingData = Static<typeof typingDataSchema>
 export const typingDataValidator = getValidator(typingDataSchema, dataValidator)
 
 /** The `typing_start` / `typing_stop` event. */
-export interface TypingEvent {
-  chat_id: string
-  user_id: string
-}
+export const typingEventSchema = Type.Object(
+  { chat_id: Type.String(), user_id: Type.String() },
+  { additionalProperties: false }
+)
+export type TypingEvent = Static<typeof typingEventSchema>
+
+/** The typing response: the event, and whether it started or stopped. */
+export const typingResultSchema = Type.Object(
+  { ...typingEventSchema.properties, typing: Type.Boolean() },
+  { $id: 'TypingResult', additionalProperties: false }
+)
+export type TypingResult = Static<typeof typingResultSchema>

@@ -3,32 +3,28 @@ import { resolve } from '@feathersjs/schema'
 import { Type, getValidator, StringEnum } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
 import type { HookContext } from '../../declarations'
-import { dataValidator } from '../../validators'
+import { dataValidator, DateTime, Nullable } from '../../validators'
 
 export const filePurposes = ['avatar', 'message', 'group'] as const
 
 /** A stored file as clients see it (`storage_key` and the serial id stay internal). */
-export interface FileRecord {
-  file_id: string
-  user_id: string | null
-  filename: string
-  mime_type: string
-  size: number
-  url: string
-  purpose: (typeof filePurposes)[number]
-  created_at: string
-}
+export const fileSchema = Type.Object(
+  {
+    file_id: Type.String(),
+    user_id: Nullable(Type.String({ description: 'The uploader (null once their account is gone)' })),
+    filename: Type.String({ description: "The client's file name, for display and downloads" }),
+    mime_type: Type.String({ description: 'Sniffed from the bytes, not taken from the client' }),
+    size: Type.Integer({ minimum: 0 }),
+    url: Type.String({ description: 'Where the bytes are: `/api/files/{file_id}/content`' }),
+    purpose: StringEnum([...filePurposes]),
+    created_at: DateTime()
+  },
+  { $id: 'File', additionalProperties: false }
+)
+export type FileRecord = Static<typeof fileSchema>
 
-export const fileColumns = [
-  'file_id',
-  'user_id',
-  'filename',
-  'mime_type',
-  'size',
-  'url',
-  'purpose',
-  'created_at'
-]
+/** Columns a file is read with: exactly the fields above. */
+export const fileColumns = Object.keys(fileSchema.properties)
 
 export const fileExternalResolver = resolve<FileRecord, HookContext>({
   storage_key: async () => undefined,

@@ -3,35 +3,32 @@ import { resolve } from '@feathersjs/schema'
 import { Type, getValidator, StringEnum } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
 import type { HookContext } from '../../declarations'
-import { dataValidator, HttpUrl, Name, Nullable, Text } from '../../validators'
-import type { ChatMember } from '../chats/chats.schema'
+import { dataValidator, DateTime, Enum, HttpUrl, Name, Nullable, Text } from '../../validators'
+import { chatMemberSchema, memberRoles } from '../chats/chats.schema'
 
-export interface Group {
-  group_id: string
-  chat_id: string
-  name: string
-  description: string | null
-  avatar_url: string | null
-  owner_id: string
-  member_count: number
-  created_at: string
-  updated_at: string
-  members?: ChatMember[]
-  /** On `removed` only: who was in the group, so each of them can be told. */
-  member_ids?: string[]
+// The columns of `groups` as they leave the server.
+const groupRowFields = {
+  group_id: Type.String(),
+  chat_id: Type.String({ description: "The group's chat: send messages there" }),
+  name: Type.String(),
+  description: Nullable(Type.String()),
+  avatar_url: Nullable(Type.String()),
+  owner_id: Type.String(),
+  member_count: Type.Integer(),
+  created_at: DateTime(),
+  updated_at: DateTime()
 }
+export const groupColumns = Object.keys(groupRowFields)
 
-export const groupColumns = [
-  'group_id',
-  'chat_id',
-  'name',
-  'description',
-  'avatar_url',
-  'owner_id',
-  'member_count',
-  'created_at',
-  'updated_at'
-]
+export const groupSchema = Type.Object(
+  {
+    ...groupRowFields,
+    members: Type.Optional(Type.Array(chatMemberSchema)),
+    member_ids: Type.Optional(Type.Array(Type.String(), { description: 'On removal: who was in the group' }))
+  },
+  { $id: 'Group', additionalProperties: false }
+)
+export type Group = Static<typeof groupSchema>
 
 const groupFields = {
   name: Name({ minLength: 1, maxLength: 100 }),
@@ -55,6 +52,8 @@ export type GroupData = Static<typeof groupDataSchema>
 export const groupDataValidator = getValidator(groupDataSchema, dataValidator)
 
 // Schema for updating a group (owner or admin).
+// Spelled out rather than Type.Partial(...): Feathers infers the service's result type from these
+// signatures, and the Partial form made `publish()` publishers see the patch shape instead of Group.
 export const groupPatchSchema = Type.Object(
   {
     name: Type.Optional(groupFields.name),
@@ -87,14 +86,27 @@ export type GroupMemberData = Static<typeof groupMemberDataSchema>
 export const groupMemberDataValidator = getValidator(groupMemberDataSchema, dataValidator)
 
 /** A membership as announced by `api/groups/:group_id/members` events. */
-export interface GroupMember {
-  group_id: string
-  chat_id: string
-  user_id: string
-  role: 'owner' | 'admin' | 'member'
-  joined_at: string
-  name?: string
-  avatar_url?: string | null
-  /** On `removed`: 'removed' by an owner/admin, or 'left'. */
-  reason?: 'removed' | 'left'
-}
+export const groupMemberSchema = Type.Object(
+  {
+    group_id: Type.String(),
+    chat_id: Type.String(),
+    user_id: Type.String(),
+    role: StringEnum([...memberRoles]),
+    joined_at: DateTime(),
+    name: Type.Optional(Type.String()),
+    avatar_url: Type.Optional(Nullable(Type.String())),
+    reason: Type.Optional(Enum(['removed', 'left'], 'On removal'))
+  },
+  { $id: 'GroupMember', additionalProperties: false }
+)
+export type GroupMember = Static<typeof groupMemberSchema>
+
+/** `POST /api/groups/:group_id/leave`: the membership that ended. */
+export const leaveResultSchema = Type.Object(
+  {
+    ...groupMemberSchema.properties,
+    group_deleted: Type.Boolean({ description: 'True when you were the last member' })
+  },
+  { $id: 'LeaveResult', additionalProperties: false }
+)
+export type LeaveResult = Static<typeof leaveResultSchema>

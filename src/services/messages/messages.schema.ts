@@ -1,36 +1,50 @@
 // For more information about this file see https://dove.feathersjs.com/guides/cli/service.schemas.html
 import { Type, getValidator, StringEnum } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
-import { dataValidator, queryValidator, Nullable, Text } from '../../validators'
+import { dataValidator, queryValidator, DateTime, Enum, Nullable, Text } from '../../validators'
+import { fileSchema } from '../files/files.schema'
 
 export const messageTypes = ['text', 'image', 'file'] as const
 
-// Main data model schema: a message as it leaves the server.
+// The stored fields of a message, as they leave the server.
+const messageFields = {
+  message_id: Type.String(),
+  chat_id: Type.String(),
+  sender_id: Type.String(),
+  sender_name: Nullable(Type.String()),
+  sender_avatar: Nullable(Type.String()),
+  content: Type.String(),
+  type: StringEnum([...messageTypes]),
+  status: Type.String(),
+  reply_to: Nullable(Type.String()),
+  file_id: Nullable(Type.String()),
+  seq: Type.Integer(),
+  client_id: Nullable(Type.String()),
+  edited_at: Nullable(DateTime()),
+  deleted_at: Nullable(DateTime()),
+  created_at: DateTime()
+}
+
+/** Columns a message is read with: everything but the internal id and the search vector. */
+export const messageColumns = Object.keys(messageFields)
+
+// Main data model schema: a message as clients get it. Image and file messages also carry their attachment.
 export const messageSchema = Type.Object(
   {
-    message_id: Type.String(),
-    chat_id: Type.String(),
-    sender_id: Type.String(),
-    sender_name: Nullable(Type.String()),
-    sender_avatar: Nullable(Type.String()),
-    content: Type.String(),
-    type: StringEnum([...messageTypes]),
-    status: Type.String(),
-    reply_to: Nullable(Type.String()),
-    file_id: Nullable(Type.String()),
-    seq: Type.Integer(),
-    client_id: Nullable(Type.String()),
-    edited_at: Nullable(Type.String({ format: 'date-time' })),
-    deleted_at: Nullable(Type.String({ format: 'date-time' })),
-    created_at: Type.String({ format: 'date-time' })
+    ...messageFields,
+    file: Type.Optional(
+      Type.Union(
+        [fileSchema, Type.Object({ deleted: Type.Literal(true) }, { additionalProperties: false })],
+        {
+          description:
+            'On `image` and `file` messages: the attachment, or `{deleted: true}` once it is deleted'
+        }
+      )
+    )
   },
   { $id: 'Message', additionalProperties: false }
 )
-/** Image and file messages also carry their attachment's metadata (or `{deleted: true}`). */
-export type Message = Static<typeof messageSchema> & { file?: object }
-
-/** Columns a message is read with: everything but the internal id and the search vector. */
-export const messageColumns = Object.keys(messageSchema.properties)
+export type Message = Static<typeof messageSchema>
 
 // No external resolver: messages are read with `messageColumns`, an allow-list built from this schema, so a
 // column added to the table (like the internal `id` or `search_vector`) cannot leave the server. Running an
@@ -74,14 +88,27 @@ export const messageQuerySchema = Type.Object(
 export type MessageQuery = Static<typeof messageQuerySchema>
 export const messageQueryValidator = getValidator(messageQuerySchema, queryValidator)
 
-/** A page of history. `has_more` says whether another page exists in the direction of travel. */
-export interface MessagePage {
-  data: Message[]
-  limit: number
-  has_more: boolean
-  /** 'desc' (newest first: the default and `before`) or 'asc' (catching up: `after`, `after_seq`). */
-  order: 'asc' | 'desc'
-}
+/** A page of history (`GET /api/chats/:chat_id/messages`). */
+export const messagePageSchema = Type.Object(
+  {
+    data: Type.Array(messageSchema),
+    limit: Type.Integer(),
+    has_more: Type.Boolean({ description: 'Whether another page exists in the direction of travel' }),
+    order: Enum(
+      ['asc', 'desc'],
+      '`desc` (newest first: the default and `before`), `asc` (catching up: `after`, `after_seq`)'
+    )
+  },
+  { $id: 'MessagePage', additionalProperties: false }
+)
+export type MessagePage = Static<typeof messagePageSchema>
+
+/** One hit of `GET /api/chats/:chat_id/messages/search`. */
+export const messageSearchHitSchema = Type.Object(
+  { ...messageSchema.properties, rank: Type.Number({ description: 'Relevance, highest first' }) },
+  { $id: 'MessageSearchHit', additionalProperties: false }
+)
+export type MessageSearchHit = Static<typeof messageSearchHitSchema>
 
 export const messageSearchQuerySchema = Type.Object(
   {

@@ -32,6 +32,25 @@ export type User = Static<typeof userSchema>
 export const userValidator = getValidator(userSchema, dataValidator)
 export const userResolver = resolve<User, HookContext>({})
 
+const u = userSchema.properties
+
+/** A user as clients get one (what `userExternalResolver` leaves): `email` only on your own record. */
+export const publicUserSchema = Type.Object(
+  {
+    user_id: u.user_id,
+    name: u.name,
+    email: Type.Optional(Type.String({ format: 'email', description: 'Only on your own record' })),
+    avatar_url: u.avatar_url,
+    bio: u.bio,
+    status: u.status,
+    last_seen: u.last_seen,
+    created_at: u.created_at,
+    updated_at: u.updated_at
+  },
+  { $id: 'PublicUser', additionalProperties: false }
+)
+export type PublicUser = Static<typeof publicUserSchema>
+
 /** A user is allowed to see their own email; everyone else sees the public profile only. */
 const isSelf = (user: User, context: HookContext) => context.params.user?.user_id === user.user_id
 

@@ -1,6 +1,6 @@
 import { Type, getValidator, StringEnum } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
-import { dataValidator } from '../../../validators'
+import { dataValidator, DateTime, Nullable } from '../../../validators'
 import { userStatuses } from '../users.schema'
 
 export const statusDataSchema = Type.Object(
@@ -10,9 +10,9 @@ export const statusDataSchema = Type.Object(
 export type StatusData = Static<typeof statusDataSchema>
 export const statusDataValidator = getValidator(statusDataSchema, dataValidator)
 
-/** The presence record pushed as `user_status`: no other user field. */
-export interface UserStatus {
-  user_id: string
-  status: (typeof userStatuses)[number]
-  last_seen: string | null
-}
+/** The presence record pushed as `user_status` and returned by `PUT /api/users/status`: no other user field. */
+export const userStatusSchema = Type.Object(
+  { user_id: Type.String(), status: StringEnum([...userStatuses]), last_seen: Nullable(DateTime()) },
+  { $id: 'UserStatus', additionalProperties: false }
+)
+export type UserStatus = Static<typeof userStatusSchema>
