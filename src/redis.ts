@@ -76,7 +76,15 @@ export const readyRedis = (app: Application) => {
 export const attachRedisAdapter = (app: Application, io: SocketServer) => {
   const settings = app.get('redis')
   if (!redisConfigured(settings)) return
-  const overrides = { lazyConnect: false, enableOfflineQueue: true, maxRetriesPerRequest: null }
+  // The adapter queues its commands through outages (offline queue, endless retries) and does not handle
+  // their rejections (its psubscribe at start, its publishes): a command timeout would reject one of them
+  // under load and the unhandled rejection would end the process. So its two clients wait instead.
+  const overrides = {
+    lazyConnect: false,
+    enableOfflineQueue: true,
+    maxRetriesPerRequest: null,
+    commandTimeout: undefined
+  }
   const pub = createRedis(settings, overrides)
   const sub = createRedis(settings, overrides)
   for (const client of [pub, sub]) client.on('error', () => undefined) // reported by the main client
