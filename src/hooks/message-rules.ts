@@ -2,6 +2,8 @@
 // must be in the same chat, an attachment that must be the sender's own upload.
 import { BadRequest } from '@feathersjs/errors'
 import type { HookContext } from '../declarations'
+import { ownMessageUpload } from '../services/files/file-store'
+import { isMessageOfChat } from '../services/messages/message-store'
 
 const invalid = (field: string, message: string) =>
   new BadRequest(`Invalid data: ${field} ${message}`, [{ instancePath: `/${field}`, message }])
@@ -20,15 +22,11 @@ export const enforceMessageRules = async (context: HookContext) => {
   const db = context.app.get('postgresqlClient')
   const chatId = String(context.params.route?.chat_id)
   if (data.reply_to) {
-    const target = await db('messages')
-      .where({ message_id: data.reply_to, chat_id: chatId })
-      .first('message_id')
-    if (!target) throw invalid('reply_to', 'must be a message of this chat')
+    if (!(await isMessageOfChat(db, data.reply_to, chatId)))
+      throw invalid('reply_to', 'must be a message of this chat')
   }
   if (data.file_id) {
-    const file = await db('files')
-      .where({ file_id: data.file_id, user_id: context.params.user?.user_id, purpose: 'message' })
-      .first('file_id', 'mime_type')
+    const file = await ownMessageUpload(db, data.file_id, String(context.params.user?.user_id))
     if (!file) throw invalid('file_id', 'must be a file you uploaded for a message')
     if (type === 'image' && !String(file.mime_type).startsWith('image/'))
       throw invalid('file_id', 'is not an image')

@@ -1,6 +1,7 @@
 // Rules on who may change whom in a group, on top of requireGroupRole('owner', 'admin').
 import { BadRequest, Forbidden } from '@feathersjs/errors'
 import type { HookContext } from '../../declarations'
+import { groupRoleOf } from '../../services/groups/group-store'
 
 /** Only the owner makes admins. */
 export const onlyOwnerGrantsAdmin = async (context: HookContext) => {
@@ -18,10 +19,10 @@ export const protectOwnerAndAdmins = async (context: HookContext) => {
     throw new BadRequest('Use POST /api/groups/:group_id/leave to leave a group')
   }
   if (context.params.groupRole === 'owner') return
-  const target = await context.app
-    .get('postgresqlClient')('group_members')
-    .where({ group_id: context.params.group!.group_id, user_id: targetId })
-    .first('role')
-  if (target && target.role !== 'member')
-    throw new Forbidden('An admin cannot remove the owner or another admin')
+  const role = await groupRoleOf(
+    context.app.get('postgresqlClient'),
+    { groupId: context.params.group!.group_id },
+    targetId
+  )
+  if (role && role !== 'member') throw new Forbidden('An admin cannot remove the owner or another admin')
 }

@@ -2,17 +2,12 @@
 // members of a chat where a message carries the file. Anyone else gets 404, as for a file that does not exist.
 import { Forbidden, NotFound } from '@feathersjs/errors'
 import type { HookContext } from '../../declarations'
+import { fileSharedWith, findFile, type StoredFile } from '../../services/files/file-store'
 
 declare module '@feathersjs/feathers' {
   interface Params {
     /** The `files` row named by the id or route, loaded by requireFileAccess. */
-    file?: {
-      file_id: string
-      user_id: string | null
-      purpose: string
-      storage_key: string
-      [key: string]: any
-    }
+    file?: StoredFile
   }
 }
 
@@ -21,17 +16,13 @@ export const fileNotFound = () => new NotFound('File not found')
 export const requireFileAccess = async (context: HookContext) => {
   const fileId = String(context.params.route?.file_id ?? context.id ?? '')
   const db = context.app.get('postgresqlClient')
-  const file = await db('files').where({ file_id: fileId }).first()
+  const file = await findFile(db, fileId)
   if (!file) throw fileNotFound()
   context.params.file = file
   if (!context.params.provider) return
   const userId = context.params.user?.user_id
   if (file.purpose !== 'message' || file.user_id === userId) return
-  const shared = await db('messages as m')
-    .join('chat_participants as p', 'p.chat_id', 'm.chat_id')
-    .where({ 'm.file_id': fileId, 'p.user_id': userId })
-    .first('m.message_id')
-  if (!shared) throw fileNotFound()
+  if (!userId || !(await fileSharedWith(db, fileId, userId))) throw fileNotFound()
 }
 
 /** Only the uploader deletes a file (after requireFileAccess, so others who cannot see it get 404). */

@@ -4,7 +4,7 @@
 import { Forbidden } from '@feathersjs/errors'
 import type { HookContext } from '../../declarations'
 import { groupNotFound } from '../../errors'
-import type { GroupRole } from '../../services/groups/group-store'
+import { groupOfMember, type GroupRole } from '../../services/groups/group-store'
 
 declare module '@feathersjs/feathers' {
   interface Params {
@@ -18,18 +18,11 @@ export const requireGroupMember = async (context: HookContext) => {
   if (!context.params.provider) return
   const groupId = String(context.params.route?.group_id ?? context.id ?? '')
   const userId = context.params.user?.user_id
-  const row =
-    groupId && userId
-      ? await context.app
-          .get('postgresqlClient')('groups as g')
-          .join('group_members as m', 'm.group_id', 'g.group_id')
-          .where({ 'g.group_id': groupId, 'm.user_id': userId })
-          .first('g.group_id', 'g.chat_id', 'g.owner_id', 'g.name', 'm.role')
-      : undefined
-  if (!row) throw groupNotFound()
-  const { role, ...group } = row
-  context.params.group = group
-  context.params.groupRole = role
+  const found =
+    groupId && userId && (await groupOfMember(context.app.get('postgresqlClient'), groupId, userId))
+  if (!found) throw groupNotFound()
+  context.params.group = found.group
+  context.params.groupRole = found.role
 }
 
 export const requireGroupRole =

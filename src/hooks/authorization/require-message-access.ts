@@ -6,6 +6,7 @@ import { findParticipant } from '../../services/chats/membership'
 import type { Message } from '../../services/messages/messages.class'
 import { messageNotFound } from '../../errors'
 import { groupRoleOf } from '../../services/groups/group-store'
+import { findMessage } from '../../services/messages/message-store'
 
 declare module '@feathersjs/feathers' {
   interface Params {
@@ -17,9 +18,7 @@ declare module '@feathersjs/feathers' {
 export const requireMessageAccess = async (context: HookContext) => {
   if (!context.params.provider) return
   const db = context.app.get('postgresqlClient')
-  const message: Message | undefined = await db('messages')
-    .where({ message_id: String(context.id) })
-    .first()
+  const message = await findMessage(db, String(context.id))
   const userId = context.params.user?.user_id
   const participant = message && userId && (await findParticipant(db, message.chat_id, userId))
   if (!message || !participant) throw messageNotFound()

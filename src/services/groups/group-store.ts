@@ -19,3 +19,23 @@ export const groupRoleOf = async (
     .first('m.role')
   return row?.role
 }
+
+export interface GroupOfMember {
+  group: { group_id: string; chat_id: string; owner_id: string; name: string }
+  role: GroupRole
+}
+
+/** The group and the user's role in it, in one query; undefined if there is no such group or no such member. */
+export const groupOfMember = async (
+  db: Knex,
+  groupId: string,
+  userId: string
+): Promise<GroupOfMember | undefined> => {
+  const row = await db('groups as g')
+    .join('group_members as m', 'm.group_id', 'g.group_id')
+    .where({ 'g.group_id': groupId, 'm.user_id': userId })
+    .first('g.group_id', 'g.chat_id', 'g.owner_id', 'g.name', 'm.role')
+  if (!row) return undefined
+  const { role, ...group } = row
+  return { group, role }
+}
