@@ -27,6 +27,9 @@ type DatabaseSettings = Configuration['database']
 
 export const usesServer = (db: DatabaseSettings) => Boolean(db.url || db.host)
 
+/** Whether a knex instance talks to a PostgreSQL server through pg (not the in-process PGlite). */
+export const isPgClient = (db: Knex) => (db.client as { config: { client?: unknown } }).config.client === 'pg'
+
 export const postgresConnection = (db: DatabaseSettings): Knex.PgConnectionConfig | string => {
   const ssl = db.sslMode === 'disable' ? false : { rejectUnauthorized: db.sslMode.startsWith('verify') }
   if (db.url) return db.url

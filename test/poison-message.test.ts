@@ -197,13 +197,15 @@ describe('one bad message cannot fail the other senders of its batch', () => {
 
   describe('an unavailable database fails the batch as a whole (its outcome is unknown: no retry one by one)', () => {
     /** A database whose every statement fails with `error` (or never answers), counting the statements. */
-    const failingDb = (error: (() => Error) | 'hang') => {
+    // A statement past its deadline is a real PostgreSQL matter (query-budget.test.ts stalls a relay); here
+    // the writer gets what pg's query_timeout raises.
+    const failingDb = (error: () => Error) => {
       const db: any = {
         statements: 0,
         client: { config: { client: 'fake' } },
         raw: () => {
           db.statements++
-          return error === 'hang' ? new Promise(() => undefined) : Promise.reject(error())
+          return Promise.reject(error())
         }
       }
       return db
@@ -231,21 +233,18 @@ describe('one bad message cannot fail the other senders of its batch', () => {
         'a server shutting down (57P01)',
         () => Object.assign(new Error('terminating'), { code: '57P01', routine: 'x' })
       ],
-      ['no answer in time', 'hang']
+      ['no answer in time', () => new Error('Query read timeout')]
     ]
     for (const [what, error] of cases) {
       it(`${what}: one statement per batch, every sender of the batch gets the error`, async () => {
         const db = failingDb(error)
         const writer = new MessageWriter(
           () => db,
-          async () => undefined,
-          { messages: 500, contentChars: 1_000_000, answerMs: 100 }
+          async () => undefined
         )
         const outcomes = await Promise.allSettled(rows(10).map((r) => writer.write(r)))
         assert.ok(outcomes.every((o) => o.status === 'rejected'))
         assert.equal(db.statements, 2, 'the lone first message and one batch of 9, nothing retried alone')
-        if (error === 'hang')
-          assert.ok(outcomes.every((o) => (o as PromiseRejectedResult).reason.code === 503))
       })
     }
 

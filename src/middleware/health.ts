@@ -3,17 +3,16 @@
 // without a call finishing (the instance accepts connections but cannot serve them). Used by load balancers.
 import type { Middleware } from 'koa'
 import type { Application } from '../declarations'
+import { isPgClient } from '../postgresql'
 import { isReady } from '../redis'
 
-const withTimeout = <T>(promise: Promise<T>, ms: number) =>
-  Promise.race([
-    promise,
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())
-  ])
-
+// knex's timeout answers at the deadline and has the pool destroy the connection rather than lend it again
+// (no cancel: on a stalled network the cancelling connection would hang as well). PGlite runs in this
+// process: nothing to stall, and its one connection must not be discarded.
 export const checkDatabase = async (app: Application) => {
+  const db = app.get('postgresqlClient')
   try {
-    await withTimeout(app.get('postgresqlClient').raw('select 1'), 1000)
+    await (isPgClient(db) ? db.raw('select 1').timeout(1000) : db.raw('select 1'))
     return 'up'
   } catch {
     return 'down'

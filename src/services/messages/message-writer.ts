@@ -8,6 +8,7 @@ import { Unavailable } from '@feathersjs/errors'
 import type { Knex } from 'knex'
 import { chatNotFound, isDatabaseUnavailable, isUniqueViolation } from '../../errors'
 import { messageColumns, type Message } from './messages.schema'
+import { hasDeadlines, runWithin } from './statement-deadline'
 import {
   BATCH_SQL,
   PREPARED_BATCH_SQL,
@@ -29,10 +30,6 @@ interface Pending {
   row: NewMessage
   resolve: (written: Written) => void
   reject: (error: unknown) => void
-}
-
-interface PreparingConnection {
-  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: BatchRow[] }>
 }
 
 /**
@@ -57,7 +54,10 @@ export class MessageWriter {
    * @param db the database (read on every batch: tests and the CLI swap it)
    * @param committed runs after each commit, before any sender is answered (cache invalidation)
    * @param limits a batch holds at most `messages` messages and about `contentChars` characters of content
-   *   (the statement's one JSON parameter stays a few MB at most); `answerMs`: see withinTime
+   *   (the statement's one JSON parameter stays a few MB at most); `answerMs`: the deadline of each
+   *   statement (statement-deadline.ts): its senders then get 503 and the writer moves on. The statement is
+   *   cancelled, but may have committed just before; a client that retries with its `client_id` then gets
+   *   the stored message, not a second one.
    */
   constructor(
     private readonly db: () => Knex,
@@ -97,7 +97,7 @@ export class MessageWriter {
   private async flush(batch: Pending[]) {
     let outcomes: Array<Written | Error>
     try {
-      outcomes = await this.withinTime(this.storeBatch(batch.map((p) => p.row)))
+      outcomes = await this.storeBatch(batch.map((p) => p.row))
     } catch (error) {
       if (isUnavailable(error)) return batch.forEach((p) => p.reject(error))
       outcomes = await this.storeEachAlone(batch.map((p) => p.row))
@@ -111,22 +111,6 @@ export class MessageWriter {
     })
   }
 
-  /**
-   * A database that hangs (connection open, no answer) must not hold every later send of the instance: after
-   * `limits.answerMs` the batch's senders get 503 and the writer moves on. The statement may still commit later;
-   * a client that retries with its `client_id` then gets the stored message, not a second one.
-   */
-  private withinTime<T>(work: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Unavailable('The database did not answer in time, retry shortly')),
-        this.limits.answerMs
-      )
-    })
-    return Promise.race([work, late]).finally(() => clearTimeout(timer))
-  }
-
   private async storeBatch(rows: NewMessage[]): Promise<Array<Written | Error>> {
     const answered = await this.runBatch(JSON.stringify(rows.map((row, i) => ({ ...row, i }))))
     const byId = new Map<string, Written>()
@@ -138,26 +122,15 @@ export class MessageWriter {
   /**
    * On a PostgreSQL server the batch statement is a named prepared statement, planned once per connection:
    * planning this CTE cost as much PostgreSQL CPU as running it (pgbench, one message per batch: 777 → 369 µs
-   * per statement). knex cannot name statements, so it runs on a connection borrowed from knex's pool (knex
-   * still discards the connection if it fails). Elsewhere (PGlite) it goes through knex.raw.
+   * per statement). knex cannot name statements, so it runs on a connection borrowed from knex's pool, with its
+   * deadline (statement-deadline.ts). Elsewhere (PGlite) it goes through knex.raw.
    */
   private async runBatch(input: string): Promise<BatchRow[]> {
     this.batches++
     const db = this.db()
-    const client = db.client as {
-      config: { client?: unknown }
-      acquireConnection(): Promise<PreparingConnection>
-      releaseConnection(connection: PreparingConnection): Promise<void>
-    }
-    if (client.config.client !== 'pg') return (await db.raw(BATCH_SQL, [input])).rows
-    const connection = await client.acquireConnection()
-    try {
-      return (
-        await connection.query({ name: 'insert_message_batch', text: PREPARED_BATCH_SQL, values: [input] })
-      ).rows
-    } finally {
-      await client.releaseConnection(connection)
-    }
+    if (!hasDeadlines(db)) return (await db.raw(BATCH_SQL, [input])).rows
+    const statement = { name: 'insert_message_batch', text: PREPARED_BATCH_SQL, values: [input] }
+    return runWithin<BatchRow>(db, statement, this.limits.answerMs)
   }
 
   /** In arrival order (seqs too); once the database is unavailable, the rest of the batch gets that error. */
@@ -165,7 +138,7 @@ export class MessageWriter {
     const outcomes: Array<Written | Error> = []
     let unavailable: Error | undefined
     for (const row of rows) {
-      const outcome = unavailable ?? (await this.withinTime(this.storeOne(row)).catch((e: Error) => e))
+      const outcome = unavailable ?? (await this.storeOne(row).catch((e: Error) => e))
       if (outcome instanceof Error && isUnavailable(outcome)) unavailable = outcome
       outcomes.push(outcome)
     }
@@ -177,9 +150,13 @@ export class MessageWriter {
     const db = this.db()
     try {
       const values = inputColumns.map((c) => row[c])
-      const result = await db.raw(SINGLE_SQL, [row.chat_id, ...values, row.chat_id, row.sender_id])
-      if (!result.rows[0]) throw chatNotFound()
-      return { message: result.rows[0], duplicate: false }
+      const query = db.raw(SINGLE_SQL, [row.chat_id, ...values, row.chat_id, row.sender_id])
+      const { sql, bindings } = query.toSQL().toNative()
+      const rows = hasDeadlines(db)
+        ? await runWithin<Message>(db, { text: sql, values: [...bindings] }, this.limits.answerMs)
+        : (await query).rows
+      if (!rows[0]) throw chatNotFound()
+      return { message: rows[0], duplicate: false }
     } catch (error) {
       if (row.client_id && isUniqueViolation(error)) {
         // A duplicate the batch statement could not see (committed concurrently): answer with the original.
