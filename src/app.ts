@@ -14,6 +14,7 @@ import { postgresql } from './postgresql'
 import { redis } from './redis'
 import { sync } from './realtime/sync'
 import { Cache } from './caches/redis-cache'
+import { AccountCache } from './caches/accounts'
 import { MembershipCache } from './caches/memberships'
 import { caches } from './caches'
 import { storage } from './storage'
@@ -109,6 +110,7 @@ export const createApp = (options: CreateAppOptions = {}): Application => {
   app.configure(postgresql({ db: options.db }))
   app.configure(redis)
   app.set('cache', new Cache(app))
+  app.set('accounts', new AccountCache(app))
   app.set('memberships', new MembershipCache())
   app.set('rateLimiters', createRateLimiters(app))
   app.set('admission', createAdmission(app))

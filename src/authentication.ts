@@ -17,7 +17,6 @@ import type { Application, HookContext } from './declarations'
 import { IdentityCache } from './caches/identity'
 import { hashPassword } from './auth/passwords'
 import { RefreshTokens } from './auth/refresh-tokens'
-import { TTL } from './caches/redis-cache'
 import { rateLimitLogin } from './hooks/rate-limit'
 import { answerOk } from './hooks/answer-ok'
 import { limitSocketsPerUser } from './hooks/limit-sockets-per-user'
@@ -57,13 +56,12 @@ class SessionJwtStrategy extends JWTStrategy {
    * The row stays internal (params.user) without its password hash; services resolve what leaves.
    */
   async getEntity(id: string, params: Params) {
-    const cache = this.app!.get('cache')
-    const key = cache.key('user', id)
-    const cached: User | undefined = await cache.get(key)
+    const accounts = this.app!.get('accounts')
+    const cached = await accounts.user(id)
     if (cached) return cached
     const { provider: _provider, ...internal } = params
     const { password_hash: _hash, ...user } = await this.entityService.get(id, { ...internal, query: {} })
-    await cache.set(key, user, TTL.user)
+    await accounts.rememberUser(user)
     return user
   }
 
@@ -196,7 +194,6 @@ const revokeSession = async (context: HookContext) => {
   const sid = context.result?.authentication?.payload?.sid
   if (!sid) return
   await context.app.get('refreshTokens').revokeFamily(sid)
-  context.app.get('refreshTokens').announceEnded([sid])
 }
 
 export const authentication = (app: Application) => {

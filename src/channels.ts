@@ -63,25 +63,6 @@ export const channels = (app: Application) => {
   // Unauthenticated connections join no channel: nothing is published to anonymous users.
   app.service('api/authentication').hooks({ after: { create: [attachConnection] } })
 
-  // `api/auth/logout` (REST or socket) ends a session: every connection of that session stops hearing events.
-  app.service('api/auth/logout').on('created', (result: { session_id: string }) => {
-    app.get('identityCache').forgetSession(result.session_id)
-    for (const connection of book(app).connectionsOfSession(result.session_id)) book(app).detach(connection)
-  })
-
-  // A changed user (name, avatar, ban…): their connections look the user up again on their next call.
-  app.service('api/users').on('patched', (user: any) => {
-    app.get('identityCache').forgetUser(user.user_id)
-  })
-
-  // A banned user's sockets are disconnected on every instance (the event is synced); they are told first.
-  app.service('api/users').on('banned', ({ user_id }: { user_id: string }) => {
-    app.get('identityCache').forgetUser(user_id)
-    book(app).touch(user_id)
-    const connections = [...connectionsOf(app, user_id)]
-    setImmediate(() => connections.forEach((c) => c.disconnect?.()))
-  })
-
   // Membership changes take effect for every live connection of the users concerned, at once.
   app.service('api/chats').on('created', (chat: Chat) => {
     joinChat(app, chat.members?.map((m) => m.user_id) ?? [], chat.chat_id)

@@ -46,7 +46,7 @@ const WATCHED: Record<string, string[]> = {
   'api/auth/register': STANDARD_EVENTS,
   'api/auth/login': STANDARD_EVENTS,
   'api/auth/refresh': STANDARD_EVENTS,
-  'api/auth/logout': STANDARD_EVENTS
+  'api/auth/logout': [...STANDARD_EVENTS, 'ended']
 }
 
 interface Recorded {
@@ -623,6 +623,25 @@ describe('realtime: who hears what over live sockets', () => {
       await assert.rejects(ended.client.service('api/users/profile').find(), { name: 'NotAuthenticated' })
       assert.equal(got(ended, MESSAGES, 'created', byId(after.message_id)).length, 0, 'heard after logout')
       assert.equal(got(ended, TYPING, 'typing_start').length, 0, 'heard typing after logout')
+    })
+
+    it('a logout naming another of my sessions by its refresh token detaches that session’s socket too', async () => {
+      const [ann, lou] = await Promise.all([user('Logout Ann 2'), user('Logout Lou 2')])
+      const other = await call('', 'POST', '/api/auth/login', { email: lou.email, password: lou.password })
+      const third = await call('', 'POST', '/api/auth/login', { email: lou.email, password: lou.password })
+      const chat = await privateChat(ann, lou)
+      const named = await connect(lou, other.access_token)
+      const kept = await connect(lou, third.access_token)
+      const res = await http(server.url, 'POST', '/api/auth/logout', {
+        token: lou.access_token,
+        body: { refresh_token: other.refresh_token }
+      })
+      assert.equal(res.status, 200)
+      const after = await send(ann, chat.chat_id, 'after the logout of two sessions')
+      await arrives(kept, MESSAGES, 'created', byId(after.message_id))
+      await assert.rejects(named.client.service('api/users/profile').find(), { name: 'NotAuthenticated' })
+      assert.equal(got(named, MESSAGES, 'created', byId(after.message_id)).length, 0, 'heard after logout')
+      assert.equal(got(kept, 'api/auth/logout', 'ended').length, 0, 'the internal event reached a client')
     })
   })
 

@@ -4,7 +4,6 @@ import crypto from 'node:crypto'
 import { NotAuthenticated } from '@feathersjs/errors'
 import { newId } from '../ids'
 import type { Application } from '../declarations'
-import { TTL } from '../caches/redis-cache'
 
 export const hashToken = (token: string) => crypto.createHash('sha256').update(token).digest('hex')
 const newToken = () => crypto.randomBytes(32).toString('base64url')
@@ -78,8 +77,7 @@ export class RefreshTokens {
     // Thrown after the transaction so a replay's revocation is committed, not rolled back.
     if ('error' in outcome) {
       if ('revokedFamily' in outcome && outcome.revokedFamily) {
-        await this.cache.del(this.cache.key('session', outcome.revokedFamily))
-        this.announceEnded([outcome.revokedFamily])
+        await this.ended([outcome.revokedFamily])
       }
       throw new NotAuthenticated(outcome.error)
     }
@@ -94,17 +92,12 @@ export class RefreshTokens {
     return row && { familyId: row.family_id, userId: row.user_id }
   }
 
-  private get cache() {
-    return this.app.get('cache')
-  }
-
   async revokeFamily(familyId: string) {
     await this.db('refresh_tokens')
       .where({ family_id: familyId })
       .whereNull('revoked_at')
       .update({ revoked_at: this.db.fn.now() })
-    await this.cache.del(this.cache.key('session', familyId))
-    this.app.get('identityCache').forgetSession(familyId) // here at once; other instances hear the logout event
+    await this.ended([familyId])
   }
 
   async revokeUser(userId: string) {
@@ -114,19 +107,18 @@ export class RefreshTokens {
       .update({ revoked_at: this.db.fn.now() })
       .returning('family_id')
       .then((rows: Array<{ family_id: string }>) => [...new Set(rows.map((r) => r.family_id))])
-    await this.cache.del(...families.map((id) => this.cache.key('session', id)))
-    this.announceEnded(families)
+    await this.ended(families)
   }
 
   /**
-   * Sessions ended other than by `api/auth/logout` (a replay, a revocation of all of a user's sessions, the
-   * Feathers client's logout): announced like a logout (the `api/auth/logout` created event, synced to every
-   * instance), so their sockets are detached and their remembered identities dropped at once.
+   * Revoked sessions: their `session:` entries go, then each is announced as the logout service's `ended`
+   * event (synced to every instance), on which their sockets are detached and their remembered identities
+   * dropped at once (realtime/index.ts, caches/identity.ts).
    */
-  announceEnded(families: string[]) {
-    for (const sessionId of families) {
-      this.app.service('api/auth/logout').emit('created', { session_id: sessionId, logged_out: true })
-    }
+  private async ended(families: string[]) {
+    await this.app.get('accounts').forget({ sessions: families })
+    for (const sessionId of families)
+      this.app.service('api/auth/logout').emit('ended', { session_id: sessionId })
   }
 
   /**
@@ -135,16 +127,15 @@ export class RefreshTokens {
    * session's owner, so a cached session answers for its owner only.
    */
   async isActive(familyId: string, userId: string) {
-    const key = this.cache.key('session', familyId)
-    // An entry cached before sessions were bound (the value 1) counts as a miss.
-    const owner = await this.cache.get<unknown>(key)
-    if (typeof owner === 'string') return owner === userId
+    const accounts = this.app.get('accounts')
+    const owner = await accounts.sessionOwner(familyId)
+    if (owner) return owner === userId
     const row = await this.db('refresh_tokens')
       .where({ family_id: familyId })
       .whereNull('revoked_at')
       .where('expires_at', '>', this.db.fn.now())
       .first('user_id')
-    if (row) await this.cache.set(key, row.user_id, TTL.session)
+    if (row) await accounts.rememberSession(familyId, row.user_id)
     return row?.user_id === userId
   }
 }

@@ -2,10 +2,11 @@
 // runs the JWT strategy: verify, load the user, check the session is live — two lookups (PostgreSQL, or Redis with
 // the caches) before the request's own work, about a third of the server's CPU per history page. A token seen
 // in the last 30 s reuses that result. Anything that ends or changes the identity drops it at once, on every
-// instance, from the same (synced) events that detach sockets in channels.ts: a session ended (logout, replay,
-// ban) and a changed user. Every socket call runs the strategy too, so sockets of one login share the entry.
+// instance, from the same (synced) events that detach sockets (realtime/index.ts): a session ended (logout,
+// replay, ban) and a changed or banned user. Every socket call runs the strategy too, so sockets of one login share the entry.
 import type { AuthenticationResult } from '@feathersjs/authentication'
 import { LRUCache } from 'lru-cache'
+import type { Application } from '../declarations'
 
 interface Entry {
   result: AuthenticationResult
@@ -72,4 +73,16 @@ export class IdentityCache {
     unindex(this.bySession, entry.sessionId)
     unindex(this.byUser, entry.userId)
   }
+}
+
+/** After the services exist: the events that end or change an identity drop it, on every instance. */
+export const forgetIdentitiesOnChange = (app: Application) => {
+  const identities = () => app.get('identityCache')
+  app
+    .service('api/auth/logout')
+    .on('ended', ({ session_id }: { session_id: string }) => identities().forgetSession(session_id))
+  app.service('api/users').on('patched', (user: { user_id: string }) => identities().forgetUser(user.user_id))
+  app
+    .service('api/users')
+    .on('banned', ({ user_id }: { user_id: string }) => identities().forgetUser(user_id))
 }

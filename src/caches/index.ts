@@ -4,17 +4,20 @@
 //   recent-messages.ts  message_queue:{chat_id}, the newest messages of each chat
 //   identity.ts         verified identities per access token, in process
 //   memberships.ts      "is U a member of C", in process
-// The `user:` and `session:` entries are read and written by JWT authentication (src/authentication.ts,
-// src/auth/refresh-tokens.ts), which owns them.
+//   accounts.ts         user:{user_id} and session:{sid}, read by JWT authentication
 import type { Application } from '../declarations'
 import type { Message } from '../services/messages/messages.schema'
 import { chatLists } from './chat-lists'
 import { recentMessages } from './recent-messages'
+import { forgetAccountsOnChange } from './accounts'
+import { forgetIdentitiesOnChange } from './identity'
 
 /** Installs the owners' invalidations; after the services exist (they hook into them). */
 export const caches = (app: Application) => {
   app.configure(chatLists)
   app.configure(recentMessages)
+  app.configure(forgetAccountsOnChange)
+  app.configure(forgetIdentitiesOnChange)
 }
 
 /** A batch of new messages was committed: the members' lists change and the messages join their queues. */

@@ -182,11 +182,7 @@ export class Resync {
     }
     // The Redis entries the lost event's instance may have failed to delete (Redis was down for it too): a
     // detached socket re-authenticating with its old token must not find its ended session or unbanned self there.
-    const cache = this.app.get('cache')
-    await cache.del(
-      ...[...ended].map((id) => cache.key('session', id)),
-      ...[...bannedSeen].map((id) => cache.key('user', id))
-    )
+    await this.app.get('accounts').forget({ sessions: ended, users: bannedSeen })
     report.ms = Date.now() - started
     return report
   }

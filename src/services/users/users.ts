@@ -36,13 +36,6 @@ const enforceBan = async (context: HookContext) => {
   }
 }
 
-/** A changed user is dropped from the `user:{id}` cache before the change is answered. */
-const forgetCachedUser = async (context: HookContext) => {
-  const cache = context.app.get('cache')
-  const users = Array.isArray(context.result) ? context.result : [context.result]
-  await cache.del(...users.map((u: any) => cache.key('user', u.user_id)))
-}
-
 // A configure function that registers the service and its hooks via `app.configure`
 export const user = (app: Application) => {
   app.use(userPath, new UserService(getOptions(app)), {
@@ -67,9 +60,7 @@ export const user = (app: Application) => {
     },
     after: {
       all: [],
-      create: [forgetCachedUser],
-      patch: [forgetCachedUser, enforceBan], // and chat lists: src/caches/chat-lists.ts
-      remove: [forgetCachedUser]
+      patch: [enforceBan] // caches (user:, identities, chat lists) forget the user: src/caches/
     },
     error: {
       all: []

@@ -4,7 +4,8 @@ import type { LogoutData, LogoutResult } from '../auth.schema'
 
 /**
  * `POST /api/auth/logout`: ends the session of the access token used (and of `refresh_token`, if it is one of
- * the caller's). Its `created` event tells `channels.ts` to detach that session's sockets.
+ * the caller's). Each session revoked is announced as this service's `ended` event (auth/refresh-tokens.ts),
+ * however it ended: a logout, a replayed refresh token, a ban, the Feathers client's logout.
  */
 export class LogoutService {
   constructor(private readonly app: Application) {}

@@ -7,7 +7,7 @@ import { LogoutService } from './logout.class'
 import { logoutMethods, logoutPath } from './logout.shared'
 
 export const logout = (app: Application) => {
-  app.use(logoutPath, new LogoutService(app), { methods: [...logoutMethods] })
+  app.use(logoutPath, new LogoutService(app), { methods: [...logoutMethods], events: ['ended'] })
   app.service(logoutPath).hooks({
     around: { all: [authenticate('jwt')] },
     before: { create: [schemaHooks.validateData(logoutDataValidator)] },
