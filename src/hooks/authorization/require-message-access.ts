@@ -18,7 +18,8 @@ export const requireMessageAccess = async (context: HookContext) => {
   if (!context.params.provider) return
   const db = context.app.get('postgresqlClient')
   const message: Message | undefined = await db('messages')
-    .where({ message_id: String(context.id) })
+    // `api/messages/:message_id/...` (a message's nested services) names it in the route.
+    .where({ message_id: String(context.params.route?.message_id ?? context.id) })
     .first()
   const userId = context.params.user?.user_id
   const participant = message && userId && (await findParticipant(db, message.chat_id, userId))
