@@ -23,6 +23,8 @@ import { groupMemberClient } from './services/groups/members/members.shared'
 import { leaveGroupClient } from './services/groups/leave/leave.shared'
 import { uploadClient } from './services/uploads/uploads.shared'
 import { fileClient } from './services/files/files.shared'
+import { threadClient } from './services/messages/thread/thread.shared'
+import { mentionClient } from './services/mentions/mentions.shared'
 
 export type { User, UserQuery } from './services/users/users.shared'
 export type { ProfileData } from './services/users/profile/profile.shared'
@@ -43,6 +45,8 @@ export type { Group, GroupData, GroupPatch } from './services/groups/groups.shar
 export type { GroupMember, GroupMemberData } from './services/groups/members/members.shared'
 export type { UploadData } from './services/uploads/uploads.shared'
 export type { FileRecord } from './services/files/files.shared'
+export type { ThreadQuery } from './services/messages/thread/thread.shared'
+export type { MentionPage, MentionQuery } from './services/mentions/mentions.shared'
 
 export interface Configuration {
   connection: TransportConnection<ServiceTypes>
@@ -91,5 +95,7 @@ export const createClient = (
   client.configure(leaveGroupClient)
   client.configure(uploadClient)
   client.configure(fileClient)
+  client.configure(threadClient)
+  client.configure(mentionClient)
   return client
 }

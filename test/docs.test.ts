@@ -229,7 +229,9 @@ describe('API documentation: /docs', () => {
       'client_id',
       'content',
       'file_id',
+      'mentions',
       'reply_to',
+      'thread_root_id',
       'type'
     ])
 

@@ -20,11 +20,14 @@ export const caches = (app: Application) => {
   app.configure(forgetIdentitiesOnChange)
 }
 
-/** A batch of new messages was committed: the members' lists change and the messages join their queues. */
-export const messagesCommitted = async (app: Application, messages: Message[]) => {
+/**
+ * A batch of new messages was committed: the members' lists change and the messages join their queues, with
+ * the thread roots whose summary the batch changed (replaced in their queues, so a root is never served stale).
+ */
+export const messagesCommitted = async (app: Application, messages: Message[], roots: Message[] = []) => {
   if (messages.length === 0) return
   await Promise.all([
     app.get('chatLists').messagesChanged(messages),
-    app.get('recentMessages').putMany(messages)
+    app.get('recentMessages').putMany(roots.length ? [...messages, ...roots] : messages)
   ])
 }

@@ -11,6 +11,7 @@ membership changes move live connections at once.
 |---|---|---|---|
 | \`new_message\` | \`api/messages\` · \`created\` | the message | members of the chat |
 | \`message_edited\` | \`api/messages\` · \`patched\` (PUT and PATCH) | the message | members of the chat |
+| thread summary | \`api/messages\` · \`patched\` (once per committed batch of replies) | the root, with its new \`thread\` | members of the chat |
 | \`message_deleted\` | \`api/messages\` · \`removed\` | the tombstone | members of the chat |
 | \`user_status\` | \`api/users/status\` · \`user_status\` | \`{user_id, status, last_seen}\` | users sharing a chat with that user, and the user's own connections |
 | \`typing_start\` / \`typing_stop\` | \`api/chats/:chat_id/typing\` · \`typing_start\` / \`typing_stop\` | \`{chat_id, user_id}\` | the *other* members of the chat; \`typing_stop\` also comes by itself 5 s after the last \`typing: true\` |

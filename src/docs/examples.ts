@@ -65,7 +65,10 @@ export const exampleMessage = {
   client_id: 'c-5f0e2a',
   edited_at: null,
   deleted_at: null,
-  created_at: later
+  created_at: later,
+  thread_root_id: null,
+  thread: null,
+  mentions: []
 }
 
 export const exampleImageMessage = {
@@ -102,6 +105,7 @@ export const examplePrivateChat = {
   updated_at: later,
   last_read_seq: 40,
   unread_count: 2,
+  mention_count: 1,
   last_message: exampleMessage,
   other_user: chatUser
 }
@@ -177,3 +181,17 @@ export const exampleError = (
   className,
   ...(data === undefined ? {} : { data })
 })
+
+export const exampleThreadRoot = {
+  ...exampleMessage,
+  thread: { reply_count: 3, last_reply_at: later, participant_ids: [ids.grace, ids.ada] }
+}
+
+export const exampleThreadReply = {
+  ...exampleMessage,
+  content: 'Agreed.',
+  seq: 45,
+  client_id: null,
+  thread_root_id: ids.message,
+  mentions: [ids.ada]
+}

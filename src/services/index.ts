@@ -21,6 +21,8 @@ import { leaveGroup } from './groups/leave/leave'
 import { upload } from './uploads/uploads'
 import { file } from './files/files'
 import { fileContent } from './files/content/content'
+import { thread } from './messages/thread/thread'
+import { mention } from './mentions/mentions'
 
 export const services = (app: Application) => {
   app.configure(user)
@@ -44,5 +46,7 @@ export const services = (app: Application) => {
   app.configure(upload)
   app.configure(file)
   app.configure(fileContent)
+  app.configure(thread)
+  app.configure(mention)
   // All services will be registered here
 }

@@ -23,7 +23,8 @@ export const messagesRoutes: RouteDoc[] = [
     description:
       'Newest first by default (`limit` default 50, at most 100) and with `before=<message_id>`; oldest ' +
       'first with `after=<message_id>` or `after_seq=<n>` (catching up after a reconnect: page until ' +
-      '`has_more` is false). Keyset pagination on `seq`.',
+      '`has_more` is false). Keyset pagination on `seq`. `thread=none`: top-level messages only (without it, ' +
+      'thread replies are included).',
     feathers: { service: 'api/chats/:chat_id/messages', method: 'find' },
     auth: 'bearer',
     query: messageQuerySchema,
@@ -44,7 +45,10 @@ export const messagesRoutes: RouteDoc[] = [
     description:
       'Gets the next `seq` of the chat. A repeated `client_id` (a retry) returns the original with 200. ' +
       'Attachments: upload first (`POST /api/uploads`, purpose `message`), then send with `file_id` and ' +
-      '`type` `image` or `file`. Members get `created` on `api/messages`. Rate-limited per user.',
+      '`type` `image` or `file`. Members get `created` on `api/messages`. Rate-limited per user. ' +
+      '`thread_root_id`: a reply in the thread of a top-level message of this chat (its root is announced ' +
+      'as `patched` with the new `thread` summary). `mentions`: member user ids, or `all` (group owners and ' +
+      'admins only: 403 otherwise), at most 50.',
     feathers: { service: 'api/chats/:chat_id/messages', method: 'create' },
     auth: 'bearer',
     body: { schema: messageDataSchema, example: { content: 'Hello, Grace!', client_id: 'c-5f0e2a' } },
@@ -88,7 +92,9 @@ export const messagesRoutes: RouteDoc[] = [
     path: '/api/messages/{message_id}',
     tag: 'messages',
     summary: 'Edit my message',
-    description: 'The sender only. Sets `edited_at`; members get `patched` on `api/messages`.',
+    description:
+      'The sender only. Sets `edited_at`; members get `patched` on `api/messages`. `mentions`, if given, ' +
+      'replaces the mentions (same rules as sending).',
     feathers: { service: 'api/messages', method: method === 'put' ? 'update' : 'patch' },
     auth: 'bearer',
     body: { schema: messagePatchSchema, example: { content: 'Hello again, Grace!' } },

@@ -18,7 +18,8 @@ declare module '@feathersjs/feathers' {
 export const requireMessageAccess = async (context: HookContext) => {
   if (!context.params.provider) return
   const db = context.app.get('postgresqlClient')
-  const message = await findMessage(db, String(context.id))
+  // `api/messages/:message_id/...` (a message's nested services) names it in the route.
+  const message = await findMessage(db, String(context.params.route?.message_id ?? context.id))
   const userId = context.params.user?.user_id
   const participant = message && userId && (await findParticipant(db, message.chat_id, userId))
   if (!message || !participant) throw messageNotFound()

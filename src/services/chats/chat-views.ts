@@ -2,6 +2,7 @@
 // last messages, the other user of private chats, group info.
 import type { Knex } from 'knex'
 import { messageColumns, type Message } from '../messages/messages.schema'
+import { mentionCounts } from '../messages/mention-store'
 import {
   chatGroupInfoSchema,
   chatUserSchema,
@@ -22,8 +23,10 @@ export const decorateChats = async (db: Knex, chats: Chat[], viewerId: string): 
   const withMessages = chats.filter((c) => c.last_seq > 0)
   const privateIds = chats.filter((c) => c.type === 'private').map((c) => c.chat_id)
   const groupChatIds = chats.filter((c) => c.type === 'group').map((c) => c.chat_id)
+  // Mentions after my read pointer: only chats with unread messages can have any (none: no query).
+  const unreadIds = chats.filter((c) => (c.unread_count ?? 0) > 0).map((c) => c.chat_id)
 
-  const [lastMessages, others, groups] = await Promise.all([
+  const [lastMessages, others, groups, mentions] = await Promise.all([
     withMessages.length
       ? db('messages')
           .select(messageColumns)
@@ -39,7 +42,8 @@ export const decorateChats = async (db: Knex, chats: Chat[], viewerId: string): 
           .whereNot('p.user_id', viewerId)
           .select(['p.chat_id', ...chatUserColumns.map((c) => `u.${c}`)])
       : [],
-    groupChatIds.length ? db('groups').whereIn('chat_id', groupChatIds).select(groupInfoColumns) : []
+    groupChatIds.length ? db('groups').whereIn('chat_id', groupChatIds).select(groupInfoColumns) : [],
+    mentionCounts(db, viewerId, unreadIds)
   ])
   const lastByChat = byKey(lastMessages as Message[], (m) => m.chat_id)
   const otherByChat = byKey(others as Array<ChatUser & { chat_id: string }>, (u) => u.chat_id)
@@ -47,6 +51,7 @@ export const decorateChats = async (db: Knex, chats: Chat[], viewerId: string): 
 
   return chats.map((chat) => {
     const view: Chat = { ...chat, last_message: lastByChat.get(chat.chat_id) ?? null }
+    if (chat.unread_count !== undefined) view.mention_count = mentions.get(chat.chat_id) ?? 0
     if (chat.type === 'private') {
       const other = otherByChat.get(chat.chat_id)
       view.other_user = other ? withoutChatId(other) : null

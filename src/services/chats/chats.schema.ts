@@ -68,6 +68,9 @@ export const chatSchema = Type.Object(
     ...chatFields,
     last_read_seq: Type.Optional(Type.Integer({ description: 'Yours' })),
     unread_count: Type.Optional(Type.Integer({ description: 'Yours: `last_seq − last_read_seq`' })),
+    mention_count: Type.Optional(
+      Type.Integer({ description: 'Yours: messages after your read pointer that mention you (or `all`)' })
+    ),
     last_message: Type.Optional(Nullable(messageSchema)),
     other_user: Type.Optional(Type.Union([chatUserSchema, Type.Null()], { description: 'Private chats' })),
     group: Type.Optional(Type.Union([chatGroupInfoSchema, Type.Null()], { description: 'Group chats' })),

@@ -1,6 +1,7 @@
 // The statements of the message writer (message-writer.ts): one that stores a whole batch of queued sends, and
 // one that stores a single message when a batch statement fails.
 import { messageColumns, type Message } from './messages.schema'
+import { threadMentionCtes, updatedRootRows } from './thread-mention-statements'
 
 /** A message as the service builds it, before PostgreSQL gives it a `seq` and timestamps. */
 export interface NewMessage {
@@ -14,6 +15,9 @@ export interface NewMessage {
   reply_to: string | null
   file_id: string | null
   client_id: string | null
+  /** Threads and mentions (thread-mention-statements.ts); absent: none. */
+  thread_root_id?: string | null
+  mentions?: string[]
 }
 
 export const inputColumns = [
@@ -26,8 +30,13 @@ export const inputColumns = [
   'type',
   'reply_to',
   'file_id',
-  'client_id'
+  'client_id',
+  'thread_root_id',
+  'mentions'
 ] as const satisfies readonly (keyof NewMessage)[]
+
+/** Every input column is text but `mentions` (a JSON array). */
+const inputType = (column: string) => (column === 'mentions' ? 'jsonb' : 'text')
 
 // The chats of a batch are locked in chat_id order first, so two instances' batches over the same chats
 // cannot deadlock; seqs are then handed out per chat in arrival order (`i`).
@@ -42,7 +51,7 @@ export const inputColumns = [
 // fallback (storeOne) answers it.
 export const BATCH_SQL = `
 WITH input AS (
-  SELECT * FROM jsonb_to_recordset(?::jsonb) AS x(i int, ${inputColumns.map((c) => `${c} text`).join(', ')})
+  SELECT * FROM jsonb_to_recordset(?::jsonb) AS x(i int, ${inputColumns.map((c) => `${c} ${inputType(c)}`).join(', ')})
 ), locked AS (
   SELECT chat_id FROM chats WHERE chat_id IN (SELECT chat_id FROM input) ORDER BY chat_id FOR UPDATE
 ), ranked AS (
@@ -70,10 +79,12 @@ WITH input AS (
   UPDATE chat_participants SET last_read_seq = own.seq, last_delivered_seq = own.seq
   FROM (SELECT chat_id, sender_id, max(seq) AS seq FROM numbered GROUP BY chat_id, sender_id) own
   WHERE chat_participants.chat_id = own.chat_id AND chat_participants.user_id = own.sender_id
-)
-SELECT message.*, NULL::text AS retry_id FROM message
+)${threadMentionCtes}
+SELECT message.*, NULL::text AS retry_id, false AS root_update FROM message
 UNION ALL
-SELECT m.*, ranked.message_id FROM ranked CROSS JOIN LATERAL (
+${updatedRootRows}
+UNION ALL
+SELECT m.*, ranked.message_id, false FROM ranked CROSS JOIN LATERAL (
   SELECT ${messageColumns.join(', ')} FROM messages
   WHERE messages.chat_id = ranked.chat_id AND messages.sender_id = ranked.sender_id
     AND messages.client_id = ranked.client_id
@@ -81,15 +92,18 @@ SELECT m.*, ranked.message_id FROM ranked CROSS JOIN LATERAL (
 ) m
 WHERE ranked.client_id IS NOT NULL
 UNION ALL
-SELECT message.*, ranked.message_id FROM ranked
+SELECT message.*, ranked.message_id, false FROM ranked
 JOIN message ON message.chat_id = ranked.chat_id AND message.sender_id = ranked.sender_id
   AND message.client_id = ranked.client_id
 WHERE ranked.nth > 1`
 
 export const PREPARED_BATCH_SQL = BATCH_SQL.replace('?::jsonb', '$1::jsonb')
 
-/** A row the batch statement answers: a stored message, or the original a retry (`retry_id`) repeats. */
-export type BatchRow = Message & { retry_id: string | null }
+/**
+ * A row the batch statement answers: a stored message, or the original a retry (`retry_id`) repeats, or a
+ * thread root whose summary the statement updated (`root_update`).
+ */
+export type BatchRow = Message & { retry_id: string | null; root_update: boolean }
 
 // The same for one message, used when a batch statement fails: a reply to a message that is gone, text
 // PostgreSQL refuses (NUL, a lone surrogate: 22P05/22021/22P02), a client_id another instance stored after
@@ -100,10 +114,12 @@ WITH chat AS (
   WHERE chat_id = ? RETURNING last_seq
 ), message AS (
   INSERT INTO messages (${inputColumns.join(', ')}, seq)
-  SELECT ${inputColumns.map(() => '?').join(', ')}, chat.last_seq FROM chat
+  SELECT ${inputColumns.map((c) => `?::${inputType(c)}`).join(', ')}, chat.last_seq FROM chat
   RETURNING ${messageColumns.join(', ')}
 ), read_own AS (
   UPDATE chat_participants SET last_read_seq = (SELECT seq FROM message), last_delivered_seq = (SELECT seq FROM message)
   WHERE chat_id = ? AND user_id = ?
-)
-SELECT * FROM message`
+)${threadMentionCtes}
+SELECT message.*, NULL::text AS retry_id, false AS root_update FROM message
+UNION ALL
+${updatedRootRows}`

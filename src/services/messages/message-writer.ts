@@ -52,7 +52,8 @@ export class MessageWriter {
 
   /**
    * @param db the database (read on every batch: tests and the CLI swap it)
-   * @param committed runs after each commit, before any sender is answered (cache invalidation)
+   * @param committed runs after each commit, before any sender is answered (cache invalidation), with the
+   *   stored messages and the thread roots whose summary changed (each once, as last updated)
    * @param limits a batch holds at most `messages` messages and about `contentChars` characters of content
    *   (the statement's one JSON parameter stays a few MB at most); `answerMs`: the deadline of each
    *   statement (statement-deadline.ts): its senders then get 503 and the writer moves on. The statement is
@@ -61,7 +62,7 @@ export class MessageWriter {
    */
   constructor(
     private readonly db: () => Knex,
-    private readonly committed: (messages: Message[]) => Promise<void>,
+    private readonly committed: (messages: Message[], roots: Message[]) => Promise<void>,
     private readonly limits = { messages: 500, contentChars: 1_000_000, answerMs: 10_000 }
   ) {}
 
@@ -96,14 +97,27 @@ export class MessageWriter {
 
   private async flush(batch: Pending[]) {
     let outcomes: Array<Written | Error>
+    // Thread roots updated by this batch's statement(s), by id: the last update wins (the newest summary).
+    let roots = new Map<string, Message>()
     try {
-      outcomes = await this.storeBatch(batch.map((p) => p.row))
+      outcomes = await this.storeBatch(
+        batch.map((p) => p.row),
+        roots
+      )
     } catch (error) {
       if (isUnavailable(error)) return batch.forEach((p) => p.reject(error))
-      outcomes = await this.storeEachAlone(batch.map((p) => p.row))
+      roots = new Map()
+      outcomes = await this.storeEachAlone(
+        batch.map((p) => p.row),
+        roots
+      )
     }
     const stored = outcomes.filter((o): o is Written => !(o instanceof Error) && !o.duplicate)
-    if (stored.length) await this.committed(stored.map((w) => w.message)).catch(() => undefined)
+    if (stored.length)
+      await this.committed(
+        stored.map((w) => w.message),
+        [...roots.values()]
+      ).catch(() => undefined)
     batch.forEach((p, i) => {
       const outcome = outcomes[i]
       if (outcome instanceof Error) p.reject(outcome)
@@ -111,11 +125,15 @@ export class MessageWriter {
     })
   }
 
-  private async storeBatch(rows: NewMessage[]): Promise<Array<Written | Error>> {
-    const answered = await this.runBatch(JSON.stringify(rows.map((row, i) => ({ ...row, i }))))
+  private async storeBatch(rows: NewMessage[], roots: Map<string, Message>): Promise<Array<Written | Error>> {
+    const answered = await this.runBatch(
+      JSON.stringify(rows.map((row, i) => ({ ...row, mentions: row.mentions ?? [], i })))
+    )
     const byId = new Map<string, Written>()
-    for (const { retry_id, ...message } of answered)
-      byId.set(retry_id ?? message.message_id, { message, duplicate: retry_id !== null })
+    for (const { retry_id, root_update, ...message } of answered) {
+      if (root_update) roots.set(message.message_id, message)
+      else byId.set(retry_id ?? message.message_id, { message, duplicate: retry_id !== null })
+    }
     return rows.map((row) => byId.get(row.message_id) ?? chatNotFound())
   }
 
@@ -134,29 +152,39 @@ export class MessageWriter {
   }
 
   /** In arrival order (seqs too); once the database is unavailable, the rest of the batch gets that error. */
-  private async storeEachAlone(rows: NewMessage[]): Promise<Array<Written | Error>> {
+  private async storeEachAlone(
+    rows: NewMessage[],
+    roots: Map<string, Message>
+  ): Promise<Array<Written | Error>> {
     const outcomes: Array<Written | Error> = []
     let unavailable: Error | undefined
     for (const row of rows) {
-      const outcome = unavailable ?? (await this.storeOne(row).catch((e: Error) => e))
+      const outcome = unavailable ?? (await this.storeOne(row, roots).catch((e: Error) => e))
       if (outcome instanceof Error && isUnavailable(outcome)) unavailable = outcome
       outcomes.push(outcome)
     }
     return outcomes
   }
 
-  private async storeOne(row: NewMessage): Promise<Written> {
+  private async storeOne(row: NewMessage, roots: Map<string, Message>): Promise<Written> {
     this.alone++
     const db = this.db()
     try {
-      const values = inputColumns.map((c) => row[c])
+      const values = inputColumns.map((c) =>
+        c === 'mentions' ? JSON.stringify(row.mentions ?? []) : (row[c] ?? null)
+      )
       const query = db.raw(SINGLE_SQL, [row.chat_id, ...values, row.chat_id, row.sender_id])
       const { sql, bindings } = query.toSQL().toNative()
-      const rows = hasDeadlines(db)
-        ? await runWithin<Message>(db, { text: sql, values: [...bindings] }, this.limits.answerMs)
+      const answered: BatchRow[] = hasDeadlines(db)
+        ? await runWithin<BatchRow>(db, { text: sql, values: [...bindings] }, this.limits.answerMs)
         : (await query).rows
-      if (!rows[0]) throw chatNotFound()
-      return { message: rows[0], duplicate: false }
+      let stored: Message | undefined
+      for (const { retry_id: _r, root_update, ...message } of answered) {
+        if (root_update) roots.set(message.message_id, message)
+        else stored = message
+      }
+      if (!stored) throw chatNotFound()
+      return { message: stored, duplicate: false }
     } catch (error) {
       if (row.client_id && isUniqueViolation(error)) {
         // A duplicate the batch statement could not see (committed concurrently): answer with the original.

@@ -10,6 +10,7 @@ import type { Application } from '../../declarations'
 import { fileColumns, type FileRecord } from '../files/files.schema'
 import { MessageWriter } from './message-writer'
 import { messagesCommitted } from '../../caches'
+import { deleteMentionRows, replaceMentionRows } from './mention-store'
 import {
   messageColumns,
   type Message,
@@ -33,8 +34,18 @@ export class MessageService {
     // Caches are kept once per committed batch, before any of its senders is answered.
     this.writer = new MessageWriter(
       () => this.db,
-      (messages) => messagesCommitted(app, messages)
+      (messages, roots) => this.committed(messages, roots)
     )
+  }
+
+  /**
+   * A committed batch: caches first (the roots whose thread summary changed too), then each such root is
+   * announced once per batch as `patched`, to the chat's members (channels.ts), however many replies it got.
+   */
+  private async committed(messages: Message[], updatedRoots: Message[]) {
+    const roots = updatedRoots.length ? await this.withFiles(updatedRoots) : updatedRoots
+    await messagesCommitted(this.app, messages, roots)
+    for (const root of roots) this.app.service('api/messages').emit('patched', root)
   }
 
   private get db(): Knex {
@@ -49,7 +60,7 @@ export class MessageService {
    * Attachments carry their file's metadata as `file`; a deleted file leaves `{ deleted: true }` (the
    * message's `file_id` became null). One query per page, not per message.
    */
-  private async withFiles(messages: Message[]): Promise<Message[]> {
+  async withFiles(messages: Message[]): Promise<Message[]> {
     const ids = [...new Set(messages.map((m) => m.file_id).filter((id): id is string => Boolean(id)))]
     const files = ids.length
       ? new Map<string, FileRecord>(
@@ -94,13 +105,16 @@ export class MessageService {
     if (query.before) beforeSeq = await this.seqOf(chatId, query.before, 'before')
     if (query.after) afterSeq = await this.seqOf(chatId, query.after, 'after')
     const order = afterSeq !== undefined ? 'asc' : 'desc'
-    if (beforeSeq === undefined && afterSeq === undefined) return this.newestPage(chatId, limit)
+    // `thread=none`: the top-level timeline; the recent-messages cache holds every message, so not from there.
+    const topLevel = query.thread === 'none'
+    if (beforeSeq === undefined && afterSeq === undefined && !topLevel) return this.newestPage(chatId, limit)
 
     const rows = await this.select()
       .where('chat_id', chatId)
       .modify((q) => {
         if (beforeSeq !== undefined) q.where('seq', '<', beforeSeq)
         if (afterSeq !== undefined) q.where('seq', '>', afterSeq)
+        if (topLevel) q.whereNull('thread_root_id')
       })
       .orderBy('seq', order)
       .limit(limit + 1)
@@ -153,7 +167,9 @@ export class MessageService {
       type: data.type ?? 'text',
       reply_to: data.reply_to ?? null,
       file_id: data.file_id ?? null,
-      client_id: data.client_id ?? null
+      client_id: data.client_id ?? null,
+      thread_root_id: data.thread_root_id ?? null,
+      mentions: data.mentions ?? []
     })
     if (duplicate && params) params.duplicate = true
     if (!duplicate) this.app.get('metrics')?.messagesCreated.inc()
@@ -172,11 +188,18 @@ export class MessageService {
 
   private async edit(id: NullableId, data: MessagePatch): Promise<Message> {
     if (id === null) throw new BadRequest('Editing several messages at once is not supported')
-    const [message] = await this.db('messages')
-      .where({ message_id: String(id) })
-      .whereNull('deleted_at')
-      .update({ content: data.content, edited_at: this.db.fn.now() })
-      .returning(messageColumns)
+    const changes: Record<string, unknown> = { content: data.content, edited_at: this.db.fn.now() }
+    // Mentions given: the column and the per-user rows change together (mention-store.ts).
+    if (data.mentions) changes.mentions = JSON.stringify(data.mentions)
+    const message = await this.db.transaction(async (trx) => {
+      const [edited] = await trx('messages')
+        .where({ message_id: String(id) })
+        .whereNull('deleted_at')
+        .update(changes)
+        .returning(messageColumns)
+      if (edited && data.mentions) await replaceMentionRows(trx, edited)
+      return edited as Message | undefined
+    })
     if (!message) throw messageNotFound()
     return this.withFile(message)
   }
@@ -184,11 +207,15 @@ export class MessageService {
   /** Deletion is a tombstone: content cleared, `deleted_at` set, the seq stays so history has no gap. */
   async remove(id: NullableId, _params?: MessageParams): Promise<Message> {
     if (id === null) throw new BadRequest('Deleting several messages at once is not supported')
-    const [message] = await this.db('messages')
-      .where({ message_id: String(id) })
-      .whereNull('deleted_at')
-      .update({ content: '', file_id: null, deleted_at: this.db.fn.now() })
-      .returning(messageColumns)
+    const message = await this.db.transaction(async (trx) => {
+      const [deleted] = await trx('messages')
+        .where({ message_id: String(id) })
+        .whereNull('deleted_at')
+        .update({ content: '', file_id: null, deleted_at: this.db.fn.now(), mentions: '[]' })
+        .returning(messageColumns)
+      if (deleted) await deleteMentionRows(trx, deleted.message_id) // mentions go with the message
+      return deleted as Message | undefined
+    })
     if (!message) throw messageNotFound()
     return this.withFile(message)
   }

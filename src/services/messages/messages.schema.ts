@@ -3,6 +3,7 @@ import { Type, getValidator, StringEnum } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
 import { dataValidator, queryValidator, DateTime, Enum, Nullable, Text } from '../../validators'
 import { fileSchema } from '../files/files.schema'
+import { mentionsSchema, threadFields } from './thread-mention.schema'
 
 export const messageTypes = ['text', 'image', 'file'] as const
 
@@ -22,7 +23,8 @@ const messageFields = {
   client_id: Nullable(Type.String()),
   edited_at: Nullable(DateTime()),
   deleted_at: Nullable(DateTime()),
-  created_at: DateTime()
+  created_at: DateTime(),
+  ...threadFields
 }
 
 /** Columns a message is read with: everything but the internal id and the search vector. */
@@ -58,16 +60,18 @@ export const messageDataSchema = Type.Object(
     type: Type.Optional(StringEnum([...messageTypes])),
     reply_to: Type.Optional(Text({ minLength: 1, maxLength: 50 })),
     client_id: Type.Optional(Text({ minLength: 1, maxLength: 64 })),
-    file_id: Type.Optional(Text({ minLength: 1, maxLength: 50 }))
+    file_id: Type.Optional(Text({ minLength: 1, maxLength: 50 })),
+    thread_root_id: Type.Optional(Text({ minLength: 1, maxLength: 50 })),
+    mentions: Type.Optional(mentionsSchema)
   },
   { $id: 'MessageData', additionalProperties: false }
 )
 export type MessageData = Static<typeof messageDataSchema>
 export const messageDataValidator = getValidator(messageDataSchema, dataValidator)
 
-// Schema for editing (`PUT|PATCH /api/messages/:message_id`): only the content changes.
+// Schema for editing (`PUT|PATCH /api/messages/:message_id`): the content, and the mentions if given.
 export const messagePatchSchema = Type.Object(
-  { content: Text({ minLength: 1, maxLength: 100_000 }) },
+  { content: Text({ minLength: 1, maxLength: 100_000 }), mentions: Type.Optional(mentionsSchema) },
   { $id: 'MessagePatch', additionalProperties: false }
 )
 export type MessagePatch = Static<typeof messagePatchSchema>
@@ -81,7 +85,8 @@ export const messageQuerySchema = Type.Object(
     after_seq: Type.Optional(Type.Integer({ minimum: 0 })),
     before_seq: Type.Optional(Type.Integer({ minimum: 1 })),
     limit: Type.Optional(Type.Integer({ minimum: 1 })),
-    $limit: Type.Optional(Type.Integer({ minimum: 1 }))
+    $limit: Type.Optional(Type.Integer({ minimum: 1 })),
+    thread: Type.Optional(Enum(['none'], '`none`: top-level messages only (no thread replies)'))
   },
   { additionalProperties: false }
 )

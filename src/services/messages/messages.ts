@@ -8,6 +8,7 @@ import {
   requireSenderOrGroupAdmin
 } from '../../hooks/authorization/require-message-access'
 import { enforceEditRules } from '../../hooks/message-rules'
+import { validateMentions } from '../../hooks/mention-rules'
 import { announceAsPatched } from '../../hooks/announce-as-patched'
 import { MessageService } from './messages.class'
 import { messagePatchValidator } from './messages.schema'
@@ -36,13 +37,15 @@ export const message = (app: Application) => {
         enforceEditRules,
         requireMessageAccess,
         requireSender,
+        validateMentions,
         announceAsPatched
       ],
       patch: [
         schemaHooks.validateData(messagePatchValidator),
         enforceEditRules,
         requireMessageAccess,
-        requireSender
+        requireSender,
+        validateMentions
       ],
       remove: [requireMessageAccess, requireSenderOrGroupAdmin]
     },

@@ -3,6 +3,8 @@ import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application, HookContext } from '../../../declarations'
 import { requireChatMember } from '../../../hooks/authorization/require-chat-member'
 import { enforceMessageRules } from '../../../hooks/message-rules'
+import { validateMentions } from '../../../hooks/mention-rules'
+import { validateThreadRoot } from '../../../hooks/thread-rules'
 import { noEvents } from '../../../hooks/no-events'
 import { rateLimitMessages } from '../../../hooks/rate-limit'
 import { messageDataValidator, messageQueryValidator } from '../../messages/messages.schema'
@@ -23,7 +25,13 @@ export const chatMessages = (app: Application) => {
     before: {
       all: [requireChatMember, noEvents],
       find: [schemaHooks.validateQuery(messageQueryValidator)],
-      create: [rateLimitMessages, schemaHooks.validateData(messageDataValidator), enforceMessageRules]
+      create: [
+        rateLimitMessages,
+        schemaHooks.validateData(messageDataValidator),
+        enforceMessageRules,
+        validateThreadRoot,
+        validateMentions
+      ]
     },
     after: {
       create: [okForDuplicates]

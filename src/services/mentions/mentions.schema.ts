@@ -1,0 +1,30 @@
+// For more information about this file see https://dove.feathersjs.com/guides/cli/service.schemas.html
+// `GET /api/mentions`: messages that mention me, across my chats, newest first.
+import { Type, getValidator } from '@feathersjs/typebox'
+import type { Static } from '@feathersjs/typebox'
+import { queryValidator, Text } from '../../validators'
+import { messageSchema } from '../messages/messages.schema'
+
+export const mentionQuerySchema = Type.Object(
+  {
+    before: Type.Optional(
+      Text({ minLength: 1, maxLength: 50, description: 'Older than this message_id (the last of a page)' })
+    ),
+    limit: Type.Optional(Type.Integer({ minimum: 1, description: 'Default 50, at most 100' }))
+  },
+  { additionalProperties: false }
+)
+export type MentionQuery = Static<typeof mentionQuerySchema>
+export const mentionQueryValidator = getValidator(mentionQuerySchema, queryValidator)
+
+export const mentionPageSchema = Type.Object(
+  {
+    data: Type.Array(messageSchema),
+    limit: Type.Integer(),
+    has_more: Type.Boolean({
+      description: 'Whether older mentions exist (pass the last message_id as `before`)'
+    })
+  },
+  { $id: 'MentionPage', additionalProperties: false }
+)
+export type MentionPage = Static<typeof mentionPageSchema>

@@ -1,0 +1,310 @@
+import assert from 'node:assert/strict'
+import knex, { type Knex } from 'knex'
+import { createPglite } from '../src/postgresql'
+import { DirMigrationSource } from '../src/migrate'
+import {
+  createGroup,
+  createUser,
+  eventually,
+  http,
+  recordEvents,
+  socketClient,
+  startServer,
+  type SocketClient,
+  type TestServer,
+  type TestUser
+} from './helpers'
+import { testDatabase } from './setup'
+
+// Threads (SPEC §10): replies take the chat's next seq, the root's summary is exact under concurrency and
+// announced as `patched` once per batch to members only, thread pages, `thread=none`, the migration.
+describe('threads', () => {
+  let server: TestServer
+  let url: string
+  let ann: TestUser
+  let bob: TestUser
+  let outsider: TestUser
+  let chatId: string
+  let otherChatId: string
+  const sockets: SocketClient[] = []
+
+  const call = (user: TestUser, method: string, path: string, body?: unknown) =>
+    http(url, method, path, { token: user.access_token, body })
+  const send = async (user: TestUser, chat: string, body: Record<string, unknown>) => {
+    const res = await call(user, 'POST', `/api/chats/${chat}/messages`, body)
+    assert.equal(res.status, 201, res.text)
+    return res.body
+  }
+  const live = async (user: TestUser) => {
+    const s = socketClient(url)
+    sockets.push(s)
+    await s.client.authenticate({ strategy: 'jwt', accessToken: user.access_token })
+    return s
+  }
+
+  before(async () => {
+    server = await startServer()
+    url = server.url
+    ;[ann, bob, outsider] = await Promise.all([
+      createUser(url, 'Thread Ann'),
+      createUser(url, 'Thread Bob'),
+      createUser(url, 'Thread Out')
+    ])
+    chatId = (await createGroup(url, ann, 'Thread group', [bob])).chat_id
+    otherChatId = (await createGroup(url, outsider, 'Other group', [])).chat_id
+  })
+  after(async () => {
+    sockets.forEach((s) => s.close())
+    await server.stop()
+  })
+
+  it('a reply takes the next seq of the chat; the root carries its summary, others thread null', async () => {
+    const root = await send(ann, chatId, { content: 'root' })
+    assert.equal(root.thread_root_id, null)
+    assert.equal(root.thread, null)
+    assert.deepEqual(root.mentions, [])
+    const reply = await send(bob, chatId, { content: 'reply', thread_root_id: root.message_id })
+    assert.equal(reply.thread_root_id, root.message_id)
+    assert.equal(reply.thread, null)
+    assert.equal(reply.seq, root.seq + 1, 'the chat sequence stays gap-free across threads')
+    const after = await send(ann, chatId, { content: 'top level again' })
+    assert.equal(after.seq, root.seq + 2)
+
+    const fetched = await call(ann, 'GET', `/api/messages/${root.message_id}`)
+    assert.equal(fetched.status, 200)
+    assert.equal(fetched.body.thread.reply_count, 1)
+    assert.deepEqual(fetched.body.thread.participant_ids, [bob.user_id])
+    assert.equal(fetched.body.thread.last_reply_at, reply.created_at)
+  })
+
+  it('thread_root_id must be a top-level, non-deleted message of the same chat (400 naming it)', async () => {
+    const root = await send(ann, chatId, { content: 'a root' })
+    const reply = await send(ann, chatId, { content: 'a reply', thread_root_id: root.message_id })
+    const gone = await send(ann, chatId, { content: 'soon deleted' })
+    assert.equal((await call(ann, 'DELETE', `/api/messages/${gone.message_id}`)).status, 200)
+    const foreign = await send(outsider, otherChatId, { content: 'elsewhere' })
+    for (const bad of [reply.message_id, gone.message_id, foreign.message_id, '01J00000000000000000000000']) {
+      const res = await call(ann, 'POST', `/api/chats/${chatId}/messages`, {
+        content: 'x',
+        thread_root_id: bad
+      })
+      assert.equal(res.status, 400, res.text)
+      assert.match(res.body.message, /thread_root_id/)
+    }
+    const s = await live(ann)
+    await assert.rejects(
+      s.client
+        .service('api/chats/:chat_id/messages')
+        .create({ content: 'x', thread_root_id: reply.message_id }, { route: { chat_id: chatId } }),
+      (e: any) => e.code === 400 && /thread_root_id/.test(e.message)
+    )
+  })
+
+  it('members hear the reply (created) and the root (patched) over sockets; an outsider hears neither', async () => {
+    const [annLive, outLive] = await Promise.all([live(ann), live(outsider)])
+    const annEvents = recordEvents(annLive.client, 'api/messages', ['created', 'patched'])
+    const outEvents = recordEvents(outLive.client, 'api/messages', ['created', 'patched'])
+    const root = await send(ann, chatId, { content: 'socket root' })
+    const bobLive = await live(bob)
+    const reply = await bobLive.client
+      .service('api/chats/:chat_id/messages')
+      .create({ content: 'via socket', thread_root_id: root.message_id }, { route: { chat_id: chatId } })
+    assert.equal(reply.thread_root_id, root.message_id)
+    await eventually(() => {
+      assert.ok(annEvents.some((e) => e.event === 'created' && e.data.message_id === reply.message_id))
+      const patched = annEvents.find((e) => e.event === 'patched' && e.data.message_id === root.message_id)
+      assert.equal(patched?.data.thread.reply_count, 1)
+    })
+    // Barrier: the outsider's own chat message arrives after the events that must not.
+    const barrier = await send(outsider, otherChatId, { content: 'barrier' })
+    await eventually(() => assert.ok(outEvents.some((e) => e.data.message_id === barrier.message_id)))
+    assert.ok(!outEvents.some((e) => e.data.chat_id === chatId), 'the outsider heard nothing of the chat')
+  })
+
+  it('GET /api/messages/:id/thread pages the replies both ways; outsiders get 404 (REST and socket)', async () => {
+    const root = await send(ann, chatId, { content: 'paged root' })
+    const replies = []
+    for (let i = 0; i < 5; i++)
+      replies.push(
+        await send(i % 2 ? bob : ann, chatId, { content: `r${i}`, thread_root_id: root.message_id })
+      )
+    await send(ann, chatId, { content: 'not in the thread' })
+    const path = `/api/messages/${root.message_id}/thread`
+
+    const asc = await call(bob, 'GET', `${path}?after_seq=0&limit=3`)
+    assert.equal(asc.status, 200, asc.text)
+    assert.deepEqual(
+      asc.body.data.map((m: any) => m.content),
+      ['r0', 'r1', 'r2']
+    )
+    assert.equal(asc.body.order, 'asc')
+    assert.equal(asc.body.has_more, true)
+    const rest = await call(bob, 'GET', `${path}?after_seq=${asc.body.data[2].seq}&limit=3`)
+    assert.deepEqual(
+      rest.body.data.map((m: any) => m.content),
+      ['r3', 'r4']
+    )
+    assert.equal(rest.body.has_more, false)
+
+    const desc = await call(ann, 'GET', `${path}?before=${replies[4].message_id}&limit=2`)
+    assert.deepEqual(
+      desc.body.data.map((m: any) => m.content),
+      ['r3', 'r2']
+    )
+    assert.equal(desc.body.order, 'desc')
+    assert.equal(desc.body.has_more, true)
+    const newest = await call(ann, 'GET', path)
+    assert.equal(newest.body.data.length, 5)
+    assert.equal(newest.body.limit, 50)
+    assert.equal((await call(ann, 'GET', `${path}?limit=1000`)).body.limit, 100)
+    assert.equal((await call(ann, 'GET', `${path}?before=${root.message_id}`)).status, 400)
+    assert.equal((await call(ann, 'GET', `${path}?limit=0`)).status, 400)
+
+    assert.equal((await call(outsider, 'GET', path)).status, 404)
+    assert.equal((await call(ann, 'GET', '/api/messages/01J00000000000000000000000/thread')).status, 404)
+    const outLive = await live(outsider)
+    await assert.rejects(
+      outLive.client
+        .service('api/messages/:message_id/thread')
+        .find({ route: { message_id: root.message_id } }),
+      (e: any) => e.code === 404
+    )
+    const annLive = await live(ann)
+    const page = await annLive.client
+      .service('api/messages/:message_id/thread')
+      .find({ route: { message_id: root.message_id }, query: { after_seq: 0 } })
+    assert.deepEqual(
+      page.data.map((m) => m.message_id),
+      replies.map((r) => r.message_id)
+    )
+  })
+
+  it('history with thread=none is the top-level timeline; without it, every message', async () => {
+    const chat = (await createGroup(url, ann, 'Timeline', [bob])).chat_id
+    const root = await send(ann, chat, { content: 'top 1' })
+    await send(bob, chat, { content: 'in thread', thread_root_id: root.message_id })
+    await send(ann, chat, { content: 'top 2' })
+    const all = await call(ann, 'GET', `/api/chats/${chat}/messages`)
+    assert.deepEqual(
+      all.body.data.map((m: any) => m.content),
+      ['top 2', 'in thread', 'top 1']
+    )
+    const top = await call(ann, 'GET', `/api/chats/${chat}/messages?thread=none`)
+    assert.deepEqual(
+      top.body.data.map((m: any) => m.content),
+      ['top 2', 'top 1']
+    )
+    const catchUp = await call(ann, 'GET', `/api/chats/${chat}/messages?after_seq=0`)
+    assert.equal(catchUp.body.data.length, 3)
+    assert.equal((await call(ann, 'GET', `/api/chats/${chat}/messages?thread=all`)).status, 400)
+  })
+
+  it('the newest page (recent-messages cache) never serves a stale root', async () => {
+    const chat = (await createGroup(url, ann, 'Cached', [bob])).chat_id
+    const root = await send(ann, chat, { content: 'cached root' })
+    const newestRoot = async () =>
+      (await call(ann, 'GET', `/api/chats/${chat}/messages`)).body.data.find(
+        (m: any) => m.message_id === root.message_id
+      )
+    assert.equal((await newestRoot()).thread, null) // fills the cache
+    await send(bob, chat, { content: 'one', thread_root_id: root.message_id })
+    assert.equal((await newestRoot()).thread.reply_count, 1)
+    await send(ann, chat, { content: 'two', thread_root_id: root.message_id })
+    const summary = (await newestRoot()).thread
+    assert.equal(summary.reply_count, 2)
+    assert.deepEqual(summary.participant_ids, [ann.user_id, bob.user_id])
+  })
+
+  it('50 concurrent replies: reply_count 50, the 10 most recent repliers, one patched per batch', async () => {
+    const repliers = await Promise.all(Array.from({ length: 12 }, (_, i) => createUser(url, `Replier ${i}`)))
+    const chat = (await createGroup(url, ann, 'Busy thread', repliers)).chat_id
+    const root = await send(ann, chat, { content: 'busy root' })
+    const annLive = await live(ann)
+    const events = recordEvents(annLive.client, 'api/messages', ['patched'])
+    const writer = server.app.service('api/messages').writer
+    const batchesBefore = writer.batches + writer.alone
+
+    const sent = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        send(repliers[i % repliers.length], chat, { content: `reply ${i}`, thread_root_id: root.message_id })
+      )
+    )
+    const seqs = sent.map((m) => m.seq).sort((a, b) => a - b)
+    assert.deepEqual(
+      seqs,
+      Array.from({ length: 50 }, (_, i) => root.seq + 1 + i)
+    )
+    const thread = (await call(ann, 'GET', `/api/messages/${root.message_id}`)).body.thread
+    assert.equal(thread.reply_count, 50)
+    const expected: string[] = []
+    for (const m of [...sent].sort((a, b) => b.seq - a.seq))
+      if (!expected.includes(m.sender_id)) expected.push(m.sender_id)
+    assert.deepEqual(thread.participant_ids, expected.slice(0, 10))
+
+    const statements = writer.batches + writer.alone - batchesBefore
+    await eventually(() => {
+      const mine = events.filter((e) => e.data.message_id === root.message_id)
+      assert.equal(mine.at(-1)?.data.thread.reply_count, 50)
+    })
+    const counts = events
+      .filter((e) => e.data.message_id === root.message_id)
+      .map((e) => e.data.thread.reply_count)
+    assert.ok(counts.length <= statements, `${counts.length} patched events for ${statements} statements`)
+    assert.deepEqual(
+      counts,
+      [...new Set(counts)].sort((a, b) => a - b),
+      'each patched carries a newer summary'
+    )
+  })
+})
+
+describe('threads and mentions migration on a database that already holds messages', () => {
+  const migrateWithOldRows = async (db: Knex) => {
+    const source = new DirMigrationSource()
+    await db.migrate.up({ migrationSource: source }) // the initial schema only
+    await db('users').insert({ user_id: 'u1', email: 'u1@example.com', name: 'U1', password_hash: 'x' })
+    await db('chats').insert({ chat_id: 'c1', type: 'group', last_seq: 2 })
+    await db('messages').insert([
+      { message_id: 'm1', chat_id: 'c1', sender_id: 'u1', content: 'old one', seq: 1 },
+      { message_id: 'm2', chat_id: 'c1', sender_id: 'u1', content: 'old two', seq: 2 }
+    ])
+    await db.migrate.latest({ migrationSource: source })
+    const rows = await db('messages').orderBy('seq').select('thread_root_id', 'thread', 'mentions')
+    assert.deepEqual(rows, [
+      { thread_root_id: null, thread: null, mentions: [] },
+      { thread_root_id: null, thread: null, mentions: [] }
+    ])
+    assert.equal(Number((await db('message_mentions').count({ n: '*' }))[0].n), 0)
+    await db.migrate.rollback({ migrationSource: source }) // and back down
+    assert.ok(!(await db.schema.hasTable('message_mentions')))
+    assert.ok(!(await db.schema.hasColumn('messages', 'mentions')))
+  }
+
+  it('on PGlite', async () => {
+    const db = createPglite('')
+    try {
+      await migrateWithOldRows(db)
+    } finally {
+      await db.destroy()
+    }
+  })
+
+  it('on PostgreSQL', async function () {
+    if (!testDatabase.url) return this.skip()
+    const adminUrl = new URL(testDatabase.url)
+    const name = `chat_migration_${process.pid}_${Date.now().toString(36)}`
+    adminUrl.pathname = '/postgres'
+    const admin = knex({ client: 'pg', connection: adminUrl.toString() })
+    await admin.raw(`CREATE DATABASE ${name}`)
+    const dbUrl = new URL(testDatabase.url)
+    dbUrl.pathname = `/${name}`
+    const db = knex({ client: 'pg', connection: dbUrl.toString() })
+    try {
+      await migrateWithOldRows(db)
+    } finally {
+      await db.destroy()
+      await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+      await admin.destroy()
+    }
+  })
+})
