@@ -7,7 +7,9 @@ import {
   assertNoSecretsSeen,
   createUser,
   http,
+  openPrivateChat,
   seenBodies,
+  sendText,
   socketClient,
   startServer,
   type HttpResult,
@@ -84,33 +86,23 @@ const buildWorld = async (url: string, cast: Cast): Promise<World> => {
     201,
     'add admins'
   )
-  const send = async (sender: TestUser, chatId: string, content: string): Promise<string> =>
-    expectStatus(
-      await http(url, 'POST', `/api/chats/${chatId}/messages`, {
-        token: sender.access_token,
-        body: { content }
-      }),
-      201,
-      'send message'
-    ).message_id
   const msg = {} as Record<Sender, string>
   for (const sender of ['owner', 'admin', 'admin2', 'member', 'member2'] as const) {
-    msg[sender] = await send(cast[sender], group.chat_id, `${sender} whispers ${nonce} in the group`)
+    msg[sender] = (
+      await sendText(url, cast[sender], group.chat_id, `${sender} whispers ${nonce} in the group`)
+    ).message_id
   }
-  const privateChat = await http(url, 'POST', '/api/chats/private', {
-    token: cast.member.access_token,
-    body: { user_id: cast.member2.user_id }
-  })
-  if (privateChat.status !== 201 && privateChat.status !== 200)
-    throw new Error(`fixture: private chat answered ${privateChat.status} ${privateChat.text}`)
-  const privateMsg = await send(cast.member2, privateChat.body.chat_id, `member2 confides ${nonce} privately`)
+  const privateChat = await openPrivateChat(url, cast.member, cast.member2)
+  const privateMsg = (
+    await sendText(url, cast.member2, privateChat.chat_id, `member2 confides ${nonce} privately`)
+  ).message_id
   return {
     nonce,
     group_id: group.group_id,
     chat_id: group.chat_id,
     name,
     msg,
-    private_chat_id: privateChat.body.chat_id,
+    private_chat_id: privateChat.chat_id,
     private_msg: privateMsg
   }
 }
@@ -349,15 +341,9 @@ const ROUTES = {
     method: 'DELETE',
     prepare: async ({ url, cast, w, caller, token }) => {
       if (caller === 'anonymous' || caller === 'outsider') return w.private_msg
-      const chat = await http(url, 'POST', '/api/chats/private', {
-        token,
-        body: { user_id: cast.member2.user_id }
-      })
-      const sent = await http(url, 'POST', `/api/chats/${chat.body.chat_id}/messages`, {
-        token: cast.member2.access_token,
-        body: { content: `member2 tells the ${caller} ${w.nonce}` }
-      })
-      return expectStatus(sent, 201, 'send in a private chat').message_id
+      const chat = await openPrivateChat(url, { access_token: token! }, cast.member2)
+      return (await sendText(url, cast.member2, chat.chat_id, `member2 tells the ${caller} ${w.nonce}`))
+        .message_id
     },
     path: ({ target }) => `/api/messages/${target}`
   },

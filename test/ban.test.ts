@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
-import { createUser, http, socketClient, startServer, type SocketClient, type TestServer } from './helpers'
+import {
+  createUser,
+  http,
+  openPrivateChat,
+  sendText,
+  socketClient,
+  startServer,
+  type SocketClient,
+  type TestServer
+} from './helpers'
 import { testRedis } from './setup'
 
 describe('bans', () => {
@@ -22,14 +31,8 @@ describe('bans', () => {
   it('a ban (an internal patch, as the CLI does) refuses login, refresh and tokens and drops live sockets everywhere', async () => {
     const user = await createUser(a.url, 'Banned Bea')
     const peer = await createUser(a.url, 'Banned Peer')
-    const chat = await http(a.url, 'POST', '/api/chats/private', {
-      token: user.access_token,
-      body: { user_id: peer.user_id }
-    })
-    const sent = await http(a.url, 'POST', `/api/chats/${chat.body.chat_id}/messages`, {
-      token: user.access_token,
-      body: { content: 'before the ban' }
-    })
+    const chat = await openPrivateChat(a.url, user, peer)
+    const sent = await sendText(a.url, user, chat.chat_id, 'before the ban')
     const onB = socketClient(b.url)
     sockets.push(onB)
     await onB.client.authenticate({ strategy: 'jwt', accessToken: user.access_token })
@@ -49,11 +52,11 @@ describe('bans', () => {
         .status,
       401
     )
-    const history = await http(a.url, 'GET', `/api/chats/${chat.body.chat_id}/messages`, {
+    const history = await http(a.url, 'GET', `/api/chats/${chat.chat_id}/messages`, {
       token: peer.access_token
     })
     assert.ok(
-      history.body.data.some((m: any) => m.message_id === sent.body.message_id),
+      history.body.data.some((m: any) => m.message_id === sent.message_id),
       'their messages stay'
     )
 

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict'
 import { Redis } from 'ioredis'
-import { createUser, http, startServer, type TestServer } from './helpers'
+import {
+  createUser,
+  http,
+  openPrivateChat,
+  postMessage,
+  sendText,
+  startServer,
+  type TestServer
+} from './helpers'
 import { testRedis } from './setup'
 
 describe('Redis caches: used, and never stale after a write', () => {
@@ -63,19 +71,13 @@ describe('Redis caches: used, and never stale after a write', () => {
     assert.equal((await list()).total, 0)
     assert.ok(await redis.exists(`${prefix}chat_list:${ann.user_id}`), 'the first page is cached')
 
-    const chat = await http(server.url, 'POST', '/api/chats/private', {
-      token: bob.access_token,
-      body: { user_id: ann.user_id }
-    })
+    const chat = await openPrivateChat(server.url, bob, ann)
     assert.equal((await list()).total, 1, 'a new chat appears at once')
-    await http(server.url, 'POST', `/api/chats/${chat.body.chat_id}/messages`, {
-      token: bob.access_token,
-      body: { content: 'one' }
-    })
+    await sendText(server.url, bob, chat.chat_id, 'one')
     let page = await list()
     assert.equal(page.data[0].unread_count, 1)
     assert.equal(page.data[0].last_message.content, 'one')
-    await http(server.url, 'PUT', `/api/chats/${chat.body.chat_id}/mark-read`, {
+    await http(server.url, 'PUT', `/api/chats/${chat.chat_id}/mark-read`, {
       token: ann.access_token,
       body: {}
     })
@@ -108,24 +110,16 @@ describe('Redis caches: used, and never stale after a write', () => {
   it('message_queue:{chat_id} serves the newest page and follows sends, edits and deletes', async () => {
     const ann = await createUser(server.url, 'Queue Ann')
     const bob = await createUser(server.url, 'Queue Bob')
-    const chat = await http(server.url, 'POST', '/api/chats/private', {
-      token: ann.access_token,
-      body: { user_id: bob.user_id }
-    })
-    const path = `/api/chats/${chat.body.chat_id}/messages`
-    const send = (content: string) =>
-      http(server.url, 'POST', path, { token: ann.access_token, body: { content } })
+    const chat = await openPrivateChat(server.url, ann, bob)
+    const path = `/api/chats/${chat.chat_id}/messages`
+    const send = (content: string) => postMessage(server.url, ann, chat.chat_id, { content })
     const newest = async () => (await http(server.url, 'GET', path, { token: bob.access_token })).body
     for (let i = 1; i <= 3; i++) await send(`m${i}`)
     assert.deepEqual(
       (await newest()).data.map((m: any) => m.seq),
       [3, 2, 1]
     )
-    assert.equal(
-      await redis.zcard(`${prefix}message_queue:${chat.body.chat_id}`),
-      3,
-      'the read filled the queue'
-    )
+    assert.equal(await redis.zcard(`${prefix}message_queue:${chat.chat_id}`), 3, 'the read filled the queue')
 
     const fourth = await send('m4')
     let page = await newest()
@@ -133,7 +127,7 @@ describe('Redis caches: used, and never stale after a write', () => {
       page.data.map((m: any) => m.seq),
       [4, 3, 2, 1]
     )
-    assert.equal(await redis.zcard(`${prefix}message_queue:${chat.body.chat_id}`), 4, 'the send extended it')
+    assert.equal(await redis.zcard(`${prefix}message_queue:${chat.chat_id}`), 4, 'the send extended it')
     await http(server.url, 'PATCH', `/api/messages/${fourth.body.message_id}`, {
       token: ann.access_token,
       body: { content: 'm4 edited' }
@@ -145,11 +139,11 @@ describe('Redis caches: used, and never stale after a write', () => {
     assert.equal(page.data[0].content, '')
     assert.ok(page.data[0].deleted_at)
     // A queue that lost an entry (e.g. Redis hiccup) is detected by the seq check and rebuilt.
-    await redis.zremrangebyscore(`${prefix}message_queue:${chat.body.chat_id}`, 2, 2)
+    await redis.zremrangebyscore(`${prefix}message_queue:${chat.chat_id}`, 2, 2)
     assert.deepEqual(
       (await newest()).data.map((m: any) => m.seq),
       [4, 3, 2, 1]
     )
-    assert.equal(await redis.zcard(`${prefix}message_queue:${chat.body.chat_id}`), 4)
+    assert.equal(await redis.zcard(`${prefix}message_queue:${chat.chat_id}`), 4)
   })
 })

@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict'
 import { ulid } from 'ulid'
-import { assertNoSecretsSeen, createUser, http, startServer, type TestServer, type TestUser } from './helpers'
+import {
+  assertNoSecretsSeen,
+  createUser,
+  http,
+  openPrivateChat,
+  postPrivateChat,
+  sendText,
+  startServer,
+  type TestServer,
+  type TestUser
+} from './helpers'
 
 // Chats end to end over REST: private chats (created once, race-safe), my chat list (order, last message,
 // unread counts, the other user / group info, pagination), chat details and the read pointer.
@@ -8,21 +18,6 @@ describe('chats: private chats, chat list, details, mark-read (REST)', () => {
   let server: TestServer
   let url: string
 
-  const openPrivate = (from: TestUser, to: string) =>
-    http(url, 'POST', '/api/chats/private', { token: from.access_token, body: { user_id: to } })
-  const privateChat = async (a: TestUser, b: TestUser): Promise<string> => {
-    const res = await openPrivate(a, b.user_id)
-    assert.ok(res.status === 201 || res.status === 200, res.text)
-    return res.body.chat_id
-  }
-  const send = async (user: TestUser, chatId: string, content: string) => {
-    const res = await http(url, 'POST', `/api/chats/${chatId}/messages`, {
-      token: user.access_token,
-      body: { content }
-    })
-    assert.equal(res.status, 201, res.text)
-    return res.body
-  }
   const myChats = (user: TestUser, query = '') =>
     http(url, 'GET', `/api/chats${query}`, { token: user.access_token })
   const chatOf = (user: TestUser, chatId: string) =>
@@ -46,7 +41,7 @@ describe('chats: private chats, chat list, details, mark-read (REST)', () => {
     })
 
     it('creates the chat once (201), then returns the same chat (200) from either side', async () => {
-      const first = await openPrivate(ann, bob.user_id)
+      const first = await postPrivateChat(url, ann, bob)
       assert.equal(first.status, 201, first.text)
       assert.equal(first.body.type, 'private')
       assert.equal(typeof first.body.chat_id, 'string')
@@ -56,20 +51,20 @@ describe('chats: private chats, chat list, details, mark-read (REST)', () => {
       assert.deepEqual(members, [ann.user_id, bob.user_id].sort())
       assert.equal(first.body.other_user.user_id, bob.user_id)
 
-      const again = await openPrivate(ann, bob.user_id)
+      const again = await postPrivateChat(url, ann, bob)
       assert.equal(again.status, 200, again.text)
       assert.equal(again.body.chat_id, first.body.chat_id)
-      const reverse = await openPrivate(bob, ann.user_id)
+      const reverse = await postPrivateChat(url, bob, ann)
       assert.equal(reverse.status, 200)
       assert.equal(reverse.body.chat_id, first.body.chat_id)
       assert.equal(reverse.body.other_user.user_id, ann.user_id, 'other_user is relative to the caller')
     })
 
     it('refuses a chat with yourself (400), an unknown user (404), bad bodies (400) and no token (401)', async () => {
-      const self = await openPrivate(ann, ann.user_id)
+      const self = await postPrivateChat(url, ann, ann)
       assert.equal(self.status, 400, self.text)
       assert.match(self.body.message, /user_id/)
-      assert.equal((await openPrivate(ann, ulid())).status, 404)
+      assert.equal((await postPrivateChat(url, ann, ulid())).status, 404)
       const missing = await http(url, 'POST', '/api/chats/private', { token: ann.access_token, body: {} })
       assert.equal(missing.status, 400)
       assert.match(missing.body.message, /user_id/)
@@ -89,7 +84,9 @@ describe('chats: private chats, chat list, details, mark-read (REST)', () => {
       const x = await createUser(url, 'Race X')
       const y = await createUser(url, 'Race Y')
       const results = await Promise.all(
-        Array.from({ length: 10 }, (_, i) => (i % 2 ? openPrivate(x, y.user_id) : openPrivate(y, x.user_id)))
+        Array.from({ length: 10 }, (_, i) =>
+          i % 2 ? postPrivateChat(url, x, y) : postPrivateChat(url, y, x)
+        )
       )
       for (const res of results) assert.ok(res.status === 201 || res.status === 200, res.text)
       assert.equal(results.filter((r) => r.status === 201).length, 1, 'exactly one creation')
@@ -121,8 +118,8 @@ describe('chats: private chats, chat list, details, mark-read (REST)', () => {
       bob = await createUser(url, 'List Bob')
       carl = await createUser(url, 'List Carl')
       dora = await createUser(url, 'List Dora')
-      withBob = await privateChat(ann, bob)
-      withCarl = await privateChat(carl, ann)
+      withBob = (await openPrivateChat(url, ann, bob)).chat_id
+      withCarl = (await openPrivateChat(url, carl, ann)).chat_id
       const group = await http(url, 'POST', '/api/groups', {
         token: dora.access_token,
         body: { name: 'List Group', description: 'for the list', member_ids: [ann.user_id, bob.user_id] }
@@ -130,7 +127,7 @@ describe('chats: private chats, chat list, details, mark-read (REST)', () => {
       assert.equal(group.status, 201, group.text)
       groupChat = group.body.chat_id
       groupId = group.body.group_id
-      bobCarl = await privateChat(bob, carl)
+      bobCarl = (await openPrivateChat(url, bob, carl)).chat_id
     })
 
     it('lists only my chats, each with other_user (no email) or group info', async () => {
@@ -183,19 +180,19 @@ describe('chats: private chats, chat list, details, mark-read (REST)', () => {
         initial.body.data.map((c: any) => c.chat_id),
         [groupChat, withCarl, withBob]
       )
-      await send(bob, withBob, 'bump the oldest')
+      await sendText(url, bob, withBob, 'bump the oldest')
       const afterBob = await myChats(ann)
       assert.deepEqual(
         afterBob.body.data.map((c: any) => c.chat_id),
         [withBob, groupChat, withCarl]
       )
-      await send(ann, withCarl, 'now carl')
+      await sendText(url, ann, withCarl, 'now carl')
       const afterCarl = await myChats(ann)
       assert.deepEqual(
         afterCarl.body.data.map((c: any) => c.chat_id),
         [withCarl, withBob, groupChat]
       )
-      await send(dora, groupChat, 'group news')
+      await sendText(url, dora, groupChat, 'group news')
       const afterGroup = await myChats(ann)
       assert.deepEqual(
         afterGroup.body.data.map((c: any) => c.chat_id),
@@ -205,18 +202,18 @@ describe('chats: private chats, chat list, details, mark-read (REST)', () => {
 
     it('shows the last message and the unread count; my own messages are not unread for me', async () => {
       const fresh = await createUser(url, 'Unread Eve')
-      const chatId = await privateChat(ann, fresh)
-      await send(ann, chatId, 'mine 1')
-      await send(ann, chatId, 'mine 2')
+      const chatId = (await openPrivateChat(url, ann, fresh)).chat_id
+      await sendText(url, ann, chatId, 'mine 1')
+      await sendText(url, ann, chatId, 'mine 2')
       let mine = (await myChats(ann)).body.data.find((c: any) => c.chat_id === chatId)
       assert.equal(mine.unread_count, 0, 'my own messages are not unread for me')
       assert.equal(mine.last_message.content, 'mine 2')
       let theirs = (await myChats(fresh)).body.data.find((c: any) => c.chat_id === chatId)
       assert.equal(theirs.unread_count, 2)
 
-      await send(fresh, chatId, 'one')
-      await send(fresh, chatId, 'two')
-      const last = await send(fresh, chatId, 'three')
+      await sendText(url, fresh, chatId, 'one')
+      await sendText(url, fresh, chatId, 'two')
+      const last = await sendText(url, fresh, chatId, 'three')
       mine = (await myChats(ann)).body.data.find((c: any) => c.chat_id === chatId)
       assert.equal(mine.unread_count, 3)
       assert.equal(mine.last_message.message_id, last.message_id)
@@ -304,9 +301,9 @@ describe('chats: private chats, chat list, details, mark-read (REST)', () => {
     before(async () => {
       ann = await createUser(url, 'Read Ann')
       bob = await createUser(url, 'Read Bob')
-      chatId = await privateChat(ann, bob)
+      chatId = (await openPrivateChat(url, ann, bob)).chat_id
       messages = []
-      for (let i = 1; i <= 5; i++) messages.push(await send(bob, chatId, `unread ${i}`))
+      for (let i = 1; i <= 5; i++) messages.push(await sendText(url, bob, chatId, `unread ${i}`))
     })
     const unreadOf = async (user: TestUser) => {
       const chat = await chatOf(user, chatId)
@@ -344,7 +341,7 @@ describe('chats: private chats, chat list, details, mark-read (REST)', () => {
       assert.equal(res.body.last_read_seq, messages[4].seq)
       assert.equal(res.body.unread_count, 0)
       assert.deepEqual(await unreadOf(ann), { unread: 0, lastRead: messages[4].seq })
-      const more = await send(bob, chatId, 'one more')
+      const more = await sendText(url, bob, chatId, 'one more')
       assert.deepEqual(await unreadOf(ann), { unread: 1, lastRead: messages[4].seq })
       const again = await markRead(ann, chatId, {})
       assert.equal(again.body.last_read_seq, more.seq)
@@ -353,8 +350,8 @@ describe('chats: private chats, chat list, details, mark-read (REST)', () => {
 
     it('refuses a message of another chat (400), bad bodies (400) and non-members (404)', async () => {
       const carl = await createUser(url, 'Read Carl')
-      const elsewhere = await privateChat(ann, carl)
-      const foreign = await send(carl, elsewhere, 'not in that chat')
+      const elsewhere = (await openPrivateChat(url, ann, carl)).chat_id
+      const foreign = await sendText(url, carl, elsewhere, 'not in that chat')
       const res = await markRead(ann, chatId, { message_id: foreign.message_id })
       assert.equal(res.status, 400, res.text)
       assert.match(res.body.message, /message_id/)

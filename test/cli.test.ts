@@ -6,7 +6,16 @@ import os from 'node:os'
 import path from 'node:path'
 import { randomBytes, randomUUID } from 'node:crypto'
 import knex, { type Knex } from 'knex'
-import { createUser, http, socketClient, startServer, uniqueEmail, type TestServer } from './helpers'
+import {
+  createUser,
+  http,
+  openPrivateChat,
+  sendText,
+  socketClient,
+  startServer,
+  uniqueEmail,
+  type TestServer
+} from './helpers'
 import { testDatabase, testRedis } from './setup'
 import { cliJson, cliOk, freshDatabase, runCli, snapshot } from './cli-helpers'
 
@@ -231,10 +240,7 @@ describe('admin CLI: commands next to a live server', function () {
     const owner = await createUser(server.url, 'Cli Owner')
     const peer = await createUser(server.url, 'Cli Peer')
     const third = await createUser(server.url, 'Cli Third')
-    const chat = await http(server.url, 'POST', '/api/chats/private', {
-      token: owner.access_token,
-      body: { user_id: peer.user_id }
-    })
+    const chat = await openPrivateChat(server.url, owner, peer)
     const group = await http(server.url, 'POST', '/api/groups', {
       token: owner.access_token,
       body: { name: 'Cli Group', member_ids: [peer.user_id] }
@@ -243,17 +249,14 @@ describe('admin CLI: commands next to a live server', function () {
       token: owner.access_token,
       body: { user_id: third.user_id, role: 'admin' }
     })
-    const sent = await http(server.url, 'POST', `/api/chats/${chat.body.chat_id}/messages`, {
-      token: peer.access_token,
-      body: { content: 'delete me' }
-    })
+    const sent = await sendText(server.url, peer, chat.chat_id, 'delete me')
 
     const chats = await cliJson(['chat', 'list', '--user', owner.email], env)
     assert.equal(chats.total, 2)
     assert.deepEqual(
       chats.data.map((c: any) => [c.chat_id, c.title]).sort(),
       [
-        [chat.body.chat_id, 'Cli Peer'],
+        [chat.chat_id, 'Cli Peer'],
         [group.body.chat_id, 'Cli Group']
       ].sort()
     )
@@ -269,14 +272,14 @@ describe('admin CLI: commands next to a live server', function () {
     )
     assert.match(await cliOk(['group', 'show', group.body.group_id], env), /Cli Third\s+admin/)
 
-    const tombstone = await cliJson(['message', 'delete', sent.body.message_id], env)
+    const tombstone = await cliJson(['message', 'delete', sent.message_id], env)
     assert.ok(tombstone.deleted_at)
-    const history = await http(server.url, 'GET', `/api/chats/${chat.body.chat_id}/messages`, {
+    const history = await http(server.url, 'GET', `/api/chats/${chat.chat_id}/messages`, {
       token: owner.access_token
     })
-    const seen = history.body.data.find((m: any) => m.message_id === sent.body.message_id)
-    assert.deepEqual([seen.content, Boolean(seen.deleted_at), seen.seq], ['', true, sent.body.seq])
-    const twice = await runCli(['message', 'delete', sent.body.message_id], env)
+    const seen = history.body.data.find((m: any) => m.message_id === sent.message_id)
+    assert.deepEqual([seen.content, Boolean(seen.deleted_at), seen.seq], ['', true, sent.seq])
+    const twice = await runCli(['message', 'delete', sent.message_id], env)
     assert.equal(twice.code, 1)
     assert.match(twice.stderr, /message already deleted/)
   })

@@ -13,8 +13,8 @@ import os from 'node:os'
 import path from 'node:path'
 import fc from 'fast-check'
 import { getServiceOptions } from '@feathersjs/feathers'
-import { io, type Socket } from 'socket.io-client'
-import { startServer, type TestServer } from './helpers'
+import type { Socket } from 'socket.io-client'
+import { rawSocket, socketCall, startServer, type TestServer } from './helpers'
 import { assertClientError, STACK } from './client-errors'
 import { fingerprint, repair, seedWorld, type World } from './fuzz/world'
 import {
@@ -185,35 +185,16 @@ describe('fuzz: every route and socket method with hostile input', function () {
   it('Socket.IO: never a 5xx, errors in the Feathers shape, no stack, never a hang, a refusal writes nothing', async () => {
     let authed: Socket | undefined
     let anonymous: Socket | undefined
-    const connect = async (token?: string) => {
-      const socket = io(server.url, { transports: ['websocket'], forceNew: true, reconnection: false })
-      if (token) {
-        const error = await new Promise((resolve, reject) =>
-          socket
-            .timeout(5000)
-            .emit(
-              'create',
-              'api/authentication',
-              { strategy: 'jwt', accessToken: token },
-              (timeout: any, e: any) => (timeout ? reject(timeout) : resolve(e))
-            )
-        )
-        assert.equal(error, null, `socket authentication: ${JSON.stringify(error)}`)
-      }
-      return socket
-    }
     const call = (socket: Socket, c: SocketCase) =>
-      new Promise<{ error?: any; result?: any }>((resolve, reject) => {
-        socket.timeout(10_000).emit(c.method.method, ...c.args, (timeout: any, error: any, result: any) => {
-          if (timeout) reject(new Error(`${c.describe}: no answer within 10 s`))
-          else resolve(error ? { error } : { result })
-        })
+      socketCall(socket, c.method.method, c.args, {
+        timeoutMs: 10_000,
+        timeoutMessage: `${c.describe}: no answer within 10 s`
       })
     try {
       await fc.assert(
         fc.asyncProperty(socketCase(methods, ops, world), async (c) => {
-          if (!authed?.connected) authed = await connect(world.alice.access_token)
-          if (!anonymous?.connected) anonymous = await connect()
+          if (!authed?.connected) authed = await rawSocket(server.url, world.alice.access_token)
+          if (!anonymous?.connected) anonymous = await rawSocket(server.url)
           const socket = c.anonymous ? anonymous : authed
           const before = await fingerprint(db())
           const answer = await call(socket, c)

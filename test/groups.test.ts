@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict'
 import { ulid } from 'ulid'
-import { assertNoSecretsSeen, createUser, http, startServer, type TestServer, type TestUser } from './helpers'
+import {
+  assertNoSecretsSeen,
+  createUser,
+  http,
+  postMessage,
+  sendText,
+  startServer,
+  type TestServer,
+  type TestUser
+} from './helpers'
 
 // Groups end to end over REST: creation (owner, members, validation, the group's chat), details, updates,
 // adding and removing members with the role rules, leaving (owner hand-over, last member), deletion
@@ -23,14 +32,6 @@ describe('groups: create, details, update, members, leave, delete, limits (REST)
     http(url, 'GET', `/api/chats/${chatId}`, { token: user.access_token })
   const roles = (group: any): Record<string, string> =>
     Object.fromEntries(group.members.map((m: any) => [m.user_id, m.role]))
-  const send = async (user: TestUser, chatId: string, content: string) => {
-    const res = await http(url, 'POST', `/api/chats/${chatId}/messages`, {
-      token: user.access_token,
-      body: { content }
-    })
-    assert.equal(res.status, 201, res.text)
-    return res.body
-  }
   /** A group made by `owner` with `members`, then `admins` added one by one (in that order) as admins. */
   const setupGroup = async (owner: TestUser, members: TestUser[], admins: TestUser[] = []) => {
     const res = await createGroup(owner, { name: 'Setup', member_ids: members.map((u) => u.user_id) })
@@ -314,10 +315,7 @@ describe('groups: create, details, update, members, leave, delete, limits (REST)
       assert.equal(ok.body.user_id, newcomer.user_id)
       assert.equal((await getGroup(newcomer, group.group_id)).status, 404, 'a removed member sees nothing')
       assert.equal((await chatOf(newcomer, group.chat_id)).status, 404)
-      const sendAfter = await http(url, 'POST', `/api/chats/${group.chat_id}/messages`, {
-        token: newcomer.access_token,
-        body: { content: 'still here?' }
-      })
+      const sendAfter = await postMessage(url, newcomer, group.chat_id, { content: 'still here?' })
       assert.equal(sendAfter.status, 404, 'a removed member cannot send')
 
       const ownerRemovesAdmin = await removeMember(owner, group.group_id, admin2.user_id)
@@ -397,13 +395,9 @@ describe('groups: create, details, update, members, leave, delete, limits (REST)
       const group = await setupGroup(owner, [leaver, stayer])
       const history = (user: TestUser) =>
         http(url, 'GET', `/api/chats/${group.chat_id}/messages`, { token: user.access_token })
-      const post = (user: TestUser, content: string) =>
-        http(url, 'POST', `/api/chats/${group.chat_id}/messages`, {
-          token: user.access_token,
-          body: { content }
-        })
+      const post = (user: TestUser, content: string) => postMessage(url, user, group.chat_id, { content })
       for (const user of [leaver, stayer]) {
-        await send(user, group.chat_id, 'hello')
+        await sendText(url, user, group.chat_id, 'hello')
         assert.equal((await history(user)).status, 200)
       }
       assert.equal((await leave(leaver, group.group_id)).status, 200)
@@ -421,7 +415,7 @@ describe('groups: create, details, update, members, leave, delete, limits (REST)
     it('the last member leaving deletes the group and its chat', async () => {
       const owner = await createUser(url, 'Leave3 Owner')
       const group = await setupGroup(owner, [])
-      await send(owner, group.chat_id, 'talking to myself')
+      await sendText(url, owner, group.chat_id, 'talking to myself')
       const res = await leave(owner, group.group_id)
       assert.equal(res.status, 200, res.text)
       assert.equal(res.body.group_deleted, true)
@@ -440,8 +434,8 @@ describe('groups: create, details, update, members, leave, delete, limits (REST)
       const admin = await createUser(url, 'Del Admin')
       const member = await createUser(url, 'Del Member')
       const group = await setupGroup(owner, [member], [admin])
-      const message = await send(member, group.chat_id, 'soon gone')
-      await send(owner, group.chat_id, 'me too')
+      const message = await sendText(url, member, group.chat_id, 'soon gone')
+      await sendText(url, owner, group.chat_id, 'me too')
 
       assert.equal(
         (await http(url, 'DELETE', `/api/groups/${group.group_id}`, { token: admin.access_token })).status,

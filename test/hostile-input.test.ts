@@ -6,37 +6,26 @@ import assert from 'node:assert/strict'
 import { gzipSync } from 'node:zlib'
 import { getServiceOptions } from '@feathersjs/feathers'
 import { GeneralError } from '@feathersjs/errors'
-import { io, type Socket } from 'socket.io-client'
-import { createGroup, createUser, http, startServer, type TestServer, type TestUser } from './helpers'
+import type { Socket } from 'socket.io-client'
+import {
+  createGroup,
+  createUser,
+  http,
+  rawSocket,
+  sendText,
+  socketCall,
+  startServer,
+  type TestServer,
+  type TestUser
+} from './helpers'
 import { assertClientError } from './client-errors'
 import { PROTOTYPE_NAMES } from './fuzz/values'
 
 const NOT_AN_OBJECT = ['[]', '[{}]', '"x"', '1', 'null', 'true']
-/** A raw Socket.IO call (what any client can send, not only the Feathers client), with a bounded wait. */
-const emit = (socket: Socket, method: string, ...args: unknown[]) =>
-  new Promise<{ error?: any; result?: any }>((resolve, reject) => {
-    socket.timeout(5000).emit(method, ...args, (timeout: Error | null, error: any, result: any) => {
-      if (timeout) reject(new Error(`no answer to ${method} ${JSON.stringify(args).slice(0, 200)}`))
-      else resolve(error ? { error } : { result })
-    })
-  })
-
 const assertSocketAnswer = (label: string, answer: { error?: any }) => {
   if (!answer.error) return
   const text = JSON.stringify(answer.error)
   assertClientError(`socket ${label}`, answer.error.code ?? 500, answer.error, text)
-}
-
-const connectAs = async (url: string, user?: TestUser) => {
-  const socket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false })
-  if (user) {
-    const auth = await emit(socket, 'create', 'api/authentication', {
-      strategy: 'jwt',
-      accessToken: user.access_token
-    })
-    assert.equal(auth.error, undefined, JSON.stringify(auth.error))
-  }
-  return socket
 }
 
 const HTTP_VERBS: Record<string, Array<[string, boolean]>> = {
@@ -69,15 +58,12 @@ for (const env of ['test', 'production'] as const) {
       alice = await createUser(server.url, 'Hostile Alice')
       bob = await createUser(server.url, 'Hostile Bob')
       const group = await createGroup(server.url, alice, 'hostile', [bob])
-      const sent = await http(server.url, 'POST', `/api/chats/${group.chat_id}/messages`, {
-        token: alice.access_token,
-        body: { content: 'hello' }
-      })
+      const sent = await sendText(server.url, alice, group.chat_id, 'hello')
       ids = {
         chat_id: group.chat_id,
         group_id: group.group_id,
         file_id: 'no-such-file',
-        id: sent.body.message_id
+        id: sent.message_id
       }
       services = Object.keys(server.app.services).map((path) => ({
         path,
@@ -113,7 +99,7 @@ for (const env of ['test', 'production'] as const) {
     })
 
     it('Socket.IO: service paths, ids and route params named after Object.prototype members', async () => {
-      const socket = await connectAs(server.url, alice)
+      const socket = await rawSocket(server.url, alice.access_token)
       sockets.push(socket)
       for (const { path, methods } of services) {
         for (const name of PROTOTYPE_NAMES) {
@@ -127,9 +113,9 @@ for (const env of ['test', 'production'] as const) {
                   : method === 'get' || method === 'remove'
                     ? [name, {}]
                     : [name, { content: 'x' }, {}]
-            assertSocketAnswer(`${method} ${routed}`, await emit(socket, method, routed, ...args))
+            assertSocketAnswer(`${method} ${routed}`, await socketCall(socket, method, [routed, ...args]))
             // The service path itself named after a prototype member.
-            assertSocketAnswer(`${method} ${name}`, await emit(socket, method, name, ...args))
+            assertSocketAnswer(`${method} ${name}`, await socketCall(socket, method, [name, ...args]))
           }
         }
       }
@@ -158,12 +144,12 @@ for (const env of ['test', 'production'] as const) {
     })
 
     it('Socket.IO: data that is an array, a scalar or missing on every create, update and patch', async () => {
-      const socket = await connectAs(server.url, alice)
+      const socket = await rawSocket(server.url, alice.access_token)
       sockets.push(socket)
       for (const { path, method } of writeCalls()) {
         for (const data of [[], [{}], 'x', 1, null, true]) {
           const args = method === 'create' ? [data, {}] : [ids.id, data, {}]
-          const answer = await emit(socket, method, path, ...args)
+          const answer = await socketCall(socket, method, [path, ...args])
           assertSocketAnswer(`${method} ${path} ${JSON.stringify(data)}`, answer)
           if (data !== null)
             assert.equal(answer.error?.code, 400, `${method} ${path} ${JSON.stringify(data)}`)
@@ -226,14 +212,14 @@ for (const env of ['test', 'production'] as const) {
     // Found by the fuzz test (test/fuzz.test.ts); each was a 500.
     it('Socket.IO: an id that is an object, an array or a boolean is a 400 on every method that takes one', async () => {
       // A fresh session: the write tests above log Alice out (api/auth/logout with no body is a logout).
-      const socket = await connectAs(server.url, await createUser(server.url, 'Hostile Dan'))
+      const socket = await rawSocket(server.url, (await createUser(server.url, 'Hostile Dan')).access_token)
       sockets.push(socket)
       for (const { path, methods } of services) {
         const routed = fillPath(path, (param) => ids[param] ?? 'x')
         for (const method of methods.filter((m) => ['get', 'update', 'patch', 'remove'].includes(m))) {
           for (const id of [{ toString: '' }, { a: 1 }, [], ['x'], true]) {
             const args = method === 'get' || method === 'remove' ? [id, {}] : [id, { content: 'x' }, {}]
-            const answer = await emit(socket, method, routed, ...args)
+            const answer = await socketCall(socket, method, [routed, ...args])
             assertSocketAnswer(`${method} ${routed} ${JSON.stringify(id)}`, answer)
             assert.equal(answer.error?.code, 400, `${method} ${routed} ${JSON.stringify(id)}`)
           }
@@ -247,10 +233,10 @@ for (const env of ['test', 'production'] as const) {
         assertClientError(`DELETE ${url}`, res.status, res.body, res.text)
         assert.equal(res.status, 401)
       }
-      const socket = await connectAs(server.url)
+      const socket = await rawSocket(server.url)
       sockets.push(socket)
       for (const id of [null, 'some-token']) {
-        const answer = await emit(socket, 'remove', 'api/authentication', id, {})
+        const answer = await socketCall(socket, 'remove', ['api/authentication', id, {}])
         assertSocketAnswer(`remove api/authentication ${id}`, answer)
         assert.equal(answer.error?.code, 401)
       }
@@ -281,7 +267,7 @@ for (const env of ['test', 'production'] as const) {
         ['api/authentication', { strategy: 'jwt', accessToken: value }],
         ['api/authentication', { strategy: value, accessToken: alice.access_token }]
       ]
-      const socket = await connectAs(server.url)
+      const socket = await rawSocket(server.url)
       sockets.push(socket)
       for (const value of [...hostile, ...PROTOTYPE_NAMES]) {
         for (const [path, body] of bodies(value) as Array<[string, object]>) {
@@ -289,7 +275,7 @@ for (const env of ['test', 'production'] as const) {
           const res = await http(server.url, 'POST', `/${path}`, { body })
           assertClientError(label, res.status, res.body, res.text)
           assert.ok(res.status === 400 || res.status === 401, `${label}: ${res.status} ${res.text}`)
-          const answer = await emit(socket, 'create', path, body, {})
+          const answer = await socketCall(socket, 'create', [path, body, {}])
           assertSocketAnswer(label, answer)
           assert.ok(answer.error, `${label}: accepted over Socket.IO`)
         }
@@ -320,7 +306,7 @@ describe('what a client sees of a server failure', () => {
   after(() => server.stop())
 
   it('is a plain 500 without message details, data or stack, on REST and Socket.IO', async () => {
-    const socket = await connectAs(server.url, alice)
+    const socket = await rawSocket(server.url, alice.access_token)
     try {
       for (const id of ['trigger-general-error', 'trigger-type-error']) {
         const res = await http(server.url, 'GET', `/api/users/${id}`, { token: alice.access_token })
@@ -331,7 +317,7 @@ describe('what a client sees of a server failure', () => {
           code: 500,
           className: 'general-error'
         })
-        const answer = await emit(socket, 'get', 'api/users', id, {})
+        const answer = await socketCall(socket, 'get', ['api/users', id, {}])
         assert.deepEqual(answer.error, res.body)
       }
     } finally {

@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict'
 import { ulid } from 'ulid'
-import { assertNoSecretsSeen, createUser, http, startServer, type TestServer, type TestUser } from './helpers'
+import {
+  assertNoSecretsSeen,
+  createUser,
+  http,
+  openPrivateChat,
+  postMessage,
+  startServer,
+  type TestServer,
+  type TestUser
+} from './helpers'
 
 // Messages end to end over REST: sending (server-owned fields, gap-free seq under concurrency, client_id
 // idempotency, validation), history cursors, edits, tombstone deletes and full-text search.
@@ -15,23 +24,13 @@ describe('messages: send, order, idempotency, history, edit, delete, search (RES
   /** A second chat of ann's (with the outsider), for cross-chat checks. */
   let otherChatId: string
 
-  const send = (user: TestUser, chat: string, body: unknown) =>
-    http(url, 'POST', `/api/chats/${chat}/messages`, { token: user.access_token, body })
   const history = (user: TestUser, chat: string, query = '') =>
     http(url, 'GET', `/api/chats/${chat}/messages${query}`, { token: user.access_token })
-  const privateChat = async (a: TestUser, b: TestUser): Promise<string> => {
-    const res = await http(url, 'POST', '/api/chats/private', {
-      token: a.access_token,
-      body: { user_id: b.user_id }
-    })
-    assert.ok(res.status === 201 || res.status === 200, res.text)
-    return res.body.chat_id
-  }
   /** Sends `count` text messages one after the other and returns them in send order. */
   const sendMany = async (user: TestUser, chat: string, count: number, prefix = 'msg') => {
     const sent: any[] = []
     for (let i = 1; i <= count; i++) {
-      const res = await send(user, chat, { content: `${prefix} ${i}` })
+      const res = await postMessage(url, user, chat, { content: `${prefix} ${i}` })
       assert.equal(res.status, 201, res.text)
       sent.push(res.body)
     }
@@ -60,14 +59,14 @@ describe('messages: send, order, idempotency, history, edit, delete, search (RES
     ann = await createUser(url, 'Msg Ann')
     bob = await createUser(url, 'Msg Bob')
     outsider = await createUser(url, 'Msg Outsider')
-    chatId = await privateChat(ann, bob)
-    otherChatId = await privateChat(ann, outsider)
+    chatId = (await openPrivateChat(url, ann, bob)).chat_id
+    otherChatId = (await openPrivateChat(url, ann, outsider)).chat_id
   })
   after(() => server.stop())
 
   describe('sending', () => {
     it('POST /api/chats/:chat_id/messages → 201 with the server-owned fields set by the server', async () => {
-      const res = await send(ann, chatId, { content: 'Hello Bob' })
+      const res = await postMessage(url, ann, chatId, { content: 'Hello Bob' })
       assert.equal(res.status, 201, res.text)
       const m = res.body
       assert.equal(typeof m.message_id, 'string')
@@ -81,7 +80,7 @@ describe('messages: send, order, idempotency, history, edit, delete, search (RES
       assert.equal(m.edited_at, null)
       assert.equal(m.deleted_at, null)
 
-      const next = await send(bob, chatId, { content: 'Hi Ann' })
+      const next = await postMessage(url, bob, chatId, { content: 'Hi Ann' })
       assert.equal(next.status, 201)
       assert.equal(next.body.sender_id, bob.user_id)
       assert.equal(next.body.seq, m.seq + 1, 'consecutive seqs')
@@ -96,25 +95,25 @@ describe('messages: send, order, idempotency, history, edit, delete, search (RES
         created_at: '2000-01-01T00:00:00.000Z'
       }
       for (const [field, value] of Object.entries(forged)) {
-        const res = await send(ann, chatId, { content: 'forged', [field]: value })
+        const res = await postMessage(url, ann, chatId, { content: 'forged', [field]: value })
         assert.equal(res.status, 400, `${field}: ${res.text}`)
         assert.match(res.body.message, new RegExp(field), field)
       }
       const after = await http(url, 'GET', `/api/chats/${chatId}`, { token: ann.access_token })
       assert.equal(after.body.last_seq, before.body.last_seq, 'a refused send uses no seq')
-      const next = await send(ann, chatId, { content: 'after the refusals' })
+      const next = await postMessage(url, ann, chatId, { content: 'after the refusals' })
       assert.equal(next.body.seq, before.body.last_seq + 1, 'no gap after refused sends')
     })
 
     it('only members can send or read; a token is required', async () => {
-      const res = await send(outsider, chatId, { content: 'let me in' })
+      const res = await postMessage(url, outsider, chatId, { content: 'let me in' })
       assert.equal(res.status, 404)
       assert.equal((await history(outsider, chatId)).status, 404)
       assert.equal(
         (await http(url, 'POST', `/api/chats/${chatId}/messages`, { body: { content: 'anon' } })).status,
         401
       )
-      assert.equal((await send(ann, ulid(), { content: 'nowhere' })).status, 404)
+      assert.equal((await postMessage(url, ann, ulid(), { content: 'nowhere' })).status, 404)
     })
 
     it('50 concurrent senders in one group chat get seqs exactly 1..50, no gap, no duplicate', async function () {
@@ -129,7 +128,7 @@ describe('messages: send, order, idempotency, history, edit, delete, search (RES
       const groupChat = group.body.chat_id
 
       const results = await Promise.all(
-        senders.map((user, i) => send(user, groupChat, { content: `concurrent ${i}` }))
+        senders.map((user, i) => postMessage(url, user, groupChat, { content: `concurrent ${i}` }))
       )
       for (const res of results) assert.equal(res.status, 201, res.text)
       const seqs = results.map((r) => r.body.seq).sort((a, b) => a - b)
@@ -151,12 +150,12 @@ describe('messages: send, order, idempotency, history, edit, delete, search (RES
 
   describe('client_id idempotency', () => {
     it('a retry with the same client_id returns the original (200, same message_id, no second row)', async () => {
-      const first = await send(ann, chatId, { content: 'once only', client_id: 'retry-1' })
+      const first = await postMessage(url, ann, chatId, { content: 'once only', client_id: 'retry-1' })
       assert.equal(first.status, 201, first.text)
       assert.equal(first.body.client_id, 'retry-1')
       const countBefore = (await allMessages(ann, chatId)).length
 
-      const retry = await send(ann, chatId, { content: 'once only', client_id: 'retry-1' })
+      const retry = await postMessage(url, ann, chatId, { content: 'once only', client_id: 'retry-1' })
       assert.equal(retry.status, 200, retry.text)
       assert.equal(retry.body.message_id, first.body.message_id)
       assert.equal(retry.body.seq, first.body.seq)
@@ -166,14 +165,16 @@ describe('messages: send, order, idempotency, history, edit, delete, search (RES
 
       const chat = await http(url, 'GET', `/api/chats/${chatId}`, { token: ann.access_token })
       assert.equal(chat.body.last_seq, all[all.length - 1].seq, 'the retry used no seq')
-      const next = await send(ann, chatId, { content: 'after the retry' })
+      const next = await postMessage(url, ann, chatId, { content: 'after the retry' })
       assert.equal(next.body.seq, chat.body.last_seq + 1, 'no gap after a retry')
     })
 
     it('10 concurrent sends with the same client_id store exactly one row, all answers the same message', async () => {
       const countBefore = (await allMessages(ann, chatId)).length
       const results = await Promise.all(
-        seqRange(1, 10).map(() => send(ann, chatId, { content: 'double click', client_id: 'burst-1' }))
+        seqRange(1, 10).map(() =>
+          postMessage(url, ann, chatId, { content: 'double click', client_id: 'burst-1' })
+        )
       )
       for (const res of results) assert.ok(res.status === 201 || res.status === 200, res.text)
       assert.equal(results.filter((r) => r.status === 201).length, 1, 'exactly one created')
@@ -190,15 +191,18 @@ describe('messages: send, order, idempotency, history, edit, delete, search (RES
     })
 
     it('the same client_id from another sender is a different message', async () => {
-      const mine = await send(ann, chatId, { content: 'from ann', client_id: 'shared-key' })
-      const theirs = await send(bob, chatId, { content: 'from bob', client_id: 'shared-key' })
+      const mine = await postMessage(url, ann, chatId, { content: 'from ann', client_id: 'shared-key' })
+      const theirs = await postMessage(url, bob, chatId, { content: 'from bob', client_id: 'shared-key' })
       assert.equal(mine.status, 201)
       assert.equal(theirs.status, 201, theirs.text)
       assert.notEqual(theirs.body.message_id, mine.body.message_id)
       assert.equal(theirs.body.sender_id, bob.user_id)
       assert.equal(theirs.body.content, 'from bob')
       // And in another chat the same sender may reuse it too.
-      const elsewhere = await send(ann, otherChatId, { content: 'other chat', client_id: 'shared-key' })
+      const elsewhere = await postMessage(url, ann, otherChatId, {
+        content: 'other chat',
+        client_id: 'shared-key'
+      })
       assert.equal(elsewhere.status, 201, elsewhere.text)
       assert.notEqual(elsewhere.body.message_id, mine.body.message_id)
     })
@@ -206,42 +210,48 @@ describe('messages: send, order, idempotency, history, edit, delete, search (RES
 
   describe('validation', () => {
     it('reply_to must be a message of the same chat', async () => {
-      const target = await send(bob, chatId, { content: 'reply to me' })
-      const reply = await send(ann, chatId, { content: 'replying', reply_to: target.body.message_id })
+      const target = await postMessage(url, bob, chatId, { content: 'reply to me' })
+      const reply = await postMessage(url, ann, chatId, {
+        content: 'replying',
+        reply_to: target.body.message_id
+      })
       assert.equal(reply.status, 201, reply.text)
       assert.equal(reply.body.reply_to, target.body.message_id)
 
-      const foreign = await send(ann, otherChatId, { content: 'foreign' })
-      const cross = await send(ann, chatId, { content: 'cross', reply_to: foreign.body.message_id })
+      const foreign = await postMessage(url, ann, otherChatId, { content: 'foreign' })
+      const cross = await postMessage(url, ann, chatId, {
+        content: 'cross',
+        reply_to: foreign.body.message_id
+      })
       assert.equal(cross.status, 400, cross.text)
       assert.match(cross.body.message, /reply_to/)
-      const unknown = await send(ann, chatId, { content: 'ghost', reply_to: ulid() })
+      const unknown = await postMessage(url, ann, chatId, { content: 'ghost', reply_to: ulid() })
       assert.equal(unknown.status, 400)
       assert.match(unknown.body.message, /reply_to/)
     })
 
     it('content must not be empty and must not exceed 10,000 characters', async () => {
       for (const body of [{ content: '' }, { content: '   \n ' }, {}]) {
-        const res = await send(ann, chatId, body)
+        const res = await postMessage(url, ann, chatId, body)
         assert.equal(res.status, 400, `${JSON.stringify(body)}: ${res.text}`)
         assert.match(res.body.message, /content/)
       }
-      const atLimit = await send(ann, chatId, { content: 'x'.repeat(10_000) })
+      const atLimit = await postMessage(url, ann, chatId, { content: 'x'.repeat(10_000) })
       assert.equal(atLimit.status, 201, atLimit.text)
       assert.equal(atLimit.body.content.length, 10_000)
-      const over = await send(ann, chatId, { content: 'x'.repeat(10_001) })
+      const over = await postMessage(url, ann, chatId, { content: 'x'.repeat(10_001) })
       assert.equal(over.status, 400)
       assert.match(over.body.message, /content/)
-      const wrongType = await send(ann, chatId, { content: 42 })
+      const wrongType = await postMessage(url, ann, chatId, { content: 42 })
       assert.equal(wrongType.status, 400)
-      const badType = await send(ann, chatId, { content: 'x', type: 'video' })
+      const badType = await postMessage(url, ann, chatId, { content: 'x', type: 'video' })
       assert.equal(badType.status, 400)
       assert.match(badType.body.message, /type/)
     })
 
     it('image and file messages need a file_id, which must be the sender’s own upload', async () => {
       for (const type of ['image', 'file']) {
-        const res = await send(ann, chatId, { content: '', type })
+        const res = await postMessage(url, ann, chatId, { content: '', type })
         assert.equal(res.status, 400, `${type}: ${res.text}`)
         assert.match(res.body.message, /file_id/)
       }
@@ -259,13 +269,13 @@ describe('messages: send, order, idempotency, history, edit, delete, search (RES
           purpose: 'message',
           storage_key: `test/${fileId}`
         })
-      const stolen = await send(ann, chatId, { content: '', type: 'image', file_id: fileId })
+      const stolen = await postMessage(url, ann, chatId, { content: '', type: 'image', file_id: fileId })
       assert.equal(stolen.status, 400, stolen.text)
       assert.match(stolen.body.message, /file_id/)
-      const missing = await send(ann, chatId, { content: '', type: 'file', file_id: ulid() })
+      const missing = await postMessage(url, ann, chatId, { content: '', type: 'file', file_id: ulid() })
       assert.equal(missing.status, 400)
       assert.match(missing.body.message, /file_id/)
-      const own = await send(bob, chatId, { content: 'look', type: 'image', file_id: fileId })
+      const own = await postMessage(url, bob, chatId, { content: 'look', type: 'image', file_id: fileId })
       assert.equal(own.status, 201, `the uploader may attach it: ${own.text}`)
       assert.equal(own.body.file_id, fileId)
       assert.equal(own.body.type, 'image')
@@ -283,15 +293,17 @@ describe('messages: send, order, idempotency, history, edit, delete, search (RES
       this.timeout(60_000)
       const carol = await createUser(url, 'Hist Carol')
       const dave = await createUser(url, 'Hist Dave')
-      histChat = await privateChat(carol, dave)
-      histChat2 = await privateChat(carol, ann)
+      histChat = (await openPrivateChat(url, carol, dave)).chat_id
+      histChat2 = (await openPrivateChat(url, carol, ann)).chat_id
       // Two senders alternate in batches, so the chat has messages from both.
       for (let i = 0; i < total; i += 10) {
         await Promise.all(
-          seqRange(1, 10).map((j) => send(j % 2 ? carol : dave, histChat, { content: `h ${i + j}` }))
+          seqRange(1, 10).map((j) =>
+            postMessage(url, j % 2 ? carol : dave, histChat, { content: `h ${i + j}` })
+          )
         )
       }
-      await send(carol, histChat2, { content: 'elsewhere' })
+      await postMessage(url, carol, histChat2, { content: 'elsewhere' })
       const all = await allMessages(carol, histChat)
       ids = new Map(all.map((m) => [m.seq, m.message_id]))
       histUser = carol
@@ -399,7 +411,7 @@ describe('messages: send, order, idempotency, history, edit, delete, search (RES
 
   describe('edit and delete', () => {
     it('the sender edits with PUT and PATCH (edited_at set); another member gets 403', async () => {
-      const sent = await send(ann, chatId, { content: 'typo hre' })
+      const sent = await postMessage(url, ann, chatId, { content: 'typo hre' })
       const put = await http(url, 'PUT', `/api/messages/${sent.body.message_id}`, {
         token: ann.access_token,
         body: { content: 'typo here' }
@@ -410,7 +422,7 @@ describe('messages: send, order, idempotency, history, edit, delete, search (RES
       assert.equal(put.body.seq, sent.body.seq)
       assert.equal(put.body.sender_id, ann.user_id)
 
-      const sent2 = await send(ann, chatId, { content: 'second draft' })
+      const sent2 = await postMessage(url, ann, chatId, { content: 'second draft' })
       const patch = await http(url, 'PATCH', `/api/messages/${sent2.body.message_id}`, {
         token: ann.access_token,
         body: { content: 'second, final' }
@@ -539,16 +551,16 @@ describe('messages: send, order, idempotency, history, edit, delete, search (RES
 
     before(async () => {
       const erin = await createUser(url, 'Search Erin')
-      searchChat = await privateChat(ann, erin)
-      once = (await send(ann, searchChat, { content: 'A zebra crossing ahead' })).body
-      twice = (await send(erin, searchChat, { content: 'Zebra ZEBRA stripes' })).body
-      await send(ann, searchChat, { content: 'nothing to see here' })
-      deleted = (await send(ann, searchChat, { content: 'a zebra that was deleted' })).body
+      searchChat = (await openPrivateChat(url, ann, erin)).chat_id
+      once = (await postMessage(url, ann, searchChat, { content: 'A zebra crossing ahead' })).body
+      twice = (await postMessage(url, erin, searchChat, { content: 'Zebra ZEBRA stripes' })).body
+      await postMessage(url, ann, searchChat, { content: 'nothing to see here' })
+      deleted = (await postMessage(url, ann, searchChat, { content: 'a zebra that was deleted' })).body
       const del = await http(url, 'DELETE', `/api/messages/${deleted.message_id}`, {
         token: ann.access_token
       })
       assert.equal(del.status, 200)
-      foreign = (await send(ann, otherChatId, { content: 'zebra in another chat' })).body
+      foreign = (await postMessage(url, ann, otherChatId, { content: 'zebra in another chat' })).body
     })
 
     it('finds by word, case-insensitively, ranked, without deleted messages or other chats', async () => {

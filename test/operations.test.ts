@@ -4,7 +4,10 @@ import {
   createUser,
   eventually,
   http,
+  openPrivateChat,
+  postMessage,
   recordEvents,
+  sendText,
   socketClient,
   startRelay,
   startServer,
@@ -27,14 +30,8 @@ describe('operations: metrics', () => {
     try {
       await s.client.authenticate({ strategy: 'jwt', accessToken: bob.access_token })
       const events = recordEvents(s.client, 'api/messages', ['created'])
-      const chat = await http(server.url, 'POST', '/api/chats/private', {
-        token: ann.access_token,
-        body: { user_id: bob.user_id }
-      })
-      await http(server.url, 'POST', `/api/chats/${chat.body.chat_id}/messages`, {
-        token: ann.access_token,
-        body: { content: 'm' }
-      })
+      const chat = await openPrivateChat(server.url, ann, bob)
+      await sendText(server.url, ann, chat.chat_id, 'm')
       await eventually(() => assert.equal(events.length, 1))
       const res = await http(server.url, 'GET', '/metrics')
       assert.equal(res.status, 200)
@@ -80,10 +77,7 @@ describe('faults: Redis down', function () {
   it('each instance keeps serving its own clients, /health says degraded, and it recovers', async () => {
     const ann = await createUser(a.url, 'Fault Ann')
     const bob = await createUser(a.url, 'Fault Bob')
-    const chat = await http(a.url, 'POST', '/api/chats/private', {
-      token: ann.access_token,
-      body: { user_id: bob.user_id }
-    })
+    const chat = await openPrivateChat(a.url, ann, bob)
     const bobOnA = socketClient(a.url)
     const bobOnB = socketClient(b.url)
     sockets.push(bobOnA, bobOnB)
@@ -91,11 +85,7 @@ describe('faults: Redis down', function () {
     await bobOnB.client.authenticate({ strategy: 'jwt', accessToken: bob.access_token })
     const onA = recordEvents(bobOnA.client, 'api/messages', ['created'])
     const onB = recordEvents(bobOnB.client, 'api/messages', ['created'])
-    const send = (content: string) =>
-      http(a.url, 'POST', `/api/chats/${chat.body.chat_id}/messages`, {
-        token: ann.access_token,
-        body: { content }
-      })
+    const send = (content: string) => postMessage(a.url, ann, chat.chat_id, { content })
 
     relay.pause()
     await eventually(async () => assert.equal((await http(a.url, 'GET', '/health')).body.status, 'degraded'))
@@ -127,11 +117,8 @@ describe('faults: Redis down', function () {
   it('a Redis that stops answering (connections open, no replies) delays requests by its command timeout, no more', async () => {
     const cy = await createUser(a.url, 'Stall Cy')
     const dee = await createUser(a.url, 'Stall Dee')
-    const chat = await http(a.url, 'POST', '/api/chats/private', {
-      token: cy.access_token,
-      body: { user_id: dee.user_id }
-    })
-    const path = `/api/chats/${chat.body.chat_id}/messages`
+    const chat = await openPrivateChat(a.url, cy, dee)
+    const path = `/api/chats/${chat.chat_id}/messages`
     assert.equal(
       (await http(a.url, 'POST', path, { token: cy.access_token, body: { content: 'before' } })).status,
       201

@@ -10,9 +10,18 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import knex, { type Knex } from 'knex'
-import { io, type Socket } from 'socket.io-client'
+import type { Socket } from 'socket.io-client'
 import { runMigrations } from '../src/migrate'
-import { createGroup, createUser, eventually, sleep, startServer, type TestServer } from './helpers'
+import {
+  createGroup,
+  createUser,
+  eventually,
+  rawSocket,
+  sleep,
+  socketCall,
+  startServer,
+  type TestServer
+} from './helpers'
 
 /** initdb and pg_ctl of the newest PostgreSQL installed the Debian way, if any. */
 const findBinaries = () => {
@@ -127,10 +136,7 @@ describe('faults: PostgreSQL restarts under a sending client', function () {
     const alice = await createUser(url, 'Restart Alice')
     const bob = await createUser(url, 'Restart Bob')
     const { chat_id } = await createGroup(url, alice, 'restart', [bob])
-    socket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false })
-    await socket
-      .timeout(5000)
-      .emitWithAck('create', 'api/authentication', { strategy: 'jwt', accessToken: alice.access_token })
+    socket = await rawSocket(url, alice.access_token)
 
     // Sequential sends until told to stop; each answer must come within 10 s (a hang fails the test).
     const sends: Send[] = []
@@ -138,17 +144,11 @@ describe('faults: PostgreSQL restarts under a sending client', function () {
     const sender = (async () => {
       for (let n = 1; sending; n++) {
         const at = Date.now()
-        const [error, message] = await new Promise<any[]>((resolve, reject) =>
-          socket!
-            .timeout(10_000)
-            .emit(
-              'create',
-              `api/chats/${chat_id}/messages`,
-              { content: `message ${n}`, client_id: `restart-${n}` },
-              {},
-              (timeout: Error | null, ...answer: any[]) =>
-                timeout ? reject(new Error(`send ${n} got no answer within 10 s`)) : resolve(answer)
-            )
+        const { error, result: message } = await socketCall(
+          socket!,
+          'create',
+          [`api/chats/${chat_id}/messages`, { content: `message ${n}`, client_id: `restart-${n}` }, {}],
+          { timeoutMs: 10_000, timeoutMessage: `send ${n} got no answer within 10 s` }
         )
         sends.push({
           n,

@@ -7,12 +7,13 @@ import { ulid } from 'ulid'
 import {
   createGroup,
   createUser,
+  eventually,
   http,
+  postMessage,
   socketClient,
   startServer,
   type TestServer,
-  type TestUser,
-  eventually
+  type TestUser
 } from './helpers'
 import { testDatabase } from './setup'
 import { MessageWriter, type NewMessage } from '../src/services/messages/message-writer'
@@ -91,8 +92,7 @@ describe('one bad message cannot fail the other senders of its batch', () => {
   it('REST: NUL and lone surrogates get 400 naming content; all 30 concurrent valid sends are stored', async () => {
     const chatId = await newGroup('poison over REST')
     const valid = Array.from({ length: 30 }, (_, i) => `valid ${i}`)
-    const send = (user: TestUser, content: string) =>
-      http(url, 'POST', `/api/chats/${chatId}/messages`, { token: user.access_token, body: { content } })
+    const send = (user: TestUser, content: string) => postMessage(url, user, chatId, { content })
     let answered = 0
     const [good, bad] = await inOneBatch(
       chatId,

@@ -3,11 +3,14 @@ import { randomUUID } from 'node:crypto'
 import {
   createUser,
   http,
+  openPrivateChat,
+  postMessage,
   socketClient,
   startServer,
   uniqueEmail,
   type SocketClient,
-  type TestServer
+  type TestServer,
+  type TestUser
 } from './helpers'
 import { testRedis } from './setup'
 
@@ -28,19 +31,15 @@ describe('rate limits on messages and socket events', () => {
   it('limits message sends per user: 429 with Retry-After, other users unaffected', async () => {
     const ann = await createUser(server.url, 'Limit Ann')
     const bob = await createUser(server.url, 'Limit Bob')
-    const chat = await http(server.url, 'POST', '/api/chats/private', {
-      token: ann.access_token,
-      body: { user_id: bob.user_id }
-    })
-    const send = (token: string) =>
-      http(server.url, 'POST', `/api/chats/${chat.body.chat_id}/messages`, { token, body: { content: 'x' } })
+    const chat = await openPrivateChat(server.url, ann, bob)
+    const send = (user: TestUser) => postMessage(server.url, user, chat.chat_id, { content: 'x' })
     const statuses = []
-    for (let i = 0; i < 4; i++) statuses.push((await send(ann.access_token)).status)
+    for (let i = 0; i < 4; i++) statuses.push((await send(ann)).status)
     assert.deepEqual(statuses, [201, 201, 201, 429])
-    const limited = await send(ann.access_token)
+    const limited = await send(ann)
     assert.equal(limited.body.name, 'TooManyRequests')
     assert.ok(Number(limited.headers.get('retry-after')) >= 1)
-    assert.equal((await send(bob.access_token)).status, 201)
+    assert.equal((await send(bob)).status, 201)
   })
 
   it('limits events per socket: calls over the budget are refused with TooManyRequests, not dropped', async () => {

@@ -9,7 +9,9 @@ import {
   createUser,
   eventually,
   http,
+  openPrivateChat,
   seenBodies,
+  sendText,
   socketClient,
   startServer,
   type SocketClient,
@@ -125,11 +127,6 @@ describe('realtime: who hears what over live sockets', () => {
     return found
   }
 
-  const privateChat = (from: TestUser, to: TestUser) =>
-    call(from, 'POST', '/api/chats/private', { user_id: to.user_id })
-  const send = (from: TestUser, chatId: string, content: string) =>
-    call(from, 'POST', `/api/chats/${chatId}/messages`, { content })
-
   /**
    * Barrier for a user's own socket: a profile change is pushed to that user's own connections only. Once it
    * has arrived on `live`, anything published to that socket before the change would have arrived too.
@@ -146,7 +143,7 @@ describe('realtime: who hears what over live sockets', () => {
    */
   const presenceBarrier = async (...watchers: Live[]) => {
     const fresh = await user('Barrier Bea')
-    for (const w of watchers) await privateChat(fresh, w.user)
+    for (const w of watchers) await openPrivateChat(server.url, fresh, w.user)
     await connect(fresh)
     for (const w of watchers) {
       await arrives(w, STATUS, 'user_status', (s) => s.user_id === fresh.user_id && s.status === 'online')
@@ -174,9 +171,9 @@ describe('realtime: who hears what over live sockets', () => {
       const bobLive = await connect(bob)
 
       // A private chat, messages sent, edited (PATCH and PUT) and deleted, read receipts, typing.
-      const chat = await privateChat(ann, bob)
-      const first = await send(ann, chat.chat_id, 'the secret is 42')
-      const second = await send(bob, chat.chat_id, 'shh')
+      const chat = await openPrivateChat(server.url, ann, bob)
+      const first = await sendText(server.url, ann, chat.chat_id, 'the secret is 42')
+      const second = await sendText(server.url, bob, chat.chat_id, 'shh')
       await call(ann, 'PATCH', `/api/messages/${first.message_id}`, { content: 'the secret is 43' })
       await call(ann, 'PUT', `/api/messages/${first.message_id}`, { content: 'the secret is 44' })
       await call(bob, 'DELETE', `/api/messages/${second.message_id}`)
@@ -193,7 +190,7 @@ describe('realtime: who hears what over live sockets', () => {
       await call(ann, 'PATCH', `/api/groups/${group.group_id}`, { name: 'Renamed plans' })
       await call(ann, 'POST', `/api/groups/${group.group_id}/members`, { user_id: cat.user_id })
       const catLive = await connect(cat)
-      await send(cat, group.chat_id, 'hello group')
+      await sendText(server.url, cat, group.chat_id, 'hello group')
       await call(cat, 'POST', `/api/chats/${group.chat_id}/typing`, { typing: true })
       await call(bob, 'PUT', `/api/chats/${group.chat_id}/mark-read`, {})
       await call(ann, 'DELETE', `/api/groups/${group.group_id}/members/${cat.user_id}`)
@@ -257,7 +254,7 @@ describe('realtime: who hears what over live sockets', () => {
       })
       const live = [await connect(ann), await connect(ann), await connect(bob), await connect(cat)]
 
-      const sent = await send(ann, group.chat_id, 'to all of you')
+      const sent = await sendText(server.url, ann, group.chat_id, 'to all of you')
       assert.equal(sent.chat_id, group.chat_id)
       for (const l of live) {
         assert.deepEqual(await arrives(l, MESSAGES, 'created', byId(sent.message_id)), sent)
@@ -293,7 +290,7 @@ describe('realtime: who hears what over live sockets', () => {
       }
 
       // Exactly once each, on every socket (a later message is the barrier for duplicates).
-      const last = await send(cat, group.chat_id, 'barrier')
+      const last = await sendText(server.url, cat, group.chat_id, 'barrier')
       for (const l of live) {
         await arrives(l, MESSAGES, 'created', byId(last.message_id))
         assert.equal(got(l, MESSAGES, 'created', byId(sent.message_id)).length, 1)
@@ -311,7 +308,7 @@ describe('realtime: who hears what over live sockets', () => {
       const bobLive = await connect(bob)
       const catLive = await connect(cat)
 
-      const before = await send(ann, group.chat_id, 'before Cat joined')
+      const before = await sendText(server.url, ann, group.chat_id, 'before Cat joined')
       await arrives(bobLive, MESSAGES, 'created', byId(before.message_id))
 
       await call(ann, 'POST', `/api/groups/${group.group_id}/members`, { user_id: cat.user_id })
@@ -320,7 +317,7 @@ describe('realtime: who hears what over live sockets', () => {
       assert.equal(added.chat_id, group.chat_id)
       await arrives(bobLive, MEMBERS, 'created', aboutUser(cat.user_id))
 
-      const welcome = await send(ann, group.chat_id, 'welcome Cat')
+      const welcome = await sendText(server.url, ann, group.chat_id, 'welcome Cat')
       assert.deepEqual(await arrives(catLive, MESSAGES, 'created', byId(welcome.message_id)), welcome)
       assert.equal(got(catLive, MESSAGES, 'created', byId(before.message_id)).length, 0)
 
@@ -328,7 +325,7 @@ describe('realtime: who hears what over live sockets', () => {
       const removed = await arrives(catLive, MEMBERS, 'removed', aboutUser(cat.user_id))
       assert.equal(removed.reason, 'removed')
 
-      const after = await send(ann, group.chat_id, 'Cat is gone')
+      const after = await sendText(server.url, ann, group.chat_id, 'Cat is gone')
       await arrives(bobLive, MESSAGES, 'created', byId(after.message_id))
       await call(bob, 'POST', `/api/chats/${group.chat_id}/typing`, { typing: true })
       await ownProfileBarrier(catLive)
@@ -348,7 +345,7 @@ describe('realtime: who hears what over live sockets', () => {
       })
       const bobLive = await connect(bob)
       const catLive = await connect(cat)
-      const hello = await send(ann, group.chat_id, 'hello')
+      const hello = await sendText(server.url, ann, group.chat_id, 'hello')
       await arrives(bobLive, MESSAGES, 'created', byId(hello.message_id))
 
       // Leaving over the socket itself.
@@ -360,7 +357,7 @@ describe('realtime: who hears what over live sockets', () => {
       assert.equal((await arrives(bobLive, MEMBERS, 'removed', aboutUser(bob.user_id))).reason, 'left')
       await arrives(catLive, MEMBERS, 'removed', aboutUser(bob.user_id))
 
-      const after = await send(ann, group.chat_id, 'Bob left')
+      const after = await sendText(server.url, ann, group.chat_id, 'Bob left')
       await arrives(catLive, MESSAGES, 'created', byId(after.message_id))
       await call(ann, 'PATCH', `/api/groups/${group.group_id}`, { name: 'Leavers, minus Bob' })
       await arrives(catLive, GROUPS, 'patched', (g) => g.group_id === group.group_id)
@@ -378,7 +375,7 @@ describe('realtime: who hears what over live sockets', () => {
       const danLive = await connect(dan)
       const eveLive = await connect(eve)
 
-      const chat = await privateChat(dan, eve)
+      const chat = await openPrivateChat(server.url, dan, eve)
       assert.equal(chat.other_user.user_id, eve.user_id)
 
       const eveView = await arrives(eveLive, CHATS, 'created', inChat(chat.chat_id))
@@ -389,7 +386,7 @@ describe('realtime: who hears what over live sockets', () => {
       const danView = await arrives(danLive, CHATS, 'created', inChat(chat.chat_id))
       assert.equal(danView.other_user.user_id, eve.user_id, 'Dan sees Eve as the other user')
 
-      const hi = await send(dan, chat.chat_id, 'hi Eve')
+      const hi = await sendText(server.url, dan, chat.chat_id, 'hi Eve')
       assert.deepEqual(await arrives(eveLive, MESSAGES, 'created', byId(hi.message_id)), hi)
       const reply = await eveLive.client
         .service('api/chats/:chat_id/messages')
@@ -397,12 +394,8 @@ describe('realtime: who hears what over live sockets', () => {
       assert.deepEqual(await arrives(danLive, MESSAGES, 'created', byId(reply.message_id)), reply)
 
       // Asking again finds the same chat (200) and announces nothing.
-      const again = await http(server.url, 'POST', '/api/chats/private', {
-        token: eve.access_token,
-        body: { user_id: dan.user_id }
-      })
-      assert.equal(again.status, 200)
-      assert.equal(again.body.chat_id, chat.chat_id)
+      const again = await openPrivateChat(server.url, eve, dan, { status: [200] })
+      assert.equal(again.chat_id, chat.chat_id)
       await ownProfileBarrier(eveLive)
       await ownProfileBarrier(danLive)
       assert.equal(got(eveLive, CHATS, 'created').length, 1)
@@ -443,7 +436,7 @@ describe('realtime: who hears what over live sockets', () => {
       }
 
       // Never back to the typist's own sockets: a later message is their barrier.
-      const barrier = await send(bob, group.chat_id, 'barrier')
+      const barrier = await sendText(server.url, bob, group.chat_id, 'barrier')
       for (const own of annLive) {
         await arrives(own, MESSAGES, 'created', byId(barrier.message_id))
         assert.equal(got(own, TYPING, 'typing_start').length, 0, 'the typist heard their own typing_start')
@@ -455,11 +448,12 @@ describe('realtime: who hears what over live sockets', () => {
   describe('read receipts', () => {
     it('mark-read emits read to the members; moving the pointer backwards emits nothing', async () => {
       const [ann, bob] = await Promise.all([user('Read Ann'), user('Read Bob')])
-      const chat = await privateChat(ann, bob)
+      const chat = await openPrivateChat(server.url, ann, bob)
       const annLive = await connect(ann)
       const bobLive = await connect(bob)
       const sent = []
-      for (const content of ['one', 'two', 'three']) sent.push(await send(ann, chat.chat_id, content))
+      for (const content of ['one', 'two', 'three'])
+        sent.push(await sendText(server.url, ann, chat.chat_id, content))
 
       const receipt = await call(bob, 'PUT', `/api/chats/${chat.chat_id}/mark-read`, {})
       assert.deepEqual(receipt, {
@@ -482,7 +476,7 @@ describe('realtime: who hears what over live sockets', () => {
         message_id: sent[2].message_id
       })
       assert.equal(same.last_read_seq, 3)
-      const barrier = await send(ann, chat.chat_id, 'four')
+      const barrier = await sendText(server.url, ann, chat.chat_id, 'four')
       for (const l of [annLive, bobLive]) {
         await arrives(l, MESSAGES, 'created', byId(barrier.message_id))
         assert.deepEqual(got(l, READ, 'read'), [expected], 'a pointer that did not move was announced')
@@ -506,7 +500,7 @@ describe('realtime: who hears what over live sockets', () => {
       const [pat, wes, sam] = await Promise.all([user('Pres Pat'), user('Pres Wes'), user('Pres Sam')])
       const wesLive = await connect(wes) // shares a chat with Pat
       const samLive = await connect(sam) // shares no chat with Pat
-      await privateChat(pat, wes)
+      await openPrivateChat(server.url, pat, wes)
       await arrives(wesLive, CHATS, 'created')
       const aboutPat = (live: Live) => got(live, STATUS, 'user_status', aboutUser(pat.user_id))
 
@@ -537,7 +531,7 @@ describe('realtime: who hears what over live sockets', () => {
 
     it('PUT /api/users/status pushes user_status to the users sharing a chat and to the user’s own sockets', async () => {
       const [pat, wes, sam] = await Promise.all([user('Dnd Pat'), user('Dnd Wes'), user('Dnd Sam')])
-      await privateChat(pat, wes)
+      await openPrivateChat(server.url, pat, wes)
       const wesLive = await connect(wes)
       const samLive = await connect(sam)
       const patLive = await connect(pat)
@@ -562,21 +556,21 @@ describe('realtime: who hears what over live sockets', () => {
   describe('re-authentication', () => {
     it('a new socket authenticated after a disconnect hears the next message', async () => {
       const [ann, bob] = await Promise.all([user('Reauth Ann'), user('Reauth Bob')])
-      const chat = await privateChat(ann, bob)
+      const chat = await openPrivateChat(server.url, ann, bob)
       const old = await connect(bob)
-      const before = await send(ann, chat.chat_id, 'before the drop')
+      const before = await sendText(server.url, ann, chat.chat_id, 'before the drop')
       await arrives(old, MESSAGES, 'created', byId(before.message_id))
       old.close()
 
       const fresh = await connect(bob)
-      const next = await send(ann, chat.chat_id, 'after the drop')
+      const next = await sendText(server.url, ann, chat.chat_id, 'after the drop')
       assert.deepEqual(await arrives(fresh, MESSAGES, 'created', byId(next.message_id)), next)
       assert.equal(got(fresh, MESSAGES, 'created', byId(before.message_id)).length, 0)
     })
 
     it('reAuthenticate(true) on a live socket keeps delivery working, without duplicates', async () => {
       const [ann, bob] = await Promise.all([user('Reauth2 Ann'), user('Reauth2 Bob')])
-      const chat = await privateChat(ann, bob)
+      const chat = await openPrivateChat(server.url, ann, bob)
       const annLive = await connect(ann)
       const bobLive = await connect(bob)
       await arrives(annLive, STATUS, 'user_status', (s) => s.user_id === bob.user_id && s.status === 'online')
@@ -584,12 +578,12 @@ describe('realtime: who hears what over live sockets', () => {
       const again = await bobLive.client.reAuthenticate(true)
       assert.equal(again.user.user_id, bob.user_id)
       await bobLive.client.reAuthenticate(true)
-      const after = await send(ann, chat.chat_id, 'after re-authentication')
+      const after = await sendText(server.url, ann, chat.chat_id, 'after re-authentication')
       assert.deepEqual(await arrives(bobLive, MESSAGES, 'created', byId(after.message_id)), after)
       await call(ann, 'POST', `/api/chats/${chat.chat_id}/typing`, { typing: true })
       await call(ann, 'POST', `/api/chats/${chat.chat_id}/typing`, { typing: false })
 
-      const barrier = await send(ann, chat.chat_id, 'barrier')
+      const barrier = await sendText(server.url, ann, chat.chat_id, 'barrier')
       await arrives(bobLive, MESSAGES, 'created', byId(barrier.message_id))
       assert.equal(got(bobLive, MESSAGES, 'created', byId(after.message_id)).length, 1, 'duplicate message')
       assert.equal(got(bobLive, TYPING, 'typing_start').length, 1, 'duplicate typing_start')
@@ -604,17 +598,17 @@ describe('realtime: who hears what over live sockets', () => {
     it('after POST /api/auth/logout, that session’s socket hears no further messages', async () => {
       const [ann, lou] = await Promise.all([user('Logout Ann'), user('Logout Lou')])
       const second = await call('', 'POST', '/api/auth/login', { email: lou.email, password: lou.password })
-      const chat = await privateChat(ann, lou)
+      const chat = await openPrivateChat(server.url, ann, lou)
       const ended = await connect(lou) // session 1
       const kept = await connect(lou, second.access_token) // session 2
 
-      const before = await send(ann, chat.chat_id, 'before logout')
+      const before = await sendText(server.url, ann, chat.chat_id, 'before logout')
       for (const l of [ended, kept]) await arrives(l, MESSAGES, 'created', byId(before.message_id))
 
       const res = await http(server.url, 'POST', '/api/auth/logout', { token: lou.access_token, body: {} })
       assert.equal(res.status, 200)
 
-      const after = await send(ann, chat.chat_id, 'after logout')
+      const after = await sendText(server.url, ann, chat.chat_id, 'after logout')
       await call(ann, 'POST', `/api/chats/${chat.chat_id}/typing`, { typing: true })
       // Barrier through the other session's socket, then a reply on the logged-out socket itself (a reply
       // comes after anything that socket was sent before it).
@@ -655,7 +649,7 @@ describe('realtime: who hears what over live sockets', () => {
 
     before(async () => {
       ;[ann, bob] = await Promise.all([user('Client Ann'), user('Client Bob')])
-      chatId = (await privateChat(ann, bob)).chat_id
+      chatId = (await openPrivateChat(server.url, ann, bob)).chat_id
       annLive = await connect(ann)
       bobLive = await connect(bob)
       await arrives(annLive, STATUS, 'user_status', (s) => s.user_id === bob.user_id && s.status === 'online')
@@ -673,7 +667,7 @@ describe('realtime: who hears what over live sockets', () => {
     })
 
     it('mark-read: update() resolves with the receipt and read reaches the members', async () => {
-      const message = await send(ann, chatId, 'read me')
+      const message = await sendText(server.url, ann, chatId, 'read me')
       const receipt = await bobLive.client
         .service(READ)
         .update(null, { message_id: message.message_id }, { route: { chat_id: chatId } })

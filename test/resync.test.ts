@@ -10,7 +10,10 @@ import {
   createUser,
   eventually,
   http,
+  openPrivateChat,
+  postMessage,
   recordEvents,
+  sendText,
   socketClient,
   startRelay,
   startServer,
@@ -86,15 +89,8 @@ describe('re-check of connections after a gap in synced events', function () {
 
   /** A barrier the socket does receive: a private message sent after whatever it must not receive. */
   const barrier = async (from: TestUser, to: TestUser) => {
-    const dm = await http(a.url, 'POST', '/api/chats/private', {
-      token: from.access_token,
-      body: { user_id: to.user_id }
-    })
-    const sent = await http(a.url, 'POST', `/api/chats/${dm.body.chat_id}/messages`, {
-      token: from.access_token,
-      body: { content: 'barrier' }
-    })
-    assert.equal(sent.status, 201, sent.text)
+    const dm = await openPrivateChat(a.url, from, to)
+    await sendText(a.url, from, dm.chat_id, 'barrier')
   }
 
   it('a member removed on A while B’s subscriber was away stops hearing the chat on B', async () => {
@@ -103,11 +99,7 @@ describe('re-check of connections after a gap in synced events', function () {
     const group = await createGroup(a.url, owner, 'Gap group', [member])
     const onB = await connect(b, member)
     const messages = recordEvents(onB.client, 'api/messages', ['created'])
-    const say = (content: string) =>
-      http(a.url, 'POST', `/api/chats/${group.chat_id}/messages`, {
-        token: owner.access_token,
-        body: { content }
-      })
+    const say = (content: string) => postMessage(a.url, owner, group.chat_id, { content })
     await say('before')
     await eventually(() => assert.equal(messages.length, 1))
 
@@ -143,10 +135,7 @@ describe('re-check of connections after a gap in synced events', function () {
       })
       assert.ok(removed.status < 300, removed.text)
     }, 'A publisher')
-    await http(a.url, 'POST', `/api/chats/${group.chat_id}/messages`, {
-      token: owner.access_token,
-      body: { content: 'after the removal' }
-    })
+    await sendText(a.url, owner, group.chat_id, 'after the removal')
     await barrier(owner, member)
     await eventually(() => assert.equal(messages.length, 1))
     assert.deepEqual(
@@ -169,10 +158,7 @@ describe('re-check of connections after a gap in synced events', function () {
       })
       assert.ok(res.status < 300, res.text)
     })
-    await http(a.url, 'POST', `/api/chats/${group.chat_id}/messages`, {
-      token: owner.access_token,
-      body: { content: 'welcome' }
-    })
+    await sendText(a.url, owner, group.chat_id, 'welcome')
     await eventually(() =>
       assert.deepEqual(
         messages.map((m) => m.data.content),
@@ -184,10 +170,7 @@ describe('re-check of connections after a gap in synced events', function () {
   it('a session ended on A while B’s subscriber was away stops hearing on B; another session goes on', async () => {
     const peer = await createUser(a.url, 'Gap Peer')
     const user = await createUser(a.url, 'Gap Leaver')
-    const chat = await http(a.url, 'POST', '/api/chats/private', {
-      token: peer.access_token,
-      body: { user_id: user.user_id }
-    })
+    const chat = await openPrivateChat(a.url, peer, user)
     const second = await http(a.url, 'POST', '/api/auth/login', {
       body: { email: user.email, password: user.password }
     })
@@ -203,10 +186,7 @@ describe('re-check of connections after a gap in synced events', function () {
       })
       assert.ok(logout.status < 300, logout.text)
     })
-    await http(a.url, 'POST', `/api/chats/${chat.body.chat_id}/messages`, {
-      token: peer.access_token,
-      body: { content: 'after the logout' }
-    })
+    await sendText(a.url, peer, chat.chat_id, 'after the logout')
     // Barrier: the other session's socket on B hears it; a call over the ended socket answers after any event
     // B would have written to it before (one connection, in order).
     await eventually(() => assert.equal(otherMessages.length, 1))
@@ -222,10 +202,7 @@ describe('re-check of connections after a gap in synced events', function () {
   it('Redis down for both: a session ended on A meanwhile stops hearing on B, and its token is refused everywhere after', async () => {
     const peer = await createUser(a.url, 'Outage Peer')
     const user = await createUser(a.url, 'Outage Leaver')
-    const chat = await http(a.url, 'POST', '/api/chats/private', {
-      token: peer.access_token,
-      body: { user_id: user.user_id }
-    })
+    const chat = await openPrivateChat(a.url, peer, user)
     const onB = await connect(b, user) // B has now cached "session live" in Redis
     const peerOnB = await connect(b, peer)
     const heard = recordEvents(onB.client, 'api/messages', ['created'])
@@ -252,10 +229,7 @@ describe('re-check of connections after a gap in synced events', function () {
     }, 10000)
     if (recheck) await eventually(() => assert.ok(recheck.completed > before, 'B re-checked'), 10000)
 
-    await http(a.url, 'POST', `/api/chats/${chat.body.chat_id}/messages`, {
-      token: peer.access_token,
-      body: { content: 'after the outage' }
-    })
+    await sendText(a.url, peer, chat.chat_id, 'after the outage')
     await eventually(() => assert.equal(peerHeard.length, 1))
     await onB.client
       .service('api/users/profile' as any)

@@ -5,8 +5,10 @@ import { randomUUID } from 'node:crypto'
 import {
   createUser,
   eventually,
-  http,
+  killSpawnedServers,
+  openPrivateChat,
   recordEvents,
+  sendText,
   socketClient,
   spawnServer,
   startServer,
@@ -22,6 +24,9 @@ const socketGauge = async (url: string) => {
 
 describe('rolling stop (SIGTERM on one of three instances)', function () {
   this.timeout(90000)
+  // Whatever happens in the test (a failed assertion, a start that never got healthy, a mocha timeout that
+  // abandons the test's own `finally`), no spawned instance outlives it.
+  afterEach(killSpawnedServers)
 
   it('disconnects the stopped instance’s sockets only; the other instances’ sockets stay and keep receiving', async function () {
     if (!testRedis.url || !testDatabase.url) this.skip() // spawned instances need Redis and a PostgreSQL server to share
@@ -32,10 +37,7 @@ describe('rolling stop (SIGTERM on one of three instances)', function () {
     try {
       const writer = await createUser(y.url, 'Rolling Writer')
       const reader = await createUser(y.url, 'Rolling Reader')
-      const chat = await http(y.url, 'POST', '/api/chats/private', {
-        token: writer.access_token,
-        body: { user_id: reader.user_id }
-      })
+      const chat = await openPrivateChat(y.url, writer, reader)
       const perInstance = 3
       const open = async (server: SpawnedServer) => {
         const s = socketClient(server.url)
@@ -56,17 +58,13 @@ describe('rolling stop (SIGTERM on one of three instances)', function () {
       assert.equal(await x.stop('SIGTERM'), 0, x.output())
       for (const reason of await Promise.all(dropped)) assert.equal(reason, 'io server disconnect')
 
-      const sent = await http(y.url, 'POST', `/api/chats/${chat.body.chat_id}/messages`, {
-        token: writer.access_token,
-        body: { content: 'after the rolling stop' }
-      })
-      assert.equal(sent.status, 201, sent.text)
+      const sent = await sendText(y.url, writer, chat.chat_id, 'after the rolling stop')
       await eventually(() => {
         for (const { messages } of survivors) assert.equal(messages.length, 1)
       })
       for (const { s, messages } of survivors) {
         assert.ok(s.socket.connected, 'a socket of a surviving instance was disconnected')
-        assert.equal(messages[0].data.message_id, sent.body.message_id)
+        assert.equal(messages[0].data.message_id, sent.message_id)
       }
       const after = [await socketGauge(y.url), await socketGauge(z.url)]
       assert.deepEqual(after, before, 'sockets on the surviving instances')
@@ -87,10 +85,7 @@ describe('app teardown with several instances in one deployment', () => {
     try {
       const user = await createUser(b.url, 'Teardown User')
       const peer = await createUser(b.url, 'Teardown Peer')
-      const chat = await http(b.url, 'POST', '/api/chats/private', {
-        token: peer.access_token,
-        body: { user_id: user.user_id }
-      })
+      const chat = await openPrivateChat(b.url, peer, user)
       const onA = socketClient(a.url)
       const onB = socketClient(b.url)
       sockets.push(onA, onB)
@@ -103,10 +98,7 @@ describe('app teardown with several instances in one deployment', () => {
 
       await a.stop()
       assert.equal(await dropped, 'io server disconnect')
-      await http(b.url, 'POST', `/api/chats/${chat.body.chat_id}/messages`, {
-        token: peer.access_token,
-        body: { content: 'after A’s teardown' }
-      })
+      await sendText(b.url, peer, chat.chat_id, 'after A’s teardown')
       await eventually(() => assert.equal(messages.length, 1))
       assert.ok(onB.socket.connected)
     } finally {

@@ -10,7 +10,11 @@ import {
   createUser,
   eventually,
   http,
+  killSpawnedServers,
+  openPrivateChat,
+  postMessage,
   recordEvents,
+  sendText,
   socketClient,
   spawnServer,
   startRelay,
@@ -55,31 +59,18 @@ describe('several instances on one PostgreSQL and one Redis', function () {
     const eveOnAEvents = recordEvents(eveOnA.client, 'api/messages', ['created'])
     const eveOnBEvents = recordEvents(eveOnB.client, 'api/messages', ['created'])
 
-    const chat = await http(b.url, 'POST', '/api/chats/private', {
-      token: bob.access_token,
-      body: { user_id: ann.user_id }
-    })
-    assert.equal(chat.status, 201)
+    const chat = await openPrivateChat(b.url, bob, ann, { status: [201] })
     await eventually(() => assert.equal(annChats.length, 1))
     assert.equal(annChats[0].data.other_user.user_id, bob.user_id)
 
-    const sent = await http(b.url, 'POST', `/api/chats/${chat.body.chat_id}/messages`, {
-      token: bob.access_token,
-      body: { content: 'across instances' }
-    })
+    const sent = await sendText(b.url, bob, chat.chat_id, 'across instances')
     await eventually(() => assert.equal(annMessages.length, 1))
-    assert.deepEqual(annMessages[0].data, sent.body)
+    assert.deepEqual(annMessages[0].data, sent)
     assert.equal(annMessages.length, 1, 'delivered once, not once per instance')
 
     // Barrier: Eve's own chat message, sent after, reaches both her sockets; Bob's would have come first.
-    const eveChat = await http(a.url, 'POST', '/api/chats/private', {
-      token: eve.access_token,
-      body: { user_id: ann.user_id }
-    })
-    await http(a.url, 'POST', `/api/chats/${eveChat.body.chat_id}/messages`, {
-      token: eve.access_token,
-      body: { content: 'barrier' }
-    })
+    const eveChat = await openPrivateChat(a.url, eve, ann)
+    await sendText(a.url, eve, eveChat.chat_id, 'barrier')
     await eventually(() => assert.equal(eveOnAEvents.length + eveOnBEvents.length, 2))
     assert.ok([...eveOnAEvents, ...eveOnBEvents].every((e) => e.data.content === 'barrier'))
   })
@@ -118,10 +109,7 @@ describe('several instances on one PostgreSQL and one Redis', function () {
     const removed = await http(a.url, 'DELETE', removal, { token: owner.access_token })
     assert.ok(removed.status < 300, removed.text)
     await eventually(async () => assert.equal((await history()).status, 404))
-    const send = await http(b.url, 'POST', `/api/chats/${group.chat_id}/messages`, {
-      token: frank.access_token,
-      body: { content: 'still here?' }
-    })
+    const send = await postMessage(b.url, frank, group.chat_id, { content: 'still here?' })
     assert.equal(send.status, 404)
   })
 
@@ -141,29 +129,17 @@ describe('several instances on one PostgreSQL and one Redis', function () {
       body: { user_ids: [carol.user_id] }
     })
     await eventually(() => assert.equal(carolMembers.length, 1))
-    await http(a.url, 'POST', `/api/chats/${group.body.chat_id}/messages`, {
-      token: owner.access_token,
-      body: { content: 'welcome' }
-    })
+    await sendText(a.url, owner, group.body.chat_id, 'welcome')
     await eventually(() => assert.equal(carolMessages.length, 1))
 
     await http(a.url, 'DELETE', `/api/groups/${group.body.group_id}/members/${carol.user_id}`, {
       token: owner.access_token
     })
     await eventually(() => assert.equal(carolMembers.length, 2))
-    await http(a.url, 'POST', `/api/chats/${group.body.chat_id}/messages`, {
-      token: owner.access_token,
-      body: { content: 'after removal' }
-    })
+    await sendText(a.url, owner, group.body.chat_id, 'after removal')
     // Barrier: a private message to Carol, sent after the group message, arrives; the group one must not.
-    const dm = await http(a.url, 'POST', '/api/chats/private', {
-      token: owner.access_token,
-      body: { user_id: carol.user_id }
-    })
-    await http(a.url, 'POST', `/api/chats/${dm.body.chat_id}/messages`, {
-      token: owner.access_token,
-      body: { content: 'dm' }
-    })
+    const dm = await openPrivateChat(a.url, owner, carol)
+    await sendText(a.url, owner, dm.chat_id, 'dm')
     await eventually(() => assert.equal(carolMessages.length, 2))
     assert.equal(carolMessages[1].data.content, 'dm')
   })
@@ -171,10 +147,7 @@ describe('several instances on one PostgreSQL and one Redis', function () {
   it('presence: online while a socket is open on any instance, offline after the last one', async () => {
     const dan = await createUser(a.url, 'Scale Dan')
     const fay = await createUser(a.url, 'Scale Fay')
-    await http(a.url, 'POST', '/api/chats/private', {
-      token: dan.access_token,
-      body: { user_id: fay.user_id }
-    })
+    await openPrivateChat(a.url, dan, fay)
     const fayOnA = await connect(a, fay.access_token)
     const statuses = recordEvents(fayOnA.client, 'api/users/status', ['user_status'])
     const danOnA = await connect(a, dan.access_token)
@@ -207,14 +180,8 @@ describe('several instances on one PostgreSQL and one Redis', function () {
         token: user.access_token,
         body: { bio: 'synced bio' }
       })
-      const chat = await http(a.url, 'POST', '/api/chats/private', {
-        token: user.access_token,
-        body: { user_id: peer.user_id }
-      })
-      await http(a.url, 'POST', `/api/chats/${chat.body.chat_id}/messages`, {
-        token: user.access_token,
-        body: { content: 'sync me' }
-      })
+      const chat = await openPrivateChat(a.url, user, peer)
+      await sendText(a.url, user, chat.chat_id, 'sync me')
       await http(a.url, 'POST', '/api/auth/logout', { token: refreshed.body.access_token, body: {} })
       await eventually(() => assert.ok(seen.some((m) => m.includes('sync me'))))
       const secrets = [
@@ -240,6 +207,7 @@ describe('several instances on one PostgreSQL and one Redis', function () {
 
 describe('reconnect resync across instances (a killed instance)', function () {
   this.timeout(90000)
+  afterEach(killSpawnedServers) // a failed or timed-out test leaves no instance running
 
   it('streams messages while the client’s instance is killed; it ends with every message once, in order', async function () {
     if (!testRedis.url || !testDatabase.url) this.skip() // spawned instances need Redis and a PostgreSQL server to share
@@ -254,11 +222,8 @@ describe('reconnect resync across instances (a killed instance)', function () {
     try {
       const writer = await createUser(y.url, 'Resync Writer')
       const readerUser = await createUser(y.url, 'Resync Reader')
-      const chat = await http(y.url, 'POST', '/api/chats/private', {
-        token: writer.access_token,
-        body: { user_id: readerUser.user_id }
-      })
-      const route = { chat_id: chat.body.chat_id as string }
+      const chat = await openPrivateChat(y.url, writer, readerUser)
+      const route = { chat_id: chat.chat_id }
 
       // The client recipe: remember the highest seq applied; after every (re)authentication fetch after_seq.
       const socket = io(relay.url, {
@@ -302,11 +267,7 @@ describe('reconnect resync across instances (a killed instance)', function () {
           await x.stop('SIGKILL')
           relay.cut()
         }
-        const res = await http(y.url, 'POST', `/api/chats/${route.chat_id}/messages`, {
-          token: writer.access_token,
-          body: { content: `m${i}`, client_id: `c${i}` }
-        })
-        assert.equal(res.status, 201)
+        await sendText(y.url, writer, route.chat_id, `m${i}`, { client_id: `c${i}` })
       }
       await eventually(async () => {
         await catchingUp
@@ -327,6 +288,7 @@ describe('reconnect resync across instances (a killed instance)', function () {
 
 describe('graceful shutdown (SIGTERM)', function () {
   this.timeout(60000)
+  afterEach(killSpawnedServers) // a failed or timed-out test leaves no instance running
 
   it('every message acknowledged before the stop is committed; sockets are told to go elsewhere', async function () {
     if (!testRedis.url || !testDatabase.url) this.skip() // a spawned instance needs a PostgreSQL server to share
@@ -337,10 +299,7 @@ describe('graceful shutdown (SIGTERM)', function () {
     try {
       const writer = await createUser(y.url, 'Stop Writer')
       const peer = await createUser(y.url, 'Stop Peer')
-      const chat = await http(y.url, 'POST', '/api/chats/private', {
-        token: writer.access_token,
-        body: { user_id: peer.user_id }
-      })
+      const chat = await openPrivateChat(y.url, writer, peer)
       watcher = socketClient(x.url)
       await watcher.client.authenticate({ strategy: 'jwt', accessToken: peer.access_token })
       const disconnected = new Promise<string>((resolve) =>
@@ -349,10 +308,7 @@ describe('graceful shutdown (SIGTERM)', function () {
 
       // Sends in flight on X while it receives SIGTERM: each either succeeds (and is stored) or fails.
       const sends = Array.from({ length: 40 }, (_, i) =>
-        http(x.url, 'POST', `/api/chats/${chat.body.chat_id}/messages`, {
-          token: writer.access_token,
-          body: { content: `stop ${i}` }
-        }).catch(() => undefined)
+        postMessage(x.url, writer, chat.chat_id, { content: `stop ${i}` }).catch(() => undefined)
       )
       const exitCode = x.stop('SIGTERM')
       const results = await Promise.all(sends)
@@ -360,7 +316,7 @@ describe('graceful shutdown (SIGTERM)', function () {
       assert.equal(await disconnected, 'io server disconnect', 'the server closed the socket itself')
 
       const acked = results.filter((r) => r?.status === 201).map((r) => r!.body.message_id)
-      const history = await http(y.url, 'GET', `/api/chats/${chat.body.chat_id}/messages?limit=100`, {
+      const history = await http(y.url, 'GET', `/api/chats/${chat.chat_id}/messages?limit=100`, {
         token: peer.access_token
       })
       const stored = new Set(history.body.data.map((m: any) => m.message_id))
@@ -381,6 +337,7 @@ describe('graceful shutdown (SIGTERM)', function () {
 
 describe('presence when an instance crashes', function () {
   this.timeout(60000)
+  afterEach(killSpawnedServers) // a failed or timed-out test leaves no instance running
 
   it('a user whose only instance is killed goes offline by heartbeat expiry, announced by a survivor', async function () {
     if (!testRedis.url || !testDatabase.url) this.skip() // a spawned instance needs a PostgreSQL server to share
@@ -394,10 +351,7 @@ describe('presence when an instance crashes', function () {
     try {
       const gone = await createUser(y.url, 'Crash Gone')
       const watcher = await createUser(y.url, 'Crash Watcher')
-      await http(y.url, 'POST', '/api/chats/private', {
-        token: gone.access_token,
-        body: { user_id: watcher.user_id }
-      })
+      await openPrivateChat(y.url, gone, watcher)
       const watching = socketClient(y.url)
       const onX = socketClient(x.url)
       sockets.push(watching, onX)

@@ -7,7 +7,9 @@ import {
   createUser,
   eventually,
   http,
+  openPrivateChat,
   recordEvents,
+  sendText,
   socketClient,
   startServer,
   type SocketClient,
@@ -46,10 +48,7 @@ describe('sockets per user', () => {
   it('refuses the socket beyond the cap with a 429 naming the limit; the others keep working, and it hears nothing', async () => {
     const user = await createUser(server.url, 'Capped User')
     const peer = await createUser(server.url, 'Capped Peer')
-    const chat = await http(server.url, 'POST', '/api/chats/private', {
-      token: peer.access_token,
-      body: { user_id: user.user_id }
-    })
+    const chat = await openPrivateChat(server.url, peer, user)
     const admitted = [await open(server, user), await open(server, user), await open(server, user)]
     const { s: extra, error } = await refusal(server, user)
     assert.ok(error, 'the socket beyond the cap was authenticated')
@@ -59,10 +58,7 @@ describe('sockets per user', () => {
 
     const heard = admitted.map((s) => recordEvents(s.client, 'api/messages', ['created']))
     const extraHeard = recordEvents(extra.client, 'api/messages', ['created'])
-    await http(server.url, 'POST', `/api/chats/${chat.body.chat_id}/messages`, {
-      token: peer.access_token,
-      body: { content: 'to the admitted sockets' }
-    })
+    await sendText(server.url, peer, chat.chat_id, 'to the admitted sockets')
     await eventually(() => heard.forEach((events) => assert.equal(events.length, 1)))
     // A call over the refused socket answers after any event the server would have written to it before.
     await extra.client

@@ -1,5 +1,14 @@
 import assert from 'node:assert/strict'
-import { createGroup, createUser, http, startServer, type TestServer, type TestUser } from './helpers'
+import {
+  createGroup,
+  createUser,
+  http,
+  postMessage,
+  postPrivateChat,
+  startServer,
+  type TestServer,
+  type TestUser
+} from './helpers'
 
 // SPEC §3: 201 when the call creates a resource, 200 for every other success.
 describe('status codes: 201 only when something is created', () => {
@@ -50,9 +59,9 @@ describe('status codes: 201 only when something is created', () => {
   })
 
   it('register, a first private chat, a message, a group and a new member answer 201', async () => {
-    const chat = await call(ann, 'POST', '/api/chats/private', { user_id: bob.user_id })
+    const chat = await postPrivateChat(server.url, ann, bob)
     assert.equal(chat.status, 201, chat.text)
-    const message = await call(ann, 'POST', `/api/chats/${chat.body.chat_id}/messages`, { content: 'hi' })
+    const message = await postMessage(server.url, ann, chat.body.chat_id, { content: 'hi' })
     assert.equal(message.status, 201, message.text)
     const group = await call(ann, 'POST', '/api/groups', { name: 'Status group' })
     assert.equal(group.status, 201, group.text)
@@ -63,16 +72,16 @@ describe('status codes: 201 only when something is created', () => {
   })
 
   it('typing, mark-read, an existing private chat, a repeated send, an edit and leave answer 200', async () => {
-    const chat = (await call(ann, 'POST', '/api/chats/private', { user_id: cat.user_id })).body
-    const again = await call(cat, 'POST', '/api/chats/private', { user_id: ann.user_id })
+    const chat = (await postPrivateChat(server.url, ann, cat)).body
+    const again = await postPrivateChat(server.url, cat, ann)
     assert.equal(again.status, 200, again.text)
     const typing = await call(ann, 'POST', `/api/chats/${chat.chat_id}/typing`, { typing: true })
     assert.equal(typing.status, 200, typing.text)
-    const sent = await call(ann, 'POST', `/api/chats/${chat.chat_id}/messages`, {
+    const sent = await postMessage(server.url, ann, chat.chat_id, {
       content: 'x',
       client_id: 'c-1'
     })
-    const resent = await call(ann, 'POST', `/api/chats/${chat.chat_id}/messages`, {
+    const resent = await postMessage(server.url, ann, chat.chat_id, {
       content: 'x',
       client_id: 'c-1'
     })

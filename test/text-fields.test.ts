@@ -8,6 +8,7 @@ import {
   createGroup,
   createUser,
   http,
+  sendText,
   socketClient,
   startServer,
   uniqueEmail,
@@ -59,12 +60,7 @@ describe('text fields: storable text, visible names, http(s) links', () => {
     ann = await createUser(url, 'Text Ann')
     bob = await createUser(url, 'Text Bob')
     group = await createGroup(url, ann, 'Text group', [bob])
-    const sent = await http(url, 'POST', `/api/chats/${group.chat_id}/messages`, {
-      token: ann.access_token,
-      body: { content: 'to be edited' }
-    })
-    assert.equal(sent.status, 201, sent.text)
-    messageId = sent.body.message_id
+    messageId = (await sendText(url, ann, group.chat_id, 'to be edited')).message_id
   })
   after(() => server.stop())
 

@@ -7,6 +7,8 @@ import {
   createUser,
   eventually,
   http,
+  openPrivateChat,
+  postMessage,
   recordEvents,
   socketClient,
   startServer,
@@ -162,13 +164,11 @@ describe('uploads and files', () => {
     assert.equal(pdf.mime_type, 'application/pdf')
     assert.equal((await content(pdf.url, ann)).status, 200)
     assert.equal((await content(pdf.url, bob)).status, 404, 'not shared yet')
-    const chat = await http(server.url, 'POST', '/api/chats/private', {
-      token: ann.access_token,
-      body: { user_id: bob.user_id }
-    })
-    const sent = await http(server.url, 'POST', `/api/chats/${chat.body.chat_id}/messages`, {
-      token: ann.access_token,
-      body: { content: 'the report', type: 'file', file_id: pdf.file_id }
+    const chat = await openPrivateChat(server.url, ann, bob)
+    const sent = await postMessage(server.url, ann, chat.chat_id, {
+      content: 'the report',
+      type: 'file',
+      file_id: pdf.file_id
     })
     assert.equal(sent.status, 201)
     assert.deepEqual(sent.body.file, pdf, 'the message carries the file’s metadata')
@@ -187,17 +187,11 @@ describe('uploads and files', () => {
   })
 
   it('a file message needs the sender’s own upload with purpose message', async () => {
-    const chat = await http(server.url, 'POST', '/api/chats/private', {
-      token: bob.access_token,
-      body: { user_id: ann.user_id }
-    })
+    const chat = await openPrivateChat(server.url, bob, ann)
     const annsFile = (await upload(ann, 'message', PNG, 'p.png')).body
     const bobsAvatar = (await upload(bob, 'avatar', PNG, 'b.png')).body
     const send = (file_id: string, type = 'image') =>
-      http(server.url, 'POST', `/api/chats/${chat.body.chat_id}/messages`, {
-        token: bob.access_token,
-        body: { content: '', type, file_id }
-      })
+      postMessage(server.url, bob, chat.chat_id, { content: '', type, file_id })
     assert.equal((await send(annsFile.file_id)).status, 400)
     assert.equal((await send(bobsAvatar.file_id)).status, 400)
     const bobsImage = (await upload(bob, 'message', PNG, 'ok.png')).body
@@ -207,14 +201,12 @@ describe('uploads and files', () => {
   })
 
   it('deletes: uploader only; row and bytes go; messages keep a tombstone attachment, announced as patched', async () => {
-    const chat = await http(server.url, 'POST', '/api/chats/private', {
-      token: ann.access_token,
-      body: { user_id: eve.user_id }
-    })
+    const chat = await openPrivateChat(server.url, ann, eve)
     const img = (await upload(ann, 'message', PNG, 'gone.png')).body
-    const sent = await http(server.url, 'POST', `/api/chats/${chat.body.chat_id}/messages`, {
-      token: ann.access_token,
-      body: { content: 'look', type: 'image', file_id: img.file_id }
+    const sent = await postMessage(server.url, ann, chat.chat_id, {
+      content: 'look',
+      type: 'image',
+      file_id: img.file_id
     })
     const eveSocket = socketClient(server.url)
     try {

@@ -2,7 +2,7 @@
 // with messages) and Carol and Dave (a private chat, a group and a message Alice must never reach). A call
 // that destroys part of Alice's world (a delete, a leave, a logout) makes the test seed it again.
 import type { Knex } from 'knex'
-import { createGroup, createUser, http, type TestUser } from '../helpers'
+import { createGroup, createUser, http, openPrivateChat, sendText, type TestUser } from '../helpers'
 
 // A 1×1 PNG: an upload whose type is sniffed from real bytes.
 const PNG = Buffer.from(
@@ -35,32 +35,14 @@ const upload = async (url: string, user: TestUser) => {
   return body.file_id as string
 }
 
-const send = async (url: string, user: TestUser, chatId: string, content: string) => {
-  const res = await http(url, 'POST', `/api/chats/${chatId}/messages`, {
-    token: user.access_token,
-    body: { content }
-  })
-  if (res.status !== 201) throw new Error(`send failed: ${res.status} ${res.text}`)
-  return res.body.message_id as string
-}
-
-const privateChat = async (url: string, user: TestUser, other: TestUser) => {
-  const res = await http(url, 'POST', '/api/chats/private', {
-    token: user.access_token,
-    body: { user_id: other.user_id }
-  })
-  if (res.status >= 300) throw new Error(`private chat failed: ${res.status} ${res.text}`)
-  return res.body.chat_id as string
-}
-
 /** Alice's part of the world, built again after a fuzz case deleted or left some of it. */
 const aliceWorld = async (url: string, alice: TestUser, bob: TestUser) => {
   const group = await createGroup(url, alice, 'fuzz group', [bob])
-  const direct = await privateChat(url, alice, bob)
+  const direct = (await openPrivateChat(url, alice, bob)).chat_id
   const messages = [
-    await send(url, alice, group.chat_id, 'hello group'),
-    await send(url, bob, group.chat_id, 'hello from bob'),
-    await send(url, alice, direct, 'hello bob')
+    (await sendText(url, alice, group.chat_id, 'hello group')).message_id,
+    (await sendText(url, bob, group.chat_id, 'hello from bob')).message_id,
+    (await sendText(url, alice, direct, 'hello bob')).message_id
   ]
   return {
     chat_id: [group.chat_id, direct],
@@ -78,11 +60,11 @@ export const seedWorld = async (url: string): Promise<World> => {
   const carol = await createUser(url, 'Fuzz Carol')
   const dave = await createUser(url, 'Fuzz Dave')
   const theirGroup = await createGroup(url, carol, 'not for alice', [dave])
-  const theirChat = await privateChat(url, carol, dave)
+  const theirChat = (await openPrivateChat(url, carol, dave)).chat_id
   const theirs = {
     chat_id: [theirGroup.chat_id, theirChat],
     group_id: [theirGroup.group_id],
-    message_id: [await send(url, carol, theirChat, 'secret')],
+    message_id: [(await sendText(url, carol, theirChat, 'secret')).message_id],
     member_id: [carol.user_id, dave.user_id],
     user_id: [carol.user_id],
     file_id: [await upload(url, carol)]
@@ -118,12 +100,13 @@ export const repair = async (url: string, world: World, path: string) => {
   if (probe.status === 401) await login(url, world)
   const { alice, bob, mine } = world
   if (/files|uploads/.test(path)) mine.file_id = [await upload(url, alice)]
-  else if (/messages/.test(path)) mine.message_id = [await send(url, alice, mine.chat_id[0], 'again')]
+  else if (/messages/.test(path))
+    mine.message_id = [(await sendText(url, alice, mine.chat_id[0], 'again')).message_id]
   else if (/groups/.test(path)) {
     const group = await createGroup(url, alice, 'fuzz group', [bob])
     mine.group_id = [group.group_id]
     mine.chat_id = [group.chat_id, mine.chat_id[1]]
-    mine.message_id = [await send(url, alice, group.chat_id, 'hello group')]
+    mine.message_id = [(await sendText(url, alice, group.chat_id, 'hello group')).message_id]
   }
 }
 
