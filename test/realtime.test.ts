@@ -623,7 +623,7 @@ describe('realtime: who hears what over live sockets', () => {
       const [ann, lou] = await Promise.all([user('Logout Ann 2'), user('Logout Lou 2')])
       const other = await call('', 'POST', '/api/auth/login', { email: lou.email, password: lou.password })
       const third = await call('', 'POST', '/api/auth/login', { email: lou.email, password: lou.password })
-      const chat = await privateChat(ann, lou)
+      const chat = await openPrivateChat(server.url, ann, lou)
       const named = await connect(lou, other.access_token)
       const kept = await connect(lou, third.access_token)
       const res = await http(server.url, 'POST', '/api/auth/logout', {
@@ -631,7 +631,7 @@ describe('realtime: who hears what over live sockets', () => {
         body: { refresh_token: other.refresh_token }
       })
       assert.equal(res.status, 200)
-      const after = await send(ann, chat.chat_id, 'after the logout of two sessions')
+      const after = await sendText(server.url, ann, chat.chat_id, 'after the logout of two sessions')
       await arrives(kept, MESSAGES, 'created', byId(after.message_id))
       await assert.rejects(named.client.service('api/users/profile').find(), { name: 'NotAuthenticated' })
       assert.equal(got(named, MESSAGES, 'created', byId(after.message_id)).length, 0, 'heard after logout')
