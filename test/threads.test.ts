@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import knex, { type Knex } from 'knex'
 import { createPglite } from '../src/postgresql'
 import { DirMigrationSource } from '../src/migrate'
+import { newId } from '../src/ids'
 import {
   createGroup,
   createUser,
@@ -213,6 +214,37 @@ describe('threads', () => {
     const summary = (await newestRoot()).thread
     assert.equal(summary.reply_count, 2)
     assert.deepEqual(summary.participant_ids, [ann.user_id, bob.user_id])
+  })
+
+  it('the one-by-one path (a batch with a poison row) keeps the summary and the mention rows exact', async () => {
+    const chat = (await createGroup(url, ann, 'Poisoned thread', [bob])).chat_id
+    const root = await send(ann, chat, { content: 'poison root' })
+    const writer = server.app.service('api/messages').writer
+    const aloneBefore = writer.alone
+    const row = (content: string) => ({
+      message_id: newId(),
+      chat_id: chat,
+      sender_id: bob.user_id,
+      sender_name: bob.name,
+      sender_avatar: null,
+      content,
+      type: 'text',
+      reply_to: null,
+      file_id: null,
+      client_id: null,
+      thread_root_id: root.message_id,
+      mentions: [ann.user_id]
+    })
+    // NUL cannot be stored: the batch statement fails as a whole and each row is stored alone.
+    const rows = [...Array.from({ length: 6 }, (_, i) => row(`ok ${i}`)), row('nul \u0000')]
+    const outcomes = await Promise.allSettled(rows.map((r) => writer.write(r)))
+    assert.equal(outcomes.filter((o) => o.status === 'fulfilled').length, 6)
+    assert.ok(writer.alone > aloneBefore, 'the rows went one by one')
+    const thread = (await call(ann, 'GET', `/api/messages/${root.message_id}`)).body.thread
+    assert.equal(thread.reply_count, 6)
+    assert.deepEqual(thread.participant_ids, [bob.user_id])
+    const mentions = await call(ann, 'GET', '/api/mentions?limit=100')
+    assert.equal(mentions.body.data.filter((m: any) => m.chat_id === chat).length, 6)
   })
 
   it('50 concurrent replies: reply_count 50, the 10 most recent repliers, one patched per batch', async () => {
