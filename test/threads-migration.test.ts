@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict'
+import knex, { type Knex } from 'knex'
+import { createPglite } from '../src/postgresql'
+import { DirMigrationSource } from '../src/migrate'
+import { testDatabase } from './setup'
+
+// Migration 20261202000001 (threads, mentions) on a database migrated before it that already holds messages.
+
+describe('threads and mentions migration on a database that already holds messages', () => {
+  const migrateWithOldRows = async (db: Knex) => {
+    const source = new DirMigrationSource()
+    await db.migrate.up({ migrationSource: source }) // the initial schema only
+    await db('users').insert({ user_id: 'u1', email: 'u1@example.com', name: 'U1', password_hash: 'x' })
+    await db('chats').insert({ chat_id: 'c1', type: 'group', last_seq: 2 })
+    await db('messages').insert([
+      { message_id: 'm1', chat_id: 'c1', sender_id: 'u1', content: 'old one', seq: 1 },
+      { message_id: 'm2', chat_id: 'c1', sender_id: 'u1', content: 'old two', seq: 2 }
+    ])
+    await db.migrate.latest({ migrationSource: source })
+    const rows = await db('messages').orderBy('seq').select('thread_root_id', 'thread', 'mentions')
+    assert.deepEqual(rows, [
+      { thread_root_id: null, thread: null, mentions: [] },
+      { thread_root_id: null, thread: null, mentions: [] }
+    ])
+    assert.equal(Number((await db('message_mentions').count({ n: '*' }))[0].n), 0)
+    await db.migrate.rollback({ migrationSource: source }) // and back down
+    assert.ok(!(await db.schema.hasTable('message_mentions')))
+    assert.ok(!(await db.schema.hasColumn('messages', 'mentions')))
+  }
+
+  it('on PGlite', async () => {
+    const db = createPglite('')
+    try {
+      await migrateWithOldRows(db)
+    } finally {
+      await db.destroy()
+    }
+  })
+
+  it('on PostgreSQL', async function () {
+    if (!testDatabase.url) return this.skip()
+    const adminUrl = new URL(testDatabase.url)
+    const name = `chat_migration_${process.pid}_${Date.now().toString(36)}`
+    adminUrl.pathname = '/postgres'
+    const admin = knex({ client: 'pg', connection: adminUrl.toString() })
+    await admin.raw(`CREATE DATABASE ${name}`)
+    const dbUrl = new URL(testDatabase.url)
+    dbUrl.pathname = `/${name}`
+    const db = knex({ client: 'pg', connection: dbUrl.toString() })
+    try {
+      await migrateWithOldRows(db)
+    } finally {
+      await db.destroy()
+      await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+      await admin.destroy()
+    }
+  })
+})
