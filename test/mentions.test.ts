@@ -3,6 +3,7 @@ import {
   createGroup,
   createUser,
   eventually,
+  sendMessage,
   http,
   recordEvents,
   socketClient,
@@ -29,11 +30,6 @@ describe('mentions', () => {
 
   const call = (user: TestUser, method: string, path: string, body?: unknown) =>
     http(url, method, path, { token: user.access_token, body })
-  const send = async (user: TestUser, chat: string, body: Record<string, unknown>) => {
-    const res = await call(user, 'POST', `/api/chats/${chat}/messages`, body)
-    assert.equal(res.status, 201, res.text)
-    return res.body
-  }
   /** My view of a chat in GET /api/chats (the cached first page). */
   const listed = async (user: TestUser, chat: string) => {
     const res = await call(user, 'GET', '/api/chats')
@@ -78,7 +74,7 @@ describe('mentions', () => {
   it('a mention of a member is stored on the message and counted for that member only', async () => {
     for (const u of [owner, admin, member, other]) await markRead(u, chatId)
     assert.equal(await mentionCount(member, chatId), 0) // caches the list
-    const sent = await send(owner, chatId, { content: 'hey @member', mentions: [member.user_id] })
+    const sent = await sendMessage(url, owner, chatId, { content: 'hey @member', mentions: [member.user_id] })
     assert.deepEqual(sent.mentions, [member.user_id])
     assert.deepEqual((await call(other, 'GET', `/api/messages/${sent.message_id}`)).body.mentions, [
       member.user_id
@@ -90,7 +86,7 @@ describe('mentions', () => {
   })
 
   it('mark-read lowers mention_count with unread_count', async () => {
-    await send(owner, chatId, { content: 'again', mentions: [member.user_id] })
+    await sendMessage(url, owner, chatId, { content: 'again', mentions: [member.user_id] })
     assert.ok((await mentionCount(member, chatId)) >= 1)
     await markRead(member, chatId)
     const view = await listed(member, chatId)
@@ -142,7 +138,7 @@ describe('mentions', () => {
     assert.match(inPrivate.body.message, /mentions/)
 
     for (const u of [owner, admin, member, other]) await markRead(u, chatId)
-    await send(admin, chatId, { content: 'everyone', mentions: ['all'] })
+    await sendMessage(url, admin, chatId, { content: 'everyone', mentions: ['all'] })
     assert.equal(await mentionCount(owner, chatId), 1)
     assert.equal(await mentionCount(member, chatId), 1)
     assert.equal(await mentionCount(other, chatId), 1)
@@ -157,10 +153,13 @@ describe('mentions', () => {
     const priv = (await call(friend, 'POST', '/api/chats/private', { user_id: reader.user_id })).body.chat_id
     const sent = []
     for (let i = 0; i < 3; i++)
-      sent.push(await send(friend, priv, { content: `p${i}`, mentions: [reader.user_id] }))
-    const inGroup = await send(friend, group.chat_id, { content: 'g', mentions: [reader.user_id] })
-    const deleted = await send(friend, priv, { content: 'deleted', mentions: [reader.user_id] })
-    await send(friend, priv, { content: 'no mention' })
+      sent.push(await sendMessage(url, friend, priv, { content: `p${i}`, mentions: [reader.user_id] }))
+    const inGroup = await sendMessage(url, friend, group.chat_id, {
+      content: 'g',
+      mentions: [reader.user_id]
+    })
+    const deleted = await sendMessage(url, friend, priv, { content: 'deleted', mentions: [reader.user_id] })
+    await sendMessage(url, friend, priv, { content: 'no mention' })
     assert.equal((await call(friend, 'DELETE', `/api/messages/${deleted.message_id}`)).status, 200)
 
     const first = await mentionsPage(reader, '?limit=2')
@@ -200,7 +199,7 @@ describe('mentions', () => {
 
   it('an edit that drops a mention removes it; one that adds a mention adds it; a delete removes it', async () => {
     for (const u of [member, other]) await markRead(u, chatId)
-    const sent = await send(owner, chatId, { content: 'first', mentions: [member.user_id] })
+    const sent = await sendMessage(url, owner, chatId, { content: 'first', mentions: [member.user_id] })
     assert.equal(await mentionCount(member, chatId), 1)
     const edited = await call(owner, 'PATCH', `/api/messages/${sent.message_id}`, {
       content: 'second',
@@ -220,7 +219,7 @@ describe('mentions', () => {
       mentions: [outsider.user_id]
     })
     assert.equal(bad.status, 400, bad.text)
-    const mine = await send(member, chatId, { content: 'mine' })
+    const mine = await sendMessage(url, member, chatId, { content: 'mine' })
     const all = await call(member, 'PATCH', `/api/messages/${mine.message_id}`, {
       content: 'y',
       mentions: ['all']
@@ -237,13 +236,13 @@ describe('mentions', () => {
     const [memberLive, outLive] = await Promise.all([live(member), live(outsider)])
     const memberEvents = recordEvents(memberLive.client, 'api/messages', ['created', 'patched'])
     const outEvents = recordEvents(outLive.client, 'api/messages', ['created', 'patched'])
-    const sent = await send(owner, chatId, { content: 'live', mentions: [member.user_id] })
+    const sent = await sendMessage(url, owner, chatId, { content: 'live', mentions: [member.user_id] })
     await eventually(() => {
       const got = memberEvents.find((e) => e.data.message_id === sent.message_id)
       assert.deepEqual(got?.data.mentions, [member.user_id])
     })
     const outsiderChat = (await createGroup(url, outsider, 'Barrier', [])).chat_id
-    const barrier = await send(outsider, outsiderChat, { content: 'barrier' })
+    const barrier = await sendMessage(url, outsider, outsiderChat, { content: 'barrier' })
     await eventually(() => assert.ok(outEvents.some((e) => e.data.message_id === barrier.message_id)))
     assert.ok(!outEvents.some((e) => e.data.chat_id === chatId))
   })

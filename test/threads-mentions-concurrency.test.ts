@@ -4,6 +4,7 @@ import {
   createGroup,
   createUser,
   eventually,
+  sendMessage,
   http,
   recordEvents,
   socketClient,
@@ -24,11 +25,6 @@ describe('threads and mentions under concurrency', () => {
 
   const call = (user: TestUser, method: string, path: string, body?: unknown) =>
     http(url, method, path, { token: user.access_token, body })
-  const send = async (user: TestUser, chat: string, body: Record<string, unknown>) => {
-    const res = await call(user, 'POST', `/api/chats/${chat}/messages`, body)
-    assert.equal(res.status, 201, res.text)
-    return res.body
-  }
   const live = async (user: TestUser) => {
     const s = socketClient(url)
     sockets.push(s)
@@ -50,7 +46,7 @@ describe('threads and mentions under concurrency', () => {
 
   it('the one-by-one path (a batch with a poison row) keeps the summary and the mention rows exact', async () => {
     const chat = (await createGroup(url, ann, 'Poisoned thread', [bob])).chat_id
-    const root = await send(ann, chat, { content: 'poison root' })
+    const root = await sendMessage(url, ann, chat, { content: 'poison root' })
     const writer = server.app.service('api/messages').writer
     const aloneBefore = writer.alone
     const row = (content: string) => ({
@@ -82,7 +78,7 @@ describe('threads and mentions under concurrency', () => {
   it('50 concurrent replies: reply_count 50, the 10 most recent repliers, one patched per batch', async () => {
     const repliers = await Promise.all(Array.from({ length: 12 }, (_, i) => createUser(url, `Replier ${i}`)))
     const chat = (await createGroup(url, ann, 'Busy thread', repliers)).chat_id
-    const root = await send(ann, chat, { content: 'busy root' })
+    const root = await sendMessage(url, ann, chat, { content: 'busy root' })
     const annLive = await live(ann)
     const events = recordEvents(annLive.client, 'api/messages', ['patched'])
     const writer = server.app.service('api/messages').writer
@@ -90,7 +86,10 @@ describe('threads and mentions under concurrency', () => {
 
     const sent = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        send(repliers[i % repliers.length], chat, { content: `reply ${i}`, thread_root_id: root.message_id })
+        sendMessage(url, repliers[i % repliers.length], chat, {
+          content: `reply ${i}`,
+          thread_root_id: root.message_id
+        })
       )
     )
     const seqs = sent.map((m) => m.seq).sort((a, b) => a - b)
@@ -128,7 +127,7 @@ describe('threads and mentions under concurrency', () => {
     assert.equal((await listed(target, chat)).mention_count, 0)
     await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        send(senders[i % 5], chat, { content: `@target ${i}`, mentions: [target.user_id] })
+        sendMessage(url, senders[i % 5], chat, { content: `@target ${i}`, mentions: [target.user_id] })
       )
     )
     const view = await listed(target, chat)

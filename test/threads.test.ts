@@ -3,6 +3,7 @@ import {
   createGroup,
   createUser,
   eventually,
+  sendMessage,
   http,
   recordEvents,
   socketClient,
@@ -26,11 +27,6 @@ describe('threads', () => {
 
   const call = (user: TestUser, method: string, path: string, body?: unknown) =>
     http(url, method, path, { token: user.access_token, body })
-  const send = async (user: TestUser, chat: string, body: Record<string, unknown>) => {
-    const res = await call(user, 'POST', `/api/chats/${chat}/messages`, body)
-    assert.equal(res.status, 201, res.text)
-    return res.body
-  }
   const live = async (user: TestUser) => {
     const s = socketClient(url)
     sockets.push(s)
@@ -55,15 +51,15 @@ describe('threads', () => {
   })
 
   it('a reply takes the next seq of the chat; the root carries its summary, others thread null', async () => {
-    const root = await send(ann, chatId, { content: 'root' })
+    const root = await sendMessage(url, ann, chatId, { content: 'root' })
     assert.equal(root.thread_root_id, null)
     assert.equal(root.thread, null)
     assert.deepEqual(root.mentions, [])
-    const reply = await send(bob, chatId, { content: 'reply', thread_root_id: root.message_id })
+    const reply = await sendMessage(url, bob, chatId, { content: 'reply', thread_root_id: root.message_id })
     assert.equal(reply.thread_root_id, root.message_id)
     assert.equal(reply.thread, null)
     assert.equal(reply.seq, root.seq + 1, 'the chat sequence stays gap-free across threads')
-    const after = await send(ann, chatId, { content: 'top level again' })
+    const after = await sendMessage(url, ann, chatId, { content: 'top level again' })
     assert.equal(after.seq, root.seq + 2)
 
     const fetched = await call(ann, 'GET', `/api/messages/${root.message_id}`)
@@ -74,11 +70,11 @@ describe('threads', () => {
   })
 
   it('thread_root_id must be a top-level, non-deleted message of the same chat (400 naming it)', async () => {
-    const root = await send(ann, chatId, { content: 'a root' })
-    const reply = await send(ann, chatId, { content: 'a reply', thread_root_id: root.message_id })
-    const gone = await send(ann, chatId, { content: 'soon deleted' })
+    const root = await sendMessage(url, ann, chatId, { content: 'a root' })
+    const reply = await sendMessage(url, ann, chatId, { content: 'a reply', thread_root_id: root.message_id })
+    const gone = await sendMessage(url, ann, chatId, { content: 'soon deleted' })
     assert.equal((await call(ann, 'DELETE', `/api/messages/${gone.message_id}`)).status, 200)
-    const foreign = await send(outsider, otherChatId, { content: 'elsewhere' })
+    const foreign = await sendMessage(url, outsider, otherChatId, { content: 'elsewhere' })
     for (const bad of [reply.message_id, gone.message_id, foreign.message_id, '01J00000000000000000000000']) {
       const res = await call(ann, 'POST', `/api/chats/${chatId}/messages`, {
         content: 'x',
@@ -100,7 +96,7 @@ describe('threads', () => {
     const [annLive, outLive] = await Promise.all([live(ann), live(outsider)])
     const annEvents = recordEvents(annLive.client, 'api/messages', ['created', 'patched'])
     const outEvents = recordEvents(outLive.client, 'api/messages', ['created', 'patched'])
-    const root = await send(ann, chatId, { content: 'socket root' })
+    const root = await sendMessage(url, ann, chatId, { content: 'socket root' })
     const bobLive = await live(bob)
     const reply = await bobLive.client
       .service('api/chats/:chat_id/messages')
@@ -112,19 +108,22 @@ describe('threads', () => {
       assert.equal(patched?.data.thread.reply_count, 1)
     })
     // Barrier: the outsider's own chat message arrives after the events that must not.
-    const barrier = await send(outsider, otherChatId, { content: 'barrier' })
+    const barrier = await sendMessage(url, outsider, otherChatId, { content: 'barrier' })
     await eventually(() => assert.ok(outEvents.some((e) => e.data.message_id === barrier.message_id)))
     assert.ok(!outEvents.some((e) => e.data.chat_id === chatId), 'the outsider heard nothing of the chat')
   })
 
   it('GET /api/messages/:id/thread pages the replies both ways; outsiders get 404 (REST and socket)', async () => {
-    const root = await send(ann, chatId, { content: 'paged root' })
+    const root = await sendMessage(url, ann, chatId, { content: 'paged root' })
     const replies = []
     for (let i = 0; i < 5; i++)
       replies.push(
-        await send(i % 2 ? bob : ann, chatId, { content: `r${i}`, thread_root_id: root.message_id })
+        await sendMessage(url, i % 2 ? bob : ann, chatId, {
+          content: `r${i}`,
+          thread_root_id: root.message_id
+        })
       )
-    await send(ann, chatId, { content: 'not in the thread' })
+    await sendMessage(url, ann, chatId, { content: 'not in the thread' })
     const path = `/api/messages/${root.message_id}/thread`
 
     const asc = await call(bob, 'GET', `${path}?after_seq=0&limit=3`)
@@ -177,9 +176,9 @@ describe('threads', () => {
 
   it('history with thread=none is the top-level timeline; without it, every message', async () => {
     const chat = (await createGroup(url, ann, 'Timeline', [bob])).chat_id
-    const root = await send(ann, chat, { content: 'top 1' })
-    await send(bob, chat, { content: 'in thread', thread_root_id: root.message_id })
-    await send(ann, chat, { content: 'top 2' })
+    const root = await sendMessage(url, ann, chat, { content: 'top 1' })
+    await sendMessage(url, bob, chat, { content: 'in thread', thread_root_id: root.message_id })
+    await sendMessage(url, ann, chat, { content: 'top 2' })
     const all = await call(ann, 'GET', `/api/chats/${chat}/messages`)
     assert.deepEqual(
       all.body.data.map((m: any) => m.content),
@@ -197,15 +196,15 @@ describe('threads', () => {
 
   it('the newest page (recent-messages cache) never serves a stale root', async () => {
     const chat = (await createGroup(url, ann, 'Cached', [bob])).chat_id
-    const root = await send(ann, chat, { content: 'cached root' })
+    const root = await sendMessage(url, ann, chat, { content: 'cached root' })
     const newestRoot = async () =>
       (await call(ann, 'GET', `/api/chats/${chat}/messages`)).body.data.find(
         (m: any) => m.message_id === root.message_id
       )
     assert.equal((await newestRoot()).thread, null) // fills the cache
-    await send(bob, chat, { content: 'one', thread_root_id: root.message_id })
+    await sendMessage(url, bob, chat, { content: 'one', thread_root_id: root.message_id })
     assert.equal((await newestRoot()).thread.reply_count, 1)
-    await send(ann, chat, { content: 'two', thread_root_id: root.message_id })
+    await sendMessage(url, ann, chat, { content: 'two', thread_root_id: root.message_id })
     const summary = (await newestRoot()).thread
     assert.equal(summary.reply_count, 2)
     assert.deepEqual(summary.participant_ids, [ann.user_id, bob.user_id])

@@ -39,18 +39,23 @@ export const openPrivateChat = async (
 export const postMessage = (url: string, from: Caller, chatId: string, body: unknown): Promise<HttpResult> =>
   http(url, 'POST', messagesPath(chatId), { token: from.access_token, body })
 
-/**
- * Sends a text message (plus any `fields`, e.g. `client_id`), failing unless the server answers 201;
- * answers the message.
- */
-export const sendText = async (
+/** Sends a message with any body, failing unless the server answers 201; answers the message. */
+export const sendMessage = async (
+  url: string,
+  from: Caller,
+  chatId: string,
+  body: Record<string, unknown>
+) => {
+  const res = await postMessage(url, from, chatId, body)
+  assert.equal(res.status, 201, `POST ${messagesPath(chatId)} → ${res.status} ${res.text}`)
+  return res.body as { message_id: string; seq: number; [field: string]: any }
+}
+
+/** Sends a text message (plus any `fields`, e.g. `client_id`), like sendMessage. */
+export const sendText = (
   url: string,
   from: Caller,
   chatId: string,
   content: string,
   fields: Record<string, unknown> = {}
-) => {
-  const res = await postMessage(url, from, chatId, { content, ...fields })
-  assert.equal(res.status, 201, `POST ${messagesPath(chatId)} → ${res.status} ${res.text}`)
-  return res.body as { message_id: string; seq: number; [field: string]: any }
-}
+) => sendMessage(url, from, chatId, { content, ...fields })
