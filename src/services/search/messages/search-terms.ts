@@ -106,7 +106,7 @@ export const termRanges = (content: string, terms: SearchTerms): Range[] => {
 
 /** Ranges of a ts_headline output marked with \u0001…\u0002; none if the content itself holds the markers. */
 export const markedRanges = (content: string, marked: string | null | undefined): Range[] => {
-  if (!marked || /[\u0001\u0002]/.test(content)) return []
+  if (!marked || content.includes('\u0001') || content.includes('\u0002')) return []
   const ranges: Range[] = []
   let plain = 0
   let start = -1
