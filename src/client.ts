@@ -16,6 +16,7 @@ import { chatClient } from './services/chats/chats.shared'
 import { privateChatClient } from './services/chats/private/private.shared'
 import { chatMessageClient } from './services/chats/messages/messages.shared'
 import { messageSearchClient } from './services/chats/search/search.shared'
+import { globalMessageSearchClient } from './services/search/messages/messages.shared'
 import { markReadClient } from './services/chats/mark-read/mark-read.shared'
 import { typingClient } from './services/chats/typing/typing.shared'
 import { groupClient } from './services/groups/groups.shared'
@@ -38,7 +39,11 @@ export type { Message, MessagePatch } from './services/messages/messages.shared'
 export type { Chat, ChatQuery } from './services/chats/chats.shared'
 export type { PrivateChatData } from './services/chats/private/private.shared'
 export type { MessageData, MessagePage, MessageQuery } from './services/chats/messages/messages.shared'
-export type { MessageSearchQuery } from './services/chats/search/search.shared'
+export type {
+  MessageSearchHit,
+  MessageSearchPage,
+  MessageSearchQuery
+} from './services/chats/search/search.shared'
 export type { MarkReadData, ReadReceipt } from './services/chats/mark-read/mark-read.shared'
 export type { TypingData, TypingEvent } from './services/chats/typing/typing.shared'
 export type { Group, GroupData, GroupPatch } from './services/groups/groups.shared'
@@ -88,6 +93,7 @@ export const createClient = (
   client.configure(privateChatClient)
   client.configure(chatMessageClient)
   client.configure(messageSearchClient)
+  client.configure(globalMessageSearchClient)
   client.configure(markReadClient)
   client.configure(typingClient)
   client.configure(groupClient)

@@ -69,7 +69,13 @@ export const createPglite = (dir: string) => {
   const { PGlite } = require('@electric-sql/pglite') as typeof import('@electric-sql/pglite')
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const ClientPgLite = require('knex-pglite')
-  const pglite = new PGlite(dir || undefined, { parsers: { [INT8]: Number, [TIMESTAMPTZ]: toIso } })
+  // pg_trgm (trigram index for search inside words) ships with PGlite as an extension to load.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { pg_trgm } = require('@electric-sql/pglite/contrib/pg_trgm')
+  const pglite = new PGlite(dir || undefined, {
+    parsers: { [INT8]: Number, [TIMESTAMPTZ]: toIso },
+    extensions: { pg_trgm }
+  })
   return knex({ client: ClientPgLite, connection: { pglite } } as Knex.Config)
 }
 

@@ -566,13 +566,17 @@ describe('messages: send, order, idempotency, history, edit, delete, search (RES
     it('finds by word, case-insensitively, ranked, without deleted messages or other chats', async () => {
       const res = await search(ann, searchChat, '?q=ZEBRA')
       assert.equal(res.status, 200, res.text)
-      assert.equal(res.body.total, 2)
+      assert.equal(res.body.data.length, 2)
       const found = res.body.data.map((m: any) => m.message_id)
-      assert.deepEqual(found, [twice.message_id, once.message_id], 'the word twice ranks above once')
+      assert.deepEqual(found, [twice.message_id, once.message_id], 'exact matches, newest first')
       assert.ok(!found.includes(deleted.message_id), 'deleted messages are not found')
       assert.ok(!found.includes(foreign.message_id), 'other chats are not searched')
       for (const m of res.body.data) assert.equal(m.chat_id, searchChat)
-      assert.ok(res.body.data[0].rank > res.body.data[1].rank)
+      assert.deepEqual(
+        res.body.data.map((m: any) => m.rank),
+        [3, 3],
+        'both exact: recent first'
+      )
 
       const lower = await search(ann, searchChat, '?q=stripes')
       assert.deepEqual(
@@ -580,28 +584,27 @@ describe('messages: send, order, idempotency, history, edit, delete, search (RES
         [twice.message_id]
       )
       const none = await search(ann, searchChat, '?q=giraffe')
-      assert.equal(none.body.total, 0)
       assert.deepEqual(none.body.data, [])
       const tombstoneWord = await search(ann, searchChat, '?q=deleted')
-      assert.equal(tombstoneWord.body.total, 0)
+      assert.deepEqual(tombstoneWord.body.data, [])
     })
 
-    it('paginates with $limit / $skip and reports the total', async () => {
+    it('paginates with $limit / $skip: {data, limit, skip, has_more}', async () => {
       const first = await search(ann, searchChat, '?q=zebra&$limit=1')
       assert.equal(first.status, 200)
-      assert.equal(first.body.total, 2)
+      assert.equal(first.body.has_more, true)
       assert.equal(first.body.limit, 1)
       assert.equal(first.body.data.length, 1)
       assert.equal(first.body.data[0].message_id, twice.message_id)
       const second = await search(ann, searchChat, '?q=zebra&$limit=1&$skip=1')
-      assert.equal(second.body.total, 2)
+      assert.equal(second.body.has_more, false)
       assert.equal(second.body.skip, 1)
       assert.deepEqual(
         second.body.data.map((m: any) => m.message_id),
         [once.message_id]
       )
       const past = await search(ann, searchChat, '?q=zebra&$skip=5')
-      assert.equal(past.body.total, 2)
+      assert.equal(past.body.has_more, false)
       assert.deepEqual(past.body.data, [])
     })
 

@@ -13,6 +13,7 @@ import { chat } from './chats/chats'
 import { privateChat } from './chats/private/private'
 import { chatMessages } from './chats/messages/messages'
 import { messageSearch } from './chats/search/search'
+import { globalMessageSearch } from './search/messages/messages'
 import { markRead } from './chats/mark-read/mark-read'
 import { typing } from './chats/typing/typing'
 import { group } from './groups/groups'
@@ -38,6 +39,7 @@ export const services = (app: Application) => {
   app.configure(privateChat)
   app.configure(chatMessages)
   app.configure(messageSearch)
+  app.configure(globalMessageSearch)
   app.configure(markRead)
   app.configure(typing)
   app.configure(group)

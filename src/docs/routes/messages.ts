@@ -4,15 +4,29 @@ import {
   messagePageSchema,
   messagePatchSchema,
   messageQuerySchema,
-  messageSchema,
-  messageSearchHitSchema,
-  messageSearchQuerySchema
+  messageSchema
 } from '../../services/messages/messages.schema'
-import { paginated } from '../schemas'
+import {
+  messageSearchPageSchema,
+  messageSearchQuerySchema
+} from '../../services/search/messages/messages.schema'
 import * as ex from '../examples'
 import { json, type RouteDoc } from './types'
 
-const paginatedHits = paginated(messageSearchHitSchema, 'MessageSearchPage')
+const searchDescription =
+  'Exact words rank first (3), then English word forms (2: "run" finds "running", "foxes" finds "fox"), then ' +
+  'prefixes and text inside words (1: "deplo" finds "deployment"; a CJK query of any length, even 1 or 2 ' +
+  'characters, finds text written without spaces); recent first within a rank. `q` keeps web-search syntax ' +
+  'for exact and word-form matches (`"phrases"`, `or`, `-not`). Filters: `from=<user_id>`, `has=file`, ' +
+  '`after=` / `before=` (ISO 8601 date-times). `highlights` are `[start, end)` UTF-16 offsets into `content`. ' +
+  'Deleted messages never match. Page: `limit` (default 20, at most 50) and `skip` (the cursor: ask again with ' +
+  '`skip` + `limit` while `has_more`).'
+const exampleSearchPage = {
+  data: [{ ...ex.exampleMessage, rank: 3, highlights: [[7, 12]] }],
+  limit: 20,
+  skip: 0,
+  has_more: false
+}
 
 export const messagesRoutes: RouteDoc[] = [
   {
@@ -62,20 +76,24 @@ export const messagesRoutes: RouteDoc[] = [
     method: 'get',
     path: '/api/chats/{chat_id}/messages/search',
     tag: 'messages',
-    summary: 'Full-text search in a chat',
-    description:
-      'PostgreSQL `websearch_to_tsquery`: words, `"phrases"`, `or`, `-not`; ranked. `$limit` at most 50.',
+    summary: 'Search in a chat',
+    description: `Members only. ${searchDescription}`,
     feathers: { service: 'api/chats/:chat_id/messages/search', method: 'find' },
     auth: 'bearer',
     query: messageSearchQuerySchema,
-    responses: {
-      200: json(
-        paginatedHits,
-        { total: 1, limit: 20, skip: 0, data: [{ ...ex.exampleMessage, rank: 0.0607927 }] },
-        'Ranked hits'
-      )
-    },
+    responses: { 200: json(messageSearchPageSchema, exampleSearchPage, 'Ranked hits') },
     errors: [404]
+  },
+  {
+    method: 'get',
+    path: '/api/search/messages',
+    tag: 'messages',
+    summary: 'Search in all my chats',
+    description: `Every chat I am a member of at the time of the query (a chat I left is not searched). ${searchDescription}`,
+    feathers: { service: 'api/search/messages', method: 'find' },
+    auth: 'bearer',
+    query: messageSearchQuerySchema,
+    responses: { 200: json(messageSearchPageSchema, exampleSearchPage, 'Ranked hits') }
   },
   {
     method: 'get',

@@ -108,20 +108,4 @@ export const messagePageSchema = Type.Object(
 )
 export type MessagePage = Static<typeof messagePageSchema>
 
-/** One hit of `GET /api/chats/:chat_id/messages/search`. */
-export const messageSearchHitSchema = Type.Object(
-  { ...messageSchema.properties, rank: Type.Number({ description: 'Relevance, highest first' }) },
-  { $id: 'MessageSearchHit', additionalProperties: false }
-)
-export type MessageSearchHit = Static<typeof messageSearchHitSchema>
-
-export const messageSearchQuerySchema = Type.Object(
-  {
-    q: Text({ minLength: 1, maxLength: 200 }),
-    $limit: Type.Optional(Type.Integer({ minimum: 1 })),
-    $skip: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000 }))
-  },
-  { additionalProperties: false }
-)
-export type MessageSearchQuery = Static<typeof messageSearchQuerySchema>
-export const messageSearchQueryValidator = getValidator(messageSearchQuerySchema, queryValidator)
+// The search schemas (query, hit, page) are in src/services/search/messages/messages.schema.ts.

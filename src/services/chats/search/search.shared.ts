@@ -1,15 +1,15 @@
-import type { Paginated } from '@feathersjs/feathers'
 import type { ClientApplication } from '../../../client'
-import type { Message, MessageSearchQuery } from '../../messages/messages.schema'
+import type {
+  MessageSearchHit,
+  MessageSearchPage,
+  MessageSearchQuery
+} from '../../search/messages/messages.schema'
 
-export type { MessageSearchQuery }
+export type { MessageSearchHit, MessageSearchPage, MessageSearchQuery }
 export const messageSearchPath = 'api/chats/:chat_id/messages/search'
 export const messageSearchMethods = ['find'] as const
 export type MessageSearchClientService = {
-  find(params: {
-    route: { chat_id: string }
-    query: MessageSearchQuery
-  }): Promise<Paginated<Message & { rank: number }>>
+  find(params: { route: { chat_id: string }; query: MessageSearchQuery }): Promise<MessageSearchPage>
 }
 
 export const messageSearchClient = (client: ClientApplication) => {

@@ -2,7 +2,7 @@ import { authenticate } from '@feathersjs/authentication'
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application } from '../../../declarations'
 import { requireChatMember } from '../../../hooks/authorization/require-chat-member'
-import { messageSearchQueryValidator } from '../../messages/messages.schema'
+import { messageSearchQueryValidator } from '../../search/messages/messages.schema'
 import { MessageSearchService } from './search.class'
 import { messageSearchMethods, messageSearchPath } from './search.shared'
 

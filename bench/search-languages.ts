@@ -1,0 +1,96 @@
+// Search in any language (SPEC §14) on the history benchmark's chat: an English word form, a prefix being typed
+// and a 2-character Chinese query, timed at the database through the service's own statement
+// (src/services/search/messages/message-search-store.ts, no HTTP), then the insert cost with and without the
+// migration's vectors and indexes.
+//   SEARCH_MESSAGES=1000000 SEARCH_RUNS=200 npx tsx bench/search-languages.ts
+import { createBenchDatabase } from './lib/environment'
+import { progress, round } from './lib/results'
+import { seedHistory } from './lib/seed-history'
+import { searchMessages } from '../src/services/search/messages/message-search-store'
+import { down as dropSearch } from '../migrations/20261202000003_search-any-language'
+
+const MESSAGES = Number(process.env.SEARCH_MESSAGES ?? 1_000_000)
+const RUNS = Number(process.env.SEARCH_RUNS ?? 200)
+const INDEXES = ['idx_messages_search_english', 'idx_messages_search_cjk', 'idx_messages_content_trgm']
+const QUERIES = {
+  'English word form': 'deploying',
+  prefix: 'deplo',
+  '2-character CJK': '中文',
+  'exact common word': 'hello'
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]
+
+const main = async () => {
+  const bench = await createBenchDatabase('search_languages')
+  const db = bench.db
+  try {
+    // Like the history seed's GIN index: built once after the load, with the migration's definitions.
+    const defs = (await db.raw(`SELECT indexdef FROM pg_indexes WHERE indexname = ANY(?)`, [INDEXES])).rows
+    for (const name of INDEXES) await db.raw(`DROP INDEX ${name}`)
+    const seed = await seedHistory(db, MESSAGES)
+    // Chinese and Japanese sentences (no spaces) in every 1000th message, at a random place in the history.
+    await db.raw(
+      `UPDATE messages SET content = content || CASE WHEN seq % 2000 = 7 THEN ' 我们明天讨论中文翻译的问题' ELSE ' 東京で会議があります' END
+       WHERE chat_id = ? AND seq % 1000 = 7 AND deleted_at IS NULL`,
+      [seed.chatId]
+    )
+    const started = Date.now()
+    for (const { indexdef } of defs) {
+      await db.transaction(async (trx) => {
+        await trx.raw(`SET LOCAL maintenance_work_mem = '256MB'`)
+        await trx.raw(indexdef)
+      })
+    }
+    await db.raw('VACUUM ANALYZE messages')
+    progress(`search indexes built in ${round((Date.now() - started) / 1000, 1)} s`)
+    const me = seed.users[0].user_id
+    for (const [kind, q] of Object.entries(QUERIES)) {
+      for (const scope of [{ chatId: seed.chatId }, { memberId: me }]) {
+        const times: number[] = []
+        let hits = 0
+        for (let i = 0; i < RUNS; i++) {
+          const t0 = process.hrtime.bigint()
+          const page = await searchMessages(db, scope, { q, limit: 20 })
+          times.push(Number(process.hrtime.bigint() - t0) / 1e6)
+          hits = page.data.length
+        }
+        times.sort((a, b) => a - b)
+        console.log(
+          `${kind.padEnd(18)} q=${q.padEnd(10)} ${'chatId' in scope ? 'in chat   ' : 'all chats '} ` +
+            `p50 ${round(percentile(times, 0.5))} ms, p99 ${round(percentile(times, 0.99))} ms (${RUNS} runs, ${hits} hits on page 1)`
+        )
+      }
+    }
+    // Insert cost: 100 statements of 20 rows (a group-committed batch), with the vectors, then without.
+    const insertRun = async (label: string) => {
+      const t0 = Date.now()
+      for (let b = 0; b < 100; b++) {
+        await db.raw(
+          `INSERT INTO messages (message_id, chat_id, sender_id, content, seq)
+           SELECT 'INS' || ? || lpad(s::text, 10, '0'), ?, ?, 'Deploying the new build tonight, 明天讨论 ' || s, ? + s
+           FROM generate_series(1, 20) s`,
+          [label, seed.chatId, me, 10_000_000 + b * 20 + (label === 'new' ? 0 : 5_000_000)]
+        )
+      }
+      return (Date.now() - t0) / 2000
+    }
+    const withVectors = await insertRun('new')
+    await dropSearch(db)
+    const without = await insertRun('old')
+    console.log(
+      `insert: ${round(withVectors, 3)} ms/row with the search vectors and indexes, ${round(without, 3)} ms/row without (100 × 20-row statements)`
+    )
+  } finally {
+    await bench.drop()
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error)
+    process.exit(1)
+  }
+)

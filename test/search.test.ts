@@ -1,0 +1,279 @@
+import assert from 'node:assert/strict'
+import knex from 'knex'
+import {
+  createGroup,
+  createUser,
+  http,
+  socketClient,
+  startServer,
+  type TestServer,
+  type TestUser
+} from './helpers'
+import { testDatabase } from './setup'
+import { DirMigrationSource } from '../src/migrate'
+
+// Search in any language (SPEC §14): word forms, prefixes, CJK inside text, filters, ranking, highlights,
+// membership at query time, deleted messages, REST and socket, and the migration on existing rows.
+describe('search in any language (REST and socket)', () => {
+  let server: TestServer
+  let url: string
+  let ann: TestUser
+  let bob: TestUser
+  let outsider: TestUser
+  let chat: string
+  let outsiderChat: string
+  const sent: Record<string, any> = {}
+
+  const send = async (user: TestUser, chatId: string, content: string, key?: string) => {
+    const res = await http(url, 'POST', `/api/chats/${chatId}/messages`, {
+      token: user.access_token,
+      body: { content }
+    })
+    assert.equal(res.status, 201, res.text)
+    if (key) sent[key] = res.body
+    return res.body
+  }
+  const inChat = (user: TestUser, chatId: string, query: string) =>
+    http(url, 'GET', `/api/chats/${chatId}/messages/search?${query}`, { token: user.access_token })
+  const everywhere = (user: TestUser, query: string) =>
+    http(url, 'GET', `/api/search/messages?${query}`, { token: user.access_token })
+  const ids = (res: any) => res.body.data.map((m: any) => m.message_id)
+  const q = (text: string) => `q=${encodeURIComponent(text)}`
+
+  before(async () => {
+    server = await startServer()
+    url = server.url
+    ann = await createUser(url, 'Search Ann')
+    bob = await createUser(url, 'Search Bob')
+    outsider = await createUser(url, 'Search Outsider')
+    chat = (await createGroup(url, ann, 'Search group', [bob])).chat_id
+    outsiderChat = (await createGroup(url, outsider, 'Not yours', [])).chat_id
+    await send(ann, chat, 'I was running late this morning', 'running')
+    await send(bob, chat, 'The quick brown fox jumps', 'fox')
+    await send(ann, chat, 'deployment finished without errors', 'deployment')
+    await send(bob, chat, '我们明天讨论中文翻译的问题', 'chinese')
+    await send(ann, chat, '東京で会議があります', 'japanese')
+    await send(ann, chat, '🎉🎉 party deploy tonight 🎉', 'emoji')
+    await send(bob, chat, 'run run run', 'run')
+    await send(outsider, outsiderChat, 'running in the outsider chat, deployment too', 'foreign')
+    const gone = await send(ann, chat, 'running deployment that gets deleted', 'deleted')
+    const del = await http(url, 'DELETE', `/api/messages/${gone.message_id}`, { token: ann.access_token })
+    assert.equal(del.status, 200)
+  })
+  after(() => server.stop())
+
+  it('finds English word forms, ranked exact above word forms, recent first', async () => {
+    const res = await inChat(ann, chat, q('run'))
+    assert.equal(res.status, 200, res.text)
+    assert.deepEqual(ids(res), [sent.run.message_id, sent.running.message_id])
+    assert.deepEqual(
+      res.body.data.map((m: any) => m.rank),
+      [3, 2]
+    )
+    const foxes = await inChat(ann, chat, q('foxes'))
+    assert.deepEqual(ids(foxes), [sent.fox.message_id])
+    assert.deepEqual(foxes.body.data[0].highlights, [[16, 19]])
+    assert.deepEqual(res.body.data[1].highlights, [[6, 13]], 'the word form "running" is highlighted')
+  })
+
+  it('finds prefixes while typing, below exact matches', async () => {
+    const res = await inChat(ann, chat, q('deplo'))
+    assert.deepEqual(ids(res), [sent.emoji.message_id, sent.deployment.message_id])
+    assert.deepEqual(
+      res.body.data.map((m: any) => m.rank),
+      [1, 1]
+    )
+    assert.deepEqual(res.body.data[1].highlights, [[0, 10]])
+    const exact = await inChat(ann, chat, q('deploy'))
+    assert.deepEqual(ids(exact), [sent.emoji.message_id, sent.deployment.message_id])
+    assert.deepEqual(
+      exact.body.data.map((m: any) => m.rank),
+      [3, 2],
+      'deployment is a word form of deploy'
+    )
+    const short = await inChat(ann, chat, q('de'))
+    assert.ok(ids(short).includes(sent.deployment.message_id), 'a 2-letter prefix works too')
+    const inside = await inChat(ann, chat, q('ploym'))
+    assert.deepEqual(ids(inside), [sent.deployment.message_id], 'text inside a word (pg_trgm)')
+  })
+
+  it('highlights count UTF-16 code units after emoji (astral characters count 2)', async () => {
+    const res = await inChat(ann, chat, q('party'))
+    const hit = res.body.data[0]
+    assert.equal(hit.message_id, sent.emoji.message_id)
+    const [[start, end]] = hit.highlights
+    assert.equal(start, 5)
+    assert.equal(hit.content.slice(start, end), 'party')
+  })
+
+  it('finds 2-character Chinese inside a sentence, 1 character, and Japanese', async () => {
+    const zh = await inChat(ann, chat, q('中文'))
+    assert.deepEqual(ids(zh), [sent.chinese.message_id])
+    const content: string = zh.body.data[0].content
+    assert.deepEqual(zh.body.data[0].highlights, [[content.indexOf('中文'), content.indexOf('中文') + 2]])
+    assert.deepEqual(ids(await inChat(ann, chat, q('翻'))), [sent.chinese.message_id])
+    assert.deepEqual(ids(await inChat(ann, chat, q('中文翻译'))), [sent.chinese.message_id])
+    assert.deepEqual(ids(await inChat(ann, chat, q('文中'))), [], 'bigrams in the wrong order do not match')
+    const ja = await inChat(ann, chat, q('会議'))
+    assert.deepEqual(ids(ja), [sent.japanese.message_id])
+    assert.deepEqual(ja.body.data[0].highlights, [[3, 5]])
+    assert.deepEqual(ids(await inChat(ann, chat, q('東京'))), [sent.japanese.message_id])
+  })
+
+  it('filters by sender, attachment and date, and names a bad date field', async () => {
+    const fromBob = await inChat(ann, chat, `${q('run')}&from=${bob.user_id}`)
+    assert.deepEqual(ids(fromBob), [sent.run.message_id])
+    assert.deepEqual(ids(await inChat(ann, chat, `${q('run')}&has=file`)), [])
+    const future = new Date(Date.now() + 3_600_000).toISOString()
+    const past = new Date(Date.now() - 3_600_000).toISOString()
+    assert.equal(ids(await inChat(ann, chat, `${q('run')}&after=${future}`)).length, 0)
+    assert.equal(ids(await inChat(ann, chat, `${q('run')}&after=${past}&before=${future}`)).length, 2)
+    const bad = await everywhere(ann, `${q('run')}&after=yesterday`)
+    assert.equal(bad.status, 400)
+    assert.match(bad.body.message, /after/)
+    const badBefore = await inChat(ann, chat, `${q('run')}&before=2026-13-45`)
+    assert.equal(badBefore.status, 400)
+    assert.match(badBefore.body.message, /before/)
+  })
+
+  it('pages with limit and skip ({data, limit, skip, has_more})', async () => {
+    const first = await inChat(ann, chat, `${q('run')}&limit=1`)
+    assert.deepEqual(Object.keys(first.body).sort(), ['data', 'has_more', 'limit', 'skip'])
+    assert.equal(first.body.has_more, true)
+    assert.deepEqual(ids(first), [sent.run.message_id])
+    const second = await inChat(ann, chat, `${q('run')}&limit=1&skip=1`)
+    assert.deepEqual(ids(second), [sent.running.message_id])
+    assert.equal(second.body.has_more, false)
+    assert.equal(second.body.skip, 1)
+  })
+
+  it('never finds deleted messages; global search covers my chats only', async () => {
+    const mine = await everywhere(ann, q('running'))
+    assert.equal(mine.status, 200, mine.text)
+    assert.deepEqual(ids(mine), [sent.running.message_id, sent.run.message_id], 'not the deleted one')
+    const theirs = await everywhere(outsider, q('running'))
+    assert.deepEqual(ids(theirs), [sent.foreign.message_id])
+    assert.equal((await inChat(outsider, chat, q('running'))).status, 404)
+    assert.equal((await everywhere({ ...ann, access_token: 'nope' } as TestUser, q('x'))).status, 401)
+  })
+
+  it('a chat I left disappears from global search at once', async () => {
+    const carol = await createUser(url, 'Search Carol')
+    const group = await createGroup(url, ann, 'Leaving group', [carol])
+    await send(ann, group.chat_id, 'zanzibar itinerary', 'leaving')
+    assert.deepEqual(ids(await everywhere(carol, q('zanzibar'))), [sent.leaving.message_id])
+    const left = await http(url, 'POST', `/api/groups/${group.group_id}/leave`, {
+      token: carol.access_token,
+      body: {}
+    })
+    assert.equal(left.status, 200, left.text)
+    assert.deepEqual(ids(await everywhere(carol, q('zanzibar'))), [])
+  })
+
+  it('hostile q never gives a 500', async () => {
+    for (const text of [
+      '%',
+      '_',
+      '\\',
+      '%_\\%',
+      'a & | ! ( ) : * \' "',
+      'run:*',
+      '!!!',
+      '🎉',
+      '🎉🎉🎉',
+      'x'.repeat(200),
+      '-',
+      '"',
+      'or',
+      '- - -',
+      '中',
+      'ｄｅｐｌｏｙ',
+      '\u200b',
+      "'; DROP TABLE messages; --"
+    ]) {
+      for (const res of [await inChat(ann, chat, q(text)), await everywhere(ann, q(text))]) {
+        assert.equal(res.status, 200, `${JSON.stringify(text)}: ${res.text}`)
+        assert.ok(Array.isArray(res.body.data))
+      }
+    }
+    assert.deepEqual(ids(await inChat(ann, chat, q('%'))), [], 'LIKE wildcards are not wildcards')
+    assert.equal((await inChat(ann, chat, q('x'.repeat(201)))).status, 400)
+    assert.equal((await inChat(ann, chat, 'q=%00a')).status, 400)
+    // A lone surrogate cannot travel in a URL (it is not UTF-8); over a socket it can, and is refused.
+  })
+
+  it('works over Socket.IO, and an outsider gets NotFound', async () => {
+    const annSocket = socketClient(url)
+    const outsiderSocket = socketClient(url)
+    try {
+      await annSocket.client.authenticate({ strategy: 'jwt', accessToken: ann.access_token })
+      await outsiderSocket.client.authenticate({ strategy: 'jwt', accessToken: outsider.access_token })
+      const page = await annSocket.client.service('api/search/messages').find({ query: { q: '中文' } })
+      assert.deepEqual(
+        page.data.map((m) => m.message_id),
+        [sent.chinese.message_id]
+      )
+      const inside = await annSocket.client
+        .service('api/chats/:chat_id/messages/search')
+        .find({ route: { chat_id: chat }, query: { q: 'foxes' } })
+      assert.deepEqual(
+        inside.data.map((m) => m.message_id),
+        [sent.fox.message_id]
+      )
+      await assert.rejects(
+        outsiderSocket.client
+          .service('api/chats/:chat_id/messages/search')
+          .find({ route: { chat_id: chat }, query: { q: 'fox' } }),
+        { name: 'NotFound' }
+      )
+      await assert.rejects(
+        annSocket.client.service('api/search/messages').find({ query: { q: 'a\ud800' } }),
+        { name: 'BadRequest' }
+      )
+      const theirs = await outsiderSocket.client.service('api/search/messages').find({ query: { q: 'fox' } })
+      assert.deepEqual(theirs.data, [])
+    } finally {
+      annSocket.close()
+      outsiderSocket.close()
+    }
+  })
+})
+
+describe('search migration on a database that already holds messages', () => {
+  it('fills the new vectors for existing rows', async function () {
+    if (!testDatabase.url) this.skip()
+    const admin = knex({ client: 'pg', connection: testDatabase.url })
+    const name = `search_mig_${process.pid}_${Date.now().toString(36)}`
+    await admin.raw(`CREATE DATABASE ${name}`)
+    const target = new URL(testDatabase.url!)
+    target.pathname = `/${name}`
+    const db = knex({ client: 'pg', connection: target.toString() })
+    try {
+      const source = new DirMigrationSource()
+      const all = await source.getMigrations()
+      const before = all.filter((m) => m < '20261202000003')
+      // Migrate up to the one before this, insert rows in the old schema, then run the rest.
+      for (const file of before) await (await source.getMigration(file)).up(db)
+      await db('users').insert({ user_id: 'U1', email: 'u1@x.test', name: 'U', password_hash: 'x' })
+      await db('chats').insert({ chat_id: 'C1', type: 'group', created_by: 'U1', last_seq: 2 })
+      await db('messages').insert([
+        { message_id: 'M1', chat_id: 'C1', sender_id: 'U1', content: 'foxes were running', seq: 1 },
+        { message_id: 'M2', chat_id: 'C1', sender_id: 'U1', content: '我们讨论中文翻译', seq: 2 }
+      ])
+      for (const file of all.filter((m) => m >= '20261202000003'))
+        await (await source.getMigration(file)).up(db)
+      const english = await db('messages')
+        .whereRaw("search_english @@ to_tsquery('english', 'run')")
+        .pluck('message_id')
+      assert.deepEqual(english, ['M1'])
+      const cjk = await db('messages').whereRaw("search_cjk @@ '中文'::tsquery").pluck('message_id')
+      assert.deepEqual(cjk, ['M2'])
+      const trgm = await db('messages').whereRaw("content ILIKE '%oxe%'").pluck('message_id')
+      assert.deepEqual(trgm, ['M1'])
+    } finally {
+      await db.destroy()
+      await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+      await admin.destroy()
+    }
+  })
+})
