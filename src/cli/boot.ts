@@ -3,8 +3,10 @@
 // service calls run with every hook, and their events reach running servers through Redis when REDIS_URL
 // is set. teardown() closes the database, Redis and timers, so the process then exits by itself.
 import pino from 'pino'
+import type { Command } from 'commander'
 import { createApp, type CreateAppOptions } from '../app'
 import type { Application } from '../declarations'
+import { action } from './output'
 
 /** Logs go to stderr: stdout carries the command's output (a table or --json). */
 const stderrLogger = (level: string) =>
@@ -64,3 +66,17 @@ export const withApp = async <T>(
     await shutdown(app)
   }
 }
+
+/**
+ * Completes an admin command declared with its name, description and options: adds `--json` (last, as in
+ * every command's help) and runs `run(app, ...arguments, options)` with a booted app, torn down afterwards.
+ * An error is printed on stderr and sets exit code 1 (see `action`).
+ */
+export const appCommand = <A extends unknown[]>(
+  command: Command,
+  run: (app: Application, ...args: A) => Promise<void>,
+  settings?: CreateAppOptions['settings']
+): Command =>
+  command
+    .option('--json', 'print JSON')
+    .action(action(async (...args: A) => withApp((app) => run(app, ...args), settings)))

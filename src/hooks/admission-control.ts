@@ -59,17 +59,29 @@ declare module '../declarations' {
 export const createAdmission = (app: Application) =>
   new Admission(app.get('limits').maxConcurrentCalls, app.get('limits').maxQueuedCalls)
 
-export const admissionControl = async (context: HookContext, next: NextFunction) => {
-  // An upload streams for as long as its client takes: it has its own slots (upload-admission.ts).
-  if (!context.params.provider || context.params.admitted || context.params.upload) return next()
-  const admission = context.app.get('admission')
-  await admission.enter()
-  context.params.admitted = true
+/** Slots a call holds while it runs: a call slot (no key) or an upload slot (the user's id). */
+export interface Slots<K> {
+  enter(key: K): Promise<void>
+  leave(key: K): void
+}
+
+/** Runs the rest of the call (`next`) holding one of `slots` for `key`, given back however the call ends. */
+export const holdingSlot = async <K>(slots: Slots<K>, key: K, next: NextFunction) => {
+  await slots.enter(key)
   try {
     await next()
   } finally {
-    admission.leave()
+    slots.leave(key)
   }
+}
+
+export const admissionControl = async (context: HookContext, next: NextFunction) => {
+  // An upload streams for as long as its client takes: it has its own slots (upload-admission.ts).
+  if (!context.params.provider || context.params.admitted || context.params.upload) return next()
+  await holdingSlot(context.app.get('admission'), undefined, () => {
+    context.params.admitted = true // a nested call made with these params is not counted again
+    return next()
+  })
 }
 
 declare module '@feathersjs/feathers' {

@@ -4,7 +4,7 @@
 // at once) and `maxConcurrentUploadsPerUser` per user (429 beyond), so one account cannot take them all.
 import { TooManyRequests } from '@feathersjs/errors'
 import type { Application, HookContext, NextFunction } from '../declarations'
-import { Admission } from './admission-control'
+import { Admission, holdingSlot } from './admission-control'
 
 export class UploadAdmission {
   private readonly instance: Admission
@@ -63,11 +63,5 @@ export const createUploadAdmission = (app: Application) =>
 export const admitUpload = async (context: HookContext, next: NextFunction) => {
   const user = context.params.user
   if (!context.params.provider || !user) return next()
-  const slots = context.app.get('uploadAdmission')
-  await slots.enter(user.user_id)
-  try {
-    await next()
-  } finally {
-    slots.leave(user.user_id)
-  }
+  await holdingSlot(context.app.get('uploadAdmission'), user.user_id, next)
 }

@@ -1,8 +1,8 @@
 // `chat list --user <user>`: a user's chats as that user sees them (`api/chats` find with params.user).
 import type { Command } from 'commander'
 import type { Chat } from '../../services/chats/chats.schema'
-import { withApp } from '../boot'
-import { action, integer, printJson, printRows, type OutputOptions } from '../output'
+import { appCommand } from '../boot'
+import { integer, printJson, printRows, type OutputOptions } from '../output'
 import { resolveUser } from './user'
 
 const chatFields = ['chat_id', 'type', 'title', 'members', 'last_seq', 'unread_count', 'last_message_at']
@@ -17,29 +17,22 @@ const summarize = (chat: Chat) => ({
 export const registerChatCommands = (program: Command) => {
   const chat = program.command('chat').description('inspect chats')
 
-  chat
-    .command('list')
-    .description("a user's chats, latest activity first")
-    .requiredOption('--user <user>', 'user_id or email')
-    .option('--type <type>', 'private or group')
-    .option('--limit <n>', 'page size (capped by the server)', integer, 50)
-    .option('--offset <n>', 'chats to skip', integer, 0)
-    .option('--json', 'print JSON')
-    .action(
-      action(
-        async (options: OutputOptions & { user: string; type?: string; limit: number; offset: number }) =>
-          withApp(async (app) => {
-            const user = await resolveUser(app, options.user)
-            const query: Record<string, unknown> = {
-              $limit: Math.max(options.limit, 1),
-              $skip: options.offset
-            }
-            if (options.type) query.type = options.type
-            const page = await app.service('api/chats').find({ user, query })
-            const chats = page.data.map(summarize)
-            if (options.json) printJson({ total: page.total, data: chats })
-            else printRows(options, chats, chatFields)
-          })
-      )
-    )
+  appCommand(
+    chat
+      .command('list')
+      .description("a user's chats, latest activity first")
+      .requiredOption('--user <user>', 'user_id or email')
+      .option('--type <type>', 'private or group')
+      .option('--limit <n>', 'page size (capped by the server)', integer, 50)
+      .option('--offset <n>', 'chats to skip', integer, 0),
+    async (app, options: OutputOptions & { user: string; type?: string; limit: number; offset: number }) => {
+      const user = await resolveUser(app, options.user)
+      const query: Record<string, unknown> = { $limit: Math.max(options.limit, 1), $skip: options.offset }
+      if (options.type) query.type = options.type
+      const page = await app.service('api/chats').find({ user, query })
+      const chats = page.data.map(summarize)
+      if (options.json) printJson({ total: page.total, data: chats })
+      else printRows(options, chats, chatFields)
+    }
+  )
 }

@@ -5,8 +5,8 @@ import type { Command } from 'commander'
 import type { Application } from '../../declarations'
 import type { Storage } from '../../storage/storage'
 import { LocalDiskStorage } from '../../storage/local-disk'
-import { withApp } from '../boot'
-import { action, integer, note, printJson, printRows, type OutputOptions } from '../output'
+import { appCommand } from '../boot'
+import { integer, note, printJson, printRows, type OutputOptions } from '../output'
 
 interface FileRow {
   file_id: string
@@ -48,63 +48,54 @@ const findOrphans = async (app: Application, storage: Storage, graceSeconds: num
 export const registerFilesCommands = (program: Command) => {
   const files = program.command('files').description('uploaded files')
 
-  files
-    .command('cleanup')
-    .description('remove stored objects without a files row, and files rows without stored bytes')
-    .option('--dry-run', 'only list what would be removed')
-    .option('--grace <seconds>', 'ignore files rows younger than this (uploads in flight)', integer, 3600)
-    .option('--json', 'print JSON')
-    .action(
-      action(async (options: OutputOptions & { dryRun?: boolean; grace: number }) =>
-        withApp(async (app) => {
-          const storage = storageOf(app)
-          const db = app.get('postgresqlClient')
-          const found = await findOrphans(app, storage, options.grace)
-          const removedObjects: string[] = []
-          const removedRows: string[] = []
-          if (!options.dryRun) {
-            for (const key of found.orphanObjects) {
-              // Checked again: an upload may have recorded the object since the listing.
-              if (await db('files').where({ storage_key: key }).first('id')) continue
-              await storage.remove(key)
-              removedObjects.push(key)
-            }
-            for (const row of found.missingBytes) {
-              if (await db('files').where({ file_id: row.file_id }).delete()) removedRows.push(row.file_id)
-            }
-          }
-          const result = {
-            dry_run: Boolean(options.dryRun),
-            orphan_objects: found.orphanObjects,
-            missing_bytes: found.missingBytes,
-            removed: { objects: removedObjects, rows: removedRows }
-          }
-          if (options.json) return printJson(result)
-          note(options, `Stored objects without a files row: ${found.orphanObjects.length}`)
-          if (found.orphanObjects.length) {
-            printRows(
-              options,
-              found.orphanObjects.map((storage_key) => ({ storage_key })),
-              ['storage_key']
-            )
-          }
-          note(options, `Files rows whose bytes are missing: ${found.missingBytes.length}`)
-          if (found.missingBytes.length) {
-            printRows(options, found.missingBytes, [
-              'file_id',
-              'storage_key',
-              'filename',
-              'size',
-              'created_at'
-            ])
-          }
-          note(
-            options,
-            options.dryRun
-              ? 'Dry run: nothing removed.'
-              : `Removed ${removedObjects.length} object(s) and ${removedRows.length} row(s).`
-          )
-        })
+  appCommand(
+    files
+      .command('cleanup')
+      .description('remove stored objects without a files row, and files rows without stored bytes')
+      .option('--dry-run', 'only list what would be removed')
+      .option('--grace <seconds>', 'ignore files rows younger than this (uploads in flight)', integer, 3600),
+    async (app, options: OutputOptions & { dryRun?: boolean; grace: number }) => {
+      const storage = storageOf(app)
+      const db = app.get('postgresqlClient')
+      const found = await findOrphans(app, storage, options.grace)
+      const removedObjects: string[] = []
+      const removedRows: string[] = []
+      if (!options.dryRun) {
+        for (const key of found.orphanObjects) {
+          // Checked again: an upload may have recorded the object since the listing.
+          if (await db('files').where({ storage_key: key }).first('id')) continue
+          await storage.remove(key)
+          removedObjects.push(key)
+        }
+        for (const row of found.missingBytes) {
+          if (await db('files').where({ file_id: row.file_id }).delete()) removedRows.push(row.file_id)
+        }
+      }
+      const result = {
+        dry_run: Boolean(options.dryRun),
+        orphan_objects: found.orphanObjects,
+        missing_bytes: found.missingBytes,
+        removed: { objects: removedObjects, rows: removedRows }
+      }
+      if (options.json) return printJson(result)
+      note(options, `Stored objects without a files row: ${found.orphanObjects.length}`)
+      if (found.orphanObjects.length) {
+        printRows(
+          options,
+          found.orphanObjects.map((storage_key) => ({ storage_key })),
+          ['storage_key']
+        )
+      }
+      note(options, `Files rows whose bytes are missing: ${found.missingBytes.length}`)
+      if (found.missingBytes.length) {
+        printRows(options, found.missingBytes, ['file_id', 'storage_key', 'filename', 'size', 'created_at'])
+      }
+      note(
+        options,
+        options.dryRun
+          ? 'Dry run: nothing removed.'
+          : `Removed ${removedObjects.length} object(s) and ${removedRows.length} row(s).`
       )
-    )
+    }
+  )
 }

@@ -4,17 +4,8 @@ import type { Command } from 'commander'
 import type { Paginated } from '@feathersjs/feathers'
 import type { Application } from '../../declarations'
 import type { User } from '../../services/users/users.schema'
-import { withApp } from '../boot'
-import {
-  action,
-  CliError,
-  integer,
-  note,
-  printJson,
-  printRecord,
-  printRows,
-  type OutputOptions
-} from '../output'
+import { appCommand } from '../boot'
+import { CliError, integer, note, printJson, printRecord, printRows, type OutputOptions } from '../output'
 import { createProgress, type Progress } from '../progress'
 import { createRandom, DEMO_PASSWORD, planDemo } from '../demo-data'
 
@@ -103,25 +94,22 @@ const seed = async (app: Application, options: SeedOptions, progress: (total: nu
 }
 
 export const registerSeedCommand = (program: Command) => {
-  program
-    .command('seed')
-    .description('create deterministic demo data (same options, same data)')
-    .option('--users <n>', 'demo users (user1@demo.test …)', integer, 10)
-    .option('--groups <n>', 'groups', integer, 3)
-    .option('--messages <n>', 'messages spread over the chats', integer, 100)
-    .option('--seed <s>', 'random seed', '1')
-    .option('--force', 'seed even if demo users exist (they are reused)')
-    .option('--json', 'print JSON')
-    .action(
-      action(async (options: SeedOptions) =>
-        withApp(async (app) => {
-          const result = await seed(app, options, (total) => createProgress(total))
-          if (options.json) return printJson(result)
-          printRows(options, result.users, ['user_id', 'name', 'email'])
-          const { private_chats, messages } = result
-          printRecord({ users: result.users.length, private_chats, groups: result.groups.length, messages })
-          note(options, `Every demo user's password: ${result.password}`)
-        })
-      )
-    )
+  appCommand(
+    program
+      .command('seed')
+      .description('create deterministic demo data (same options, same data)')
+      .option('--users <n>', 'demo users (user1@demo.test …)', integer, 10)
+      .option('--groups <n>', 'groups', integer, 3)
+      .option('--messages <n>', 'messages spread over the chats', integer, 100)
+      .option('--seed <s>', 'random seed', '1')
+      .option('--force', 'seed even if demo users exist (they are reused)'),
+    async (app, options: SeedOptions) => {
+      const result = await seed(app, options, (total) => createProgress(total))
+      if (options.json) return printJson(result)
+      printRows(options, result.users, ['user_id', 'name', 'email'])
+      const { private_chats, messages } = result
+      printRecord({ users: result.users.length, private_chats, groups: result.groups.length, messages })
+      note(options, `Every demo user's password: ${result.password}`)
+    }
+  )
 }

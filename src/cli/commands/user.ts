@@ -5,17 +5,8 @@ import type { Paginated } from '@feathersjs/feathers'
 import type { Application } from '../../declarations'
 import type { User } from '../../services/users/users.schema'
 import { checkPasswordPolicy } from '../../auth/password-policy'
-import { withApp } from '../boot'
-import {
-  action,
-  CliError,
-  integer,
-  pick,
-  printJson,
-  printRecord,
-  printRows,
-  type OutputOptions
-} from '../output'
+import { appCommand } from '../boot'
+import { CliError, integer, pick, printJson, printRecord, printRows, type OutputOptions } from '../output'
 
 export const userFields = ['user_id', 'name', 'email', 'status', 'banned_at', 'created_at']
 
@@ -43,104 +34,80 @@ const showUser = async (app: Application, user: User, options: OutputOptions) =>
   else printRecord(record)
 }
 
-const setBan = (banned: boolean) =>
-  action(async (ref: string, options: OutputOptions) =>
-    withApp(async (app) => {
-      const user = await resolveUser(app, ref)
-      // The users service's hooks revoke the sessions and (through Redis) disconnect the sockets everywhere.
-      const patched = await app
-        .service('api/users')
-        .patch(user.user_id, { banned_at: banned ? new Date().toISOString() : null })
-      await showUser(app, patched, options)
-    })
-  )
+const setBan = (banned: boolean) => async (app: Application, ref: string, options: OutputOptions) => {
+  const user = await resolveUser(app, ref)
+  // The users service's hooks revoke the sessions and (through Redis) disconnect the sockets everywhere.
+  const patched = await app
+    .service('api/users')
+    .patch(user.user_id, { banned_at: banned ? new Date().toISOString() : null })
+  await showUser(app, patched, options)
+}
 
 export const registerUserCommands = (program: Command) => {
   const user = program.command('user').description('manage user accounts')
 
-  user
-    .command('create')
-    .description('create an account (the registration rules apply)')
-    .requiredOption('--name <name>', 'display name')
-    .requiredOption('--email <email>', 'email address (the login)')
-    .requiredOption('--password <password>', 'initial password')
-    .option('--json', 'print JSON')
-    .action(
-      action(async (options: OutputOptions & { name: string; email: string; password: string }) =>
-        withApp(async (app) => {
-          const { name, email, password } = options
-          const created = await app.service('api/auth/register').create({ name, email, password })
-          await showUser(app, created, options)
-        })
-      )
-    )
+  appCommand(
+    user
+      .command('create')
+      .description('create an account (the registration rules apply)')
+      .requiredOption('--name <name>', 'display name')
+      .requiredOption('--email <email>', 'email address (the login)')
+      .requiredOption('--password <password>', 'initial password'),
+    async (app, options: OutputOptions & { name: string; email: string; password: string }) => {
+      const { name, email, password } = options
+      const created = await app.service('api/auth/register').create({ name, email, password })
+      await showUser(app, created, options)
+    }
+  )
 
-  user
-    .command('list')
-    .description('list users, oldest first')
-    .option('--limit <n>', 'page size (capped by the server)', integer, 20)
-    .option('--offset <n>', 'users to skip', integer, 0)
-    .option('--json', 'print JSON')
-    .action(
-      action(async (options: OutputOptions & { limit: number; offset: number }) =>
-        withApp(async (app) => {
-          const users = app.service('api/users')
-          const query = { $limit: options.limit, $skip: options.offset }
-          const knex = users.createQuery({ query: {} }).orderBy('id', 'asc')
-          const page: Paginated<User> = await users.find({ query, knex } as any)
-          printRows(options, page.data, userFields)
-        })
-      )
-    )
+  appCommand(
+    user
+      .command('list')
+      .description('list users, oldest first')
+      .option('--limit <n>', 'page size (capped by the server)', integer, 20)
+      .option('--offset <n>', 'users to skip', integer, 0),
+    async (app, options: OutputOptions & { limit: number; offset: number }) => {
+      const users = app.service('api/users')
+      const query = { $limit: options.limit, $skip: options.offset }
+      const knex = users.createQuery({ query: {} }).orderBy('id', 'asc')
+      const page: Paginated<User> = await users.find({ query, knex } as any)
+      printRows(options, page.data, userFields)
+    }
+  )
 
-  user
-    .command('search <q>')
-    .description('case-insensitive prefix search on the name')
-    .option('--limit <n>', 'page size (capped by the server)', integer, 20)
-    .option('--json', 'print JSON')
-    .action(
-      action(async (q: string, options: OutputOptions & { limit: number }) =>
-        withApp(async (app) => {
-          const page = await app.service('api/users/search').find({ query: { q, $limit: options.limit } })
-          printRows(options, page.data, userFields)
-        })
-      )
-    )
+  appCommand(
+    user
+      .command('search <q>')
+      .description('case-insensitive prefix search on the name')
+      .option('--limit <n>', 'page size (capped by the server)', integer, 20),
+    async (app, q: string, options: OutputOptions & { limit: number }) => {
+      const page = await app.service('api/users/search').find({ query: { q, $limit: options.limit } })
+      printRows(options, page.data, userFields)
+    }
+  )
 
-  user
-    .command('show <user>')
-    .description('one user (by user_id or email) with their chat count')
-    .option('--json', 'print JSON')
-    .action(
-      action(async (ref: string, options: OutputOptions) =>
-        withApp(async (app) => showUser(app, await resolveUser(app, ref), options))
-      )
-    )
+  appCommand(
+    user.command('show <user>').description('one user (by user_id or email) with their chat count'),
+    async (app, ref: string, options: OutputOptions) => showUser(app, await resolveUser(app, ref), options)
+  )
 
-  user
-    .command('ban <user>')
-    .description('ban: sessions revoked, sockets dropped')
-    .option('--json', 'print JSON')
-    .action(setBan(true))
-  user.command('unban <user>').description('lift a ban').option('--json', 'print JSON').action(setBan(false))
+  appCommand(user.command('ban <user>').description('ban: sessions revoked, sockets dropped'), setBan(true))
+  appCommand(user.command('unban <user>').description('lift a ban'), setBan(false))
 
-  user
-    .command('reset-password <user>')
-    .description("set a new password and end the user's sessions")
-    .requiredOption('--password <password>', 'the new password')
-    .option('--json', 'print JSON')
-    .action(
-      action(async (ref: string, options: OutputOptions & { password: string }) =>
-        withApp(async (app) => {
-          const user = await resolveUser(app, ref)
-          // The same rules as registration (the users service itself only checks the schema), against this
-          // account's own name and email.
-          const { name, email } = user
-          checkPasswordPolicy(options.password, { name, email }, app.get('limits').passwordMinLength)
-          await app.service('api/users').patch(user.user_id, { password: options.password })
-          await app.get('refreshTokens').revokeUser(user.user_id)
-          await showUser(app, await resolveUser(app, user.user_id), options)
-        })
-      )
-    )
+  appCommand(
+    user
+      .command('reset-password <user>')
+      .description("set a new password and end the user's sessions")
+      .requiredOption('--password <password>', 'the new password'),
+    async (app, ref: string, options: OutputOptions & { password: string }) => {
+      const user = await resolveUser(app, ref)
+      // The same rules as registration (the users service itself only checks the schema), against this
+      // account's own name and email.
+      const { name, email } = user
+      checkPasswordPolicy(options.password, { name, email }, app.get('limits').passwordMinLength)
+      await app.service('api/users').patch(user.user_id, { password: options.password })
+      await app.get('refreshTokens').revokeUser(user.user_id)
+      await showUser(app, await resolveUser(app, user.user_id), options)
+    }
+  )
 }
