@@ -9,6 +9,7 @@ import { cleanName } from '../../text'
 import type { Application } from '../../declarations'
 import { addParticipants, memberIdsOfChat } from '../chats/membership'
 import { chatMembers } from '../chats/chat-views'
+import { EditInPlace } from '../edit-in-place'
 import { groupColumns, type Group, type GroupData, type GroupPatch } from './groups.schema'
 
 export type { Group, GroupData, GroupPatch }
@@ -30,8 +31,10 @@ export const refreshMemberCount = (trx: Knex, groupId: string) =>
       updated_at: trx.fn.now()
     })
 
-export class GroupService {
-  constructor(private readonly app: Application) {}
+export class GroupService extends EditInPlace<Group, GroupPatch> {
+  constructor(private readonly app: Application) {
+    super()
+  }
 
   private get db(): Knex {
     return this.app.get('postgresqlClient')
@@ -82,18 +85,10 @@ export class GroupService {
     return this.get(groupId)
   }
 
-  /** Name, description and avatar change on the group and its chat together. */
-  async patch(id: NullableId, data: GroupPatch, _params?: Params): Promise<Group> {
-    return this.edit(id, data)
-  }
+  protected readonly records = 'groups'
 
-  // PUT changes the fields it is given, like PATCH (without running the patch hooks again).
-  async update(id: Id, data: GroupPatch, _params?: Params): Promise<Group> {
-    return this.edit(id, data)
-  }
-
-  private async edit(id: NullableId, data: GroupPatch): Promise<Group> {
-    if (id === null) throw new BadRequest('Updating several groups at once is not supported')
+  /** Name, description and avatar change on the group and its chat together (PATCH and PUT alike). */
+  protected async edit(id: string, data: GroupPatch): Promise<Group> {
     const changes = { ...data, ...(data.name ? { name: cleanName(data.name) } : {}) }
     const updated = await this.db.transaction(async (trx) => {
       const [group] = await trx('groups')

@@ -1,0 +1,25 @@
+// PATCH and PUT on our services both change the fields they are given (a PUT does not replace the record),
+// one record per call. Both methods go to `edit`: calling `this.patch` from `update` would run the patch
+// hooks a second time.
+import { BadRequest } from '@feathersjs/errors'
+import type { Id, NullableId, Params } from '@feathersjs/feathers'
+
+export abstract class EditInPlace<Result, Data> {
+  /** "messages", "groups": for the refusal of a call without an id (Feathers' "every record"). */
+  protected abstract readonly records: string
+
+  protected abstract edit(id: string, data: Data): Promise<Result>
+
+  async patch(id: NullableId, data: Data, _params?: Params): Promise<Result> {
+    return this.edit(this.one(id), data)
+  }
+
+  async update(id: Id, data: Data, _params?: Params): Promise<Result> {
+    return this.edit(this.one(id), data)
+  }
+
+  private one(id: NullableId): string {
+    if (id === null) throw new BadRequest(`Changing several ${this.records} at once is not supported`)
+    return String(id)
+  }
+}
