@@ -23,6 +23,9 @@ import { groupMemberClient } from './services/groups/members/members.shared'
 import { leaveGroupClient } from './services/groups/leave/leave.shared'
 import { uploadClient } from './services/uploads/uploads.shared'
 import { fileClient } from './services/files/files.shared'
+import { reactionClient } from './services/messages/reactions/reactions.shared'
+import { messageEditClient } from './services/messages/edits/edits.shared'
+import { pinClient } from './services/chats/pins/pins.shared'
 
 export type { User, UserQuery } from './services/users/users.shared'
 export type { ProfileData } from './services/users/profile/profile.shared'
@@ -43,6 +46,13 @@ export type { Group, GroupData, GroupPatch } from './services/groups/groups.shar
 export type { GroupMember, GroupMemberData } from './services/groups/members/members.shared'
 export type { UploadData } from './services/uploads/uploads.shared'
 export type { FileRecord } from './services/files/files.shared'
+export type {
+  ReactionData,
+  ReactionEvent,
+  ReactionSummary
+} from './services/messages/reactions/reactions.shared'
+export type { MessageEdit } from './services/messages/edits/edits.shared'
+export type { Pin, PinData, PinPage, PinQuery } from './services/chats/pins/pins.shared'
 
 export interface Configuration {
   connection: TransportConnection<ServiceTypes>
@@ -91,5 +101,8 @@ export const createClient = (
   client.configure(leaveGroupClient)
   client.configure(uploadClient)
   client.configure(fileClient)
+  client.configure(reactionClient)
+  client.configure(messageEditClient)
+  client.configure(pinClient)
   return client
 }

@@ -21,6 +21,10 @@ import { leaveGroup } from './groups/leave/leave'
 import { upload } from './uploads/uploads'
 import { file } from './files/files'
 import { fileContent } from './files/content/content'
+// Reactions, pins, edit history (SPEC §11, §13)
+import { reaction } from './messages/reactions/reactions'
+import { messageEdits } from './messages/edits/edits'
+import { pin } from './chats/pins/pins'
 
 export const services = (app: Application) => {
   app.configure(user)
@@ -44,5 +48,8 @@ export const services = (app: Application) => {
   app.configure(upload)
   app.configure(file)
   app.configure(fileContent)
+  app.configure(reaction)
+  app.configure(messageEdits)
+  app.configure(pin)
   // All services will be registered here
 }

@@ -10,6 +10,9 @@ import type { Application } from '../../declarations'
 import { fileColumns, type FileRecord } from '../files/files.schema'
 import { MessageWriter } from './message-writer'
 import { messagesCommitted } from '../../caches'
+// Reactions, pins, edit history (SPEC §11, §13)
+import { withMyReactions } from './reactions/reaction-store'
+import { deleteMessage, editMessage } from './edits/edit-store'
 import {
   messageColumns,
   type Message,
@@ -94,7 +97,7 @@ export class MessageService {
     if (query.before) beforeSeq = await this.seqOf(chatId, query.before, 'before')
     if (query.after) afterSeq = await this.seqOf(chatId, query.after, 'after')
     const order = afterSeq !== undefined ? 'asc' : 'desc'
-    if (beforeSeq === undefined && afterSeq === undefined) return this.newestPage(chatId, limit)
+    if (beforeSeq === undefined && afterSeq === undefined) return this.newestPage(chatId, limit, params)
 
     const rows = await this.select()
       .where('chat_id', chatId)
@@ -104,20 +107,27 @@ export class MessageService {
       })
       .orderBy('seq', order)
       .limit(limit + 1)
-    return { data: await this.withFiles(rows.slice(0, limit)), limit, has_more: rows.length > limit, order }
+    const data = await this.mine(await this.withFiles(rows.slice(0, limit)), params)
+    return { data, limit, has_more: rows.length > limit, order }
+  }
+
+  /** `me` on each reaction for the caller: one query per page, none when nothing on it has reactions. */
+  private mine(messages: Message[], params?: Params): Promise<Message[]> {
+    return withMyReactions(this.db, params?.user?.user_id, messages)
   }
 
   /**
    * The newest page, from `message_queue:{chat_id}` when it is complete up to the chat's committed `last_seq`
    * (seqs have no gaps, so `last_seq` is also the number of messages), else from PostgreSQL, refilling it.
    */
-  private async newestPage(chatId: string, limit: number): Promise<MessagePage> {
+  private async newestPage(chatId: string, limit: number, params?: Params): Promise<MessagePage> {
     const queue = this.app.get('recentMessages')
     if (queue.enabled) {
       const chat = await this.db('chats').where({ chat_id: chatId }).first('last_seq')
       const lastSeq: number = chat?.last_seq ?? 0
       const cached = await queue.newest<Message>(chatId, lastSeq, limit)
-      if (cached) return { data: cached, limit, has_more: lastSeq > limit, order: 'desc' }
+      if (cached)
+        return { data: await this.mine(cached, params), limit, has_more: lastSeq > limit, order: 'desc' }
     }
     const rows = await this.select()
       .where('chat_id', chatId)
@@ -125,13 +135,13 @@ export class MessageService {
       .limit(limit + 1)
     const data = await this.withFiles(rows.slice(0, limit))
     await queue.fill(chatId, data)
-    return { data, limit, has_more: rows.length > limit, order: 'desc' }
+    return { data: await this.mine(data, params), limit, has_more: rows.length > limit, order: 'desc' }
   }
 
-  async get(id: Id, _params?: MessageParams): Promise<Message> {
+  async get(id: Id, params?: MessageParams): Promise<Message> {
     const message = await this.select().where('message_id', String(id)).first()
     if (!message) throw messageNotFound()
-    return this.withFile(message)
+    return (await this.mine([await this.withFile(message)], params))[0]
   }
 
   /**
@@ -161,34 +171,30 @@ export class MessageService {
   }
 
   /** Edits the content (`edited_at` set). A deleted message cannot be edited. */
-  async patch(id: NullableId, data: MessagePatch, _params?: MessageParams): Promise<Message> {
-    return this.edit(id, data)
+  async patch(id: NullableId, data: MessagePatch, params?: MessageParams): Promise<Message> {
+    return this.edit(id, data, params)
   }
 
   // PUT edits like PATCH. (Calling this.patch here would run the patch hooks a second time.)
-  async update(id: Id, data: MessagePatch, _params?: MessageParams): Promise<Message> {
-    return this.edit(id, data)
+  async update(id: Id, data: MessagePatch, params?: MessageParams): Promise<Message> {
+    return this.edit(id, data, params)
   }
 
-  private async edit(id: NullableId, data: MessagePatch): Promise<Message> {
+  // The replaced content goes to `message_edits` in the same transaction (edit-store.ts).
+  private async edit(id: NullableId, data: MessagePatch, params?: Params): Promise<Message> {
     if (id === null) throw new BadRequest('Editing several messages at once is not supported')
-    const [message] = await this.db('messages')
-      .where({ message_id: String(id) })
-      .whereNull('deleted_at')
-      .update({ content: data.content, edited_at: this.db.fn.now() })
-      .returning(messageColumns)
+    const message = await editMessage(this.db, String(id), data.content)
     if (!message) throw messageNotFound()
-    return this.withFile(message)
+    return (await this.mine([await this.withFile(message)], params))[0]
   }
 
-  /** Deletion is a tombstone: content cleared, `deleted_at` set, the seq stays so history has no gap. */
+  /**
+   * Deletion is a tombstone: content cleared, `deleted_at` set, the seq stays so history has no gap. Its
+   * reactions, pin and edit history go in the same transaction (edit-store.ts).
+   */
   async remove(id: NullableId, _params?: MessageParams): Promise<Message> {
     if (id === null) throw new BadRequest('Deleting several messages at once is not supported')
-    const [message] = await this.db('messages')
-      .where({ message_id: String(id) })
-      .whereNull('deleted_at')
-      .update({ content: '', file_id: null, deleted_at: this.db.fn.now() })
-      .returning(messageColumns)
+    const message = await deleteMessage(this.db, String(id))
     if (!message) throw messageNotFound()
     return this.withFile(message)
   }

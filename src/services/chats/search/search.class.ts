@@ -1,6 +1,7 @@
 import type { Paginated, Params } from '@feathersjs/feathers'
 import type { Application } from '../../../declarations'
 import { messageColumns, type Message, type MessageSearchQuery } from '../../messages/messages.schema'
+import { withMyReactions } from '../../messages/reactions/reaction-store'
 
 /** Relevance ranking covers the newest matches up to this many; `total` is capped at it too ("1000+"). */
 export const SEARCH_WINDOW = 1000
@@ -46,6 +47,7 @@ export class MessageSearchService {
         .offset($skip),
       db.count({ count: '*' }).from(matches.clone().select(db.raw('1')).as('capped'))
     ])
-    return { total: Number((counted[0] as any).count), limit, skip: $skip, data: rows }
+    const data = await withMyReactions(db, params.user?.user_id, rows) // `me` per reaction (SPEC §11)
+    return { total: Number((counted[0] as any).count), limit, skip: $skip, data }
   }
 }
