@@ -22,7 +22,10 @@ describe('pins', () => {
   let group: { group_id: string; chat_id: string }
   let privateChatId: string
   const send = async (user: TestUser, chat: string, content = 'pin me') => {
-    const res = await http(url, 'POST', `/api/chats/${chat}/messages`, { token: user.access_token, body: { content } })
+    const res = await http(url, 'POST', `/api/chats/${chat}/messages`, {
+      token: user.access_token,
+      body: { content }
+    })
     assert.equal(res.status, 201, res.text)
     return res.body
   }
@@ -38,7 +41,12 @@ describe('pins', () => {
     member = await createUser(url, 'Pin Member')
     outsider = await createUser(url, 'Pin Out')
     group = await createGroup(url, owner, 'Pins', [member])
-    privateChatId = (await http(url, 'POST', '/api/chats/private', { token: member.access_token, body: { user_id: outsider.user_id } })).body.chat_id
+    privateChatId = (
+      await http(url, 'POST', '/api/chats/private', {
+        token: member.access_token,
+        body: { user_id: outsider.user_id }
+      })
+    ).body.chat_id
   })
   after(() => server.stop())
 
@@ -55,17 +63,39 @@ describe('pins', () => {
     assert.equal((await pin(owner, group.chat_id, m2.message_id)).status, 201)
     const list = await pins(member, group.chat_id, '?limit=1')
     assert.equal(list.status, 200)
-    assert.deepEqual(list.body.data.map((m: any) => m.message_id), [m2.message_id])
+    assert.deepEqual(
+      list.body.data.map((m: any) => m.message_id),
+      [m2.message_id]
+    )
     assert.equal(list.body.has_more, true)
     const next = await pins(member, group.chat_id, `?limit=1&before=${m2.message_id}`)
-    assert.deepEqual(next.body.data.map((m: any) => m.message_id), [m1.message_id])
+    assert.deepEqual(
+      next.body.data.map((m: any) => m.message_id),
+      [m1.message_id]
+    )
     assert.equal(next.body.has_more, false)
     const one = await http(url, 'GET', `/api/messages/${m1.message_id}`, { token: member.access_token })
     assert.equal(one.body.pinned_by, owner.user_id)
     assert.ok(one.body.pinned_at)
-    assert.equal((await http(url, 'DELETE', `/api/chats/${group.chat_id}/pins/${m1.message_id}`, { token: member.access_token })).status, 403)
-    assert.equal((await http(url, 'DELETE', `/api/chats/${group.chat_id}/pins/${m1.message_id}`, { token: owner.access_token })).status, 200)
-    const history = await http(url, 'GET', `/api/chats/${group.chat_id}/messages`, { token: member.access_token })
+    assert.equal(
+      (
+        await http(url, 'DELETE', `/api/chats/${group.chat_id}/pins/${m1.message_id}`, {
+          token: member.access_token
+        })
+      ).status,
+      403
+    )
+    assert.equal(
+      (
+        await http(url, 'DELETE', `/api/chats/${group.chat_id}/pins/${m1.message_id}`, {
+          token: owner.access_token
+        })
+      ).status,
+      200
+    )
+    const history = await http(url, 'GET', `/api/chats/${group.chat_id}/messages`, {
+      token: member.access_token
+    })
     assert.equal(history.body.data.find((m: any) => m.message_id === m1.message_id).pinned_at, null)
   })
 
@@ -110,7 +140,11 @@ describe('pins', () => {
       await http(url, 'DELETE', `/api/messages/${m.message_id}`, { token: member.access_token })
       const list = await pins(owner, group.chat_id, '?limit=100')
       assert.ok(!list.body.data.some((x: any) => x.message_id === m.message_id))
-      assert.equal((await pin(owner, group.chat_id, m.message_id)).status, 400, 'a deleted message cannot be pinned')
+      assert.equal(
+        (await pin(owner, group.chat_id, m.message_id)).status,
+        400,
+        'a deleted message cannot be pinned'
+      )
       await send(member, privateChatId, 'fence')
       assert.equal(notSeen.length, 0)
     } finally {

@@ -23,7 +23,10 @@ describe('reactions', () => {
   let chatId: string
   let otherChatId: string
   const send = async (user: TestUser, chat: string, content = 'hi') => {
-    const res = await http(url, 'POST', `/api/chats/${chat}/messages`, { token: user.access_token, body: { content } })
+    const res = await http(url, 'POST', `/api/chats/${chat}/messages`, {
+      token: user.access_token,
+      body: { content }
+    })
     assert.equal(res.status, 201, res.text)
     return res.body
   }
@@ -38,8 +41,18 @@ describe('reactions', () => {
     ann = await createUser(url, 'React Ann')
     bob = await createUser(url, 'React Bob')
     outsider = await createUser(url, 'React Out')
-    chatId = (await http(url, 'POST', '/api/chats/private', { token: ann.access_token, body: { user_id: bob.user_id } })).body.chat_id
-    otherChatId = (await http(url, 'POST', '/api/chats/private', { token: outsider.access_token, body: { user_id: bob.user_id } })).body.chat_id
+    chatId = (
+      await http(url, 'POST', '/api/chats/private', {
+        token: ann.access_token,
+        body: { user_id: bob.user_id }
+      })
+    ).body.chat_id
+    otherChatId = (
+      await http(url, 'POST', '/api/chats/private', {
+        token: outsider.access_token,
+        body: { user_id: bob.user_id }
+      })
+    ).body.chat_id
   })
   after(() => server.stop())
 
@@ -54,8 +67,10 @@ describe('reactions', () => {
       { emoji: '👍', count: 2, user_ids: [ann.user_id, bob.user_id], me: true },
       { emoji: ':tada:', count: 1, user_ids: [bob.user_id], me: false }
     ])
-    const annView = (await http(url, 'GET', `/api/chats/${chatId}/messages`, { token: ann.access_token })).body.data
-    const bobView = (await http(url, 'GET', `/api/chats/${chatId}/messages`, { token: bob.access_token })).body.data
+    const annView = (await http(url, 'GET', `/api/chats/${chatId}/messages`, { token: ann.access_token }))
+      .body.data
+    const bobView = (await http(url, 'GET', `/api/chats/${chatId}/messages`, { token: bob.access_token }))
+      .body.data
     assert.deepEqual(annView.find((x: any) => x.message_id === m.message_id).reactions, [
       { emoji: '👍', count: 2, me: true },
       { emoji: ':tada:', count: 1, me: false }
@@ -66,11 +81,17 @@ describe('reactions', () => {
     ])
     const one = await http(url, 'GET', `/api/messages/${m.message_id}`, { token: ann.access_token })
     assert.deepEqual(one.body.reactions[1], { emoji: ':tada:', count: 1, me: false })
-    const removed = await http(url, 'DELETE', `/api/messages/${m.message_id}/reactions/${encodeURIComponent('👍')}`, {
-      token: ann.access_token
-    })
+    const removed = await http(
+      url,
+      'DELETE',
+      `/api/messages/${m.message_id}/reactions/${encodeURIComponent('👍')}`,
+      {
+        token: ann.access_token
+      }
+    )
     assert.equal(removed.status, 200, removed.text)
-    const after = (await http(url, 'GET', `/api/chats/${chatId}/messages`, { token: ann.access_token })).body.data
+    const after = (await http(url, 'GET', `/api/chats/${chatId}/messages`, { token: ann.access_token })).body
+      .data
     assert.deepEqual(after.find((x: any) => x.message_id === m.message_id).reactions, [
       { emoji: '👍', count: 1, me: false },
       { emoji: ':tada:', count: 1, me: false }
@@ -86,7 +107,9 @@ describe('reactions', () => {
       assert.equal(res.status, 400, JSON.stringify(bad))
       assert.match(res.body.message, /emoji/)
     }
-    const badDelete = await http(url, 'DELETE', `/api/messages/${m.message_id}/reactions/ab`, { token: ann.access_token })
+    const badDelete = await http(url, 'DELETE', `/api/messages/${m.message_id}/reactions/ab`, {
+      token: ann.access_token
+    })
     assert.equal(badDelete.status, 400)
   })
 
@@ -95,9 +118,14 @@ describe('reactions', () => {
     await react(ann, m.message_id, '👍')
     assert.equal((await list(outsider, m.message_id)).status, 404)
     assert.equal((await react(outsider, m.message_id, '👍')).status, 404)
-    const del = await http(url, 'DELETE', `/api/messages/${m.message_id}/reactions/${encodeURIComponent('👍')}`, {
-      token: outsider.access_token
-    })
+    const del = await http(
+      url,
+      'DELETE',
+      `/api/messages/${m.message_id}/reactions/${encodeURIComponent('👍')}`,
+      {
+        token: outsider.access_token
+      }
+    )
     assert.equal(del.status, 404)
     const other = await send(outsider, otherChatId)
     assert.equal((await react(ann, other.message_id, '👍')).status, 404)
@@ -115,7 +143,10 @@ describe('reactions', () => {
     assert.ok(added.status === 201 || added.status === 200, added.text)
     const m = await send(ann, group.chat_id)
     const results = await Promise.all(users.map((u) => react(u, m.message_id, '🔥')))
-    assert.deepEqual(results.map((r) => r.status), users.map(() => 201))
+    assert.deepEqual(
+      results.map((r) => r.status),
+      users.map(() => 201)
+    )
     assert.equal((await list(ann, m.message_id)).body[0].count, 50)
     const one = await http(url, 'GET', `/api/messages/${m.message_id}`, { token: ann.access_token })
     assert.deepEqual(one.body.reactions, [{ emoji: '🔥', count: 50, me: false }])
@@ -130,7 +161,11 @@ describe('reactions', () => {
     assert.equal((await list(ann, m.message_id)).body.length, 50)
     assert.equal((await react(bob, m.message_id, ':e_new:')).status, 400)
     const existing = results.findIndex((r) => r.status === 201)
-    assert.equal((await react(bob, m.message_id, emoji[existing])).status, 201, 'an emoji already there is fine')
+    assert.equal(
+      (await react(bob, m.message_id, emoji[existing])).status,
+      201,
+      'an emoji already there is fine'
+    )
   })
 
   it('events go to members only (socket), and patched events carry me per receiver', async () => {
@@ -154,12 +189,23 @@ describe('reactions', () => {
         .create({ emoji: '❤️' }, { route: { message_id: m.message_id } })
       assert.equal(created.count, 1)
       await eventually(() => assert.equal(aEvents.length, 1))
-      assert.deepEqual(aEvents[0].data, { chat_id: chatId, message_id: m.message_id, emoji: '❤️', user_id: bob.user_id, count: 1 })
-      await http(url, 'PATCH', `/api/messages/${m.message_id}`, { token: ann.access_token, body: { content: 'edited' } })
+      assert.deepEqual(aEvents[0].data, {
+        chat_id: chatId,
+        message_id: m.message_id,
+        emoji: '❤️',
+        user_id: bob.user_id,
+        count: 1
+      })
+      await http(url, 'PATCH', `/api/messages/${m.message_id}`, {
+        token: ann.access_token,
+        body: { content: 'edited' }
+      })
       await eventually(() => assert.ok(aPatched.length === 1 && bPatched.length === 1))
       assert.deepEqual(aPatched[0].data.reactions, [{ emoji: '❤️', count: 1, me: false }])
       assert.deepEqual(bPatched[0].data.reactions, [{ emoji: '❤️', count: 1, me: true }])
-      await b.client.service('api/messages/:message_id/reactions').remove('❤️', { route: { message_id: m.message_id } })
+      await b.client
+        .service('api/messages/:message_id/reactions')
+        .remove('❤️', { route: { message_id: m.message_id } })
       await eventually(() => assert.equal(aEvents.length, 2))
       assert.equal(aEvents[1].event, 'removed')
       await assert.rejects(

@@ -22,7 +22,8 @@ export const recentMessages = (app: Application) => {
   })
   // Reactions and pins change counts and pin fields stored with each message (their services set the row).
   const rowChanged = async (context: HookContext) => {
-    if (context.params.changed && context.params.changedMessage) await recent.put(context.params.changedMessage)
+    if (context.params.changed && context.params.changedMessage)
+      await recent.put(context.params.changedMessage)
   }
   for (const path of ['api/messages/:message_id/reactions', 'api/chats/:chat_id/pins'] as const)
     app.service(path).hooks({ after: { create: [rowChanged], remove: [rowChanged] } })

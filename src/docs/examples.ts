@@ -65,7 +65,10 @@ export const exampleMessage = {
   client_id: 'c-5f0e2a',
   edited_at: null,
   deleted_at: null,
-  created_at: later
+  created_at: later,
+  reactions: [{ emoji: '👍', count: 2, me: true }],
+  pinned_at: null,
+  pinned_by: null
 }
 
 export const exampleImageMessage = {

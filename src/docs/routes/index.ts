@@ -6,6 +6,7 @@ import { accountsRoutes } from './accounts'
 import { usersRoutes } from './users'
 import { chatsRoutes } from './chats'
 import { messagesRoutes } from './messages'
+import { reactionsPinsRoutes } from './reactions-pins'
 import { groupsRoutes } from './groups'
 import { filesRoutes } from './files'
 import { operationsRoutes } from './operations'
@@ -28,6 +29,7 @@ export const routes: RouteDoc[] = [
   ...usersRoutes,
   ...chatsRoutes,
   ...messagesRoutes,
+  ...reactionsPinsRoutes,
   ...groupsRoutes,
   ...filesRoutes,
   ...operationsRoutes

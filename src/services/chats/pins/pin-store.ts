@@ -37,7 +37,8 @@ export const pinMessage = (db: Knex, chatId: string, messageId: string, userId: 
       .where({ chat_id: chatId })
       .whereNotNull('pinned_at')
       .count({ count: '*' })
-    if (Number(count) >= MAX_PINS) throw invalidMessageId(`cannot be pinned: a chat has at most ${MAX_PINS} pins`)
+    if (Number(count) >= MAX_PINS)
+      throw invalidMessageId(`cannot be pinned: a chat has at most ${MAX_PINS} pins`)
     const [message] = await trx('messages')
       .where({ chat_id: chatId, message_id: messageId })
       .update({ pinned_at: trx.fn.now(), pinned_by: userId })
@@ -53,17 +54,24 @@ export const unpinMessage = (db: Knex, chatId: string, messageId: string) =>
       .where({ chat_id: chatId, message_id: messageId })
       .update({ pinned_at: null, pinned_by: null })
       .returning(messageColumns)
-    return { changed: true, message: { ...message, pinned_at: current.pinned_at, pinned_by: current.pinned_by } }
+    return {
+      changed: true,
+      message: { ...message, pinned_at: current.pinned_at, pinned_by: current.pinned_by }
+    }
   })
 
 /** Pinned messages of a chat, newest pin first; `before`: the message id of the last pin of the previous page. */
 export const pinnedMessages = async (db: Knex, chatId: string, limit: number, before?: string) => {
   let cursor: { pinned_at: string; id: number } | undefined
   if (before) {
-    cursor = await db('messages').where({ chat_id: chatId, message_id: before }).whereNotNull('pinned_at').first('pinned_at', 'id')
-    if (!cursor) throw new BadRequest('Invalid data: before must be a pinned message of this chat', [
-      { instancePath: '/before', message: 'must be a pinned message of this chat' }
-    ])
+    cursor = await db('messages')
+      .where({ chat_id: chatId, message_id: before })
+      .whereNotNull('pinned_at')
+      .first('pinned_at', 'id')
+    if (!cursor)
+      throw new BadRequest('Invalid data: before must be a pinned message of this chat', [
+        { instancePath: '/before', message: 'must be a pinned message of this chat' }
+      ])
   }
   const rows: Message[] = await db('messages')
     .where({ chat_id: chatId })

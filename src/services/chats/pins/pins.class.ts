@@ -26,7 +26,11 @@ export class PinService {
   async find(params: PinParams): Promise<PinPage> {
     const limit = params.query?.limit ?? 50
     const page = await pinnedMessages(this.db, String(params.route!.chat_id), limit, params.query?.before)
-    return { data: await withMyReactions(this.db, params.user?.user_id, page.rows), limit, has_more: page.has_more }
+    return {
+      data: await withMyReactions(this.db, params.user?.user_id, page.rows),
+      limit,
+      has_more: page.has_more
+    }
   }
 
   async create(data: PinData, params: PinParams): Promise<Pin> {

@@ -16,7 +16,11 @@ export const editMessage = (db: Knex, messageId: string, content: string) =>
       .where({ message_id: messageId })
       .update({ content, edited_at: trx.fn.now() })
       .returning(messageColumns)
-    await trx('message_edits').insert({ message_id: messageId, content: current.content, edited_at: message.edited_at })
+    await trx('message_edits').insert({
+      message_id: messageId,
+      content: current.content,
+      edited_at: message.edited_at
+    })
     return message
   })
 
@@ -45,5 +49,8 @@ export const deleteMessage = (db: Knex, messageId: string) =>
   })
 
 /** The previous contents of a message, oldest first. */
-export const editsOf = (db: Knex, messageId: string): Promise<Array<{ content: string; edited_at: string }>> =>
+export const editsOf = (
+  db: Knex,
+  messageId: string
+): Promise<Array<{ content: string; edited_at: string }>> =>
   db('message_edits').where({ message_id: messageId }).orderBy('id', 'asc').select('content', 'edited_at')

@@ -7,7 +7,8 @@ const SHORTCODE = /^:[a-z0-9_+-]{1,32}:$/
 const FLAG = /^\p{Regional_Indicator}{2}$/u
 const KEYCAP = /^[0-9#*]\uFE0F?\u20E3$/u
 // Every code point of an emoji sequence: pictographs, skin-tone modifiers, ZWJ, variation selectors, tags.
-const EMOJI_PARTS = /^(?:\p{Extended_Pictographic}|\p{Emoji_Modifier}|\u200D|\uFE0F|\uFE0E|[\u{E0020}-\u{E007F}])+$/u
+const EMOJI_PARTS =
+  /^(?:\p{Extended_Pictographic}|\p{Emoji_Modifier}|\u200D|\uFE0F|\uFE0E|[\u{E0020}-\u{E007F}])+$/u
 const STARTS_PICTOGRAPHIC = /^\p{Extended_Pictographic}/u
 const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' })
 

@@ -137,7 +137,13 @@ export const withMyReactions = async <M extends { message_id: string; reactions:
 ): Promise<M[]> => {
   const reacted = messages.filter((m) => Array.isArray(m.reactions) && m.reactions.length > 0)
   if (!reacted.length) return messages
-  const mine = userId ? await myEmojiOn(db, userId, reacted.map((m) => m.message_id)) : new Map()
+  const mine = userId
+    ? await myEmojiOn(
+        db,
+        userId,
+        reacted.map((m) => m.message_id)
+      )
+    : new Map()
   return messages.map((m) =>
     Array.isArray(m.reactions) && m.reactions.length ? viewReactions(m, mine.get(m.message_id)) : m
   )
