@@ -13,6 +13,9 @@ import { chatIdsOfUser } from './services/chats/membership'
 import type { Chat, ReadReceipt, TypingEvent } from './services/chats/chats.schema'
 import type { Group, GroupMember } from './services/groups/groups.schema'
 import type { UserStatus } from './services/users/status/status.schema'
+import { reactorsOf, viewReactions } from './services/messages/reactions/reaction-store'
+
+const hasReactions = (message: any) => Array.isArray(message?.reactions) && message.reactions.length > 0
 
 const connectionsOf = (app: Application, userId: string) =>
   app.channel(userChannel(userId)).connections as ChatConnection[]
@@ -92,6 +95,7 @@ export const channels = (app: Application) => {
   app.service('api/messages').publish(() => undefined)
   for (const event of ['created', 'patched', 'removed']) {
     app.service('api/messages').on(event, (message: any, context?: HookContext) => {
+      if (event === 'patched' && hasReactions(message)) return // per receiver: see reactionViews below
       const io = (app as any).io
       const room = chatChannel(message.chat_id)
       if (!io?.sockets.adapter.rooms.get(room)?.size) return
@@ -99,6 +103,24 @@ export const channels = (app: Application) => {
       app.get('metrics')?.eventsPublished.inc({ path: 'api/messages', event })
     })
   }
+
+  // Reactions and pins (SPEC §11, §13). A patched message with reactions carries `me`, which differs per
+  // receiver: members who reacted to nothing on it share one view, each reactor gets their own (one query
+  // per such event; messages without reactions keep the single room broadcast above).
+  app.service('api/messages').publish('patched', async (message: any) => {
+    if (!hasReactions(message)) return undefined
+    const reactors = await reactorsOf(app.get('postgresqlClient'), message.message_id)
+    const chat = app.channel(chatChannel(message.chat_id))
+    return [
+      chat.filter((c: ChatConnection) => !reactors.has(c.userId!)).send(viewReactions(message)),
+      ...[...reactors].map(([userId, mine]) =>
+        chat.filter((c: ChatConnection) => c.userId === userId).send(viewReactions(message, mine))
+      )
+    ]
+  })
+  const toChat = (event: any) => app.channel(chatChannel(event.chat_id))
+  app.service('api/messages/:message_id/reactions').publish(toChat)
+  app.service('api/chats/:chat_id/pins').publish(toChat)
 
   // Each member of a new private chat gets it as they see it (their own unread count, the *other* user).
   app

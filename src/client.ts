@@ -26,6 +26,9 @@ import { uploadClient } from './services/uploads/uploads.shared'
 import { fileClient } from './services/files/files.shared'
 import { threadClient } from './services/messages/thread/thread.shared'
 import { mentionClient } from './services/mentions/mentions.shared'
+import { reactionClient } from './services/messages/reactions/reactions.shared'
+import { messageEditClient } from './services/messages/edits/edits.shared'
+import { pinClient } from './services/chats/pins/pins.shared'
 
 export type { User, UserQuery } from './services/users/users.shared'
 export type { ProfileData } from './services/users/profile/profile.shared'
@@ -52,6 +55,13 @@ export type { UploadData } from './services/uploads/uploads.shared'
 export type { FileRecord } from './services/files/files.shared'
 export type { ThreadQuery } from './services/messages/thread/thread.shared'
 export type { MentionPage, MentionQuery } from './services/mentions/mentions.shared'
+export type {
+  ReactionData,
+  ReactionEvent,
+  ReactionSummary
+} from './services/messages/reactions/reactions.shared'
+export type { MessageEdit } from './services/messages/edits/edits.shared'
+export type { Pin, PinData, PinPage, PinQuery } from './services/chats/pins/pins.shared'
 
 export interface Configuration {
   connection: TransportConnection<ServiceTypes>
@@ -103,5 +113,8 @@ export const createClient = (
   client.configure(fileClient)
   client.configure(threadClient)
   client.configure(mentionClient)
+  client.configure(reactionClient)
+  client.configure(messageEditClient)
+  client.configure(pinClient)
   return client
 }

@@ -72,7 +72,9 @@ export const createPglite = (dir: string) => {
   // pg_trgm (trigram index for search inside words) ships with PGlite as an extension to load.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { pg_trgm } = require('@electric-sql/pglite/contrib/pg_trgm')
-  const pglite = new PGlite(dir || undefined, {
+  // Options first, with `dataDir` in them: `new PGlite(undefined, options)` silently loads no extension.
+  const pglite = new PGlite({
+    ...(dir ? { dataDir: dir } : {}),
     parsers: { [INT8]: Number, [TIMESTAMPTZ]: toIso },
     extensions: { pg_trgm }
   })

@@ -20,6 +20,13 @@ export const recentMessages = (app: Application) => {
   app.service('api/messages').hooks({
     after: { update: [messageChanged], patch: [messageChanged], remove: [messageChanged] }
   })
+  // Reactions and pins change counts and pin fields stored with each message (their services set the row).
+  const rowChanged = async (context: HookContext) => {
+    if (context.params.changed && context.params.changedMessage)
+      await recent.put(context.params.changedMessage)
+  }
+  for (const path of ['api/messages/:message_id/reactions', 'api/chats/:chat_id/pins'] as const)
+    app.service(path).hooks({ after: { create: [rowChanged], remove: [rowChanged] } })
 }
 
 // KEYS[1] queue; ARGV: max length, ttl, then seq and message JSON pairs. Only an existing queue is extended: a

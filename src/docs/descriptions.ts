@@ -20,6 +20,8 @@ membership changes move live connections at once.
 | group created / changed / deleted | \`api/groups\` · \`created\` / \`patched\` / \`removed\` | the group (\`members\` on created; \`member_ids\` on removed) | its members |
 | member added / removed / left | \`api/groups/:group_id/members\` · \`created\` / \`removed\` | \`{group_id, chat_id, user_id, role, joined_at, name, avatar_url, reason?}\` | the group's members and the user concerned |
 | own profile changed | \`api/users\` · \`patched\` | the user | that user's own connections |
+| reaction added / removed | \`api/messages/:message_id/reactions\` · \`created\` / \`removed\` | \`{chat_id, message_id, emoji, user_id, count}\` | members of the chat |
+| pin added / removed | \`api/chats/:chat_id/pins\` · \`created\` / \`removed\` | \`{chat_id, message_id, pinned_at, pinned_by}\` | members of the chat |
 
 Events are emitted under the service's **template path**, so a client listens on
 \`client.service('api/chats/:chat_id/typing').on('typing_start', …)\` and filters on \`chat_id\`.

@@ -68,7 +68,10 @@ export const exampleMessage = {
   created_at: later,
   thread_root_id: null,
   thread: null,
-  mentions: []
+  mentions: [],
+  reactions: [{ emoji: '👍', count: 2, me: true }],
+  pinned_at: null,
+  pinned_by: null
 }
 
 export const exampleImageMessage = {

@@ -8,14 +8,14 @@ export abstract class EditInPlace<Result, Data> {
   /** "messages", "groups": for the refusal of a call without an id (Feathers' "every record"). */
   protected abstract readonly records: string
 
-  protected abstract edit(id: string, data: Data): Promise<Result>
+  protected abstract edit(id: string, data: Data, params?: Params): Promise<Result>
 
-  async patch(id: NullableId, data: Data, _params?: Params): Promise<Result> {
-    return this.edit(this.one(id), data)
+  async patch(id: NullableId, data: Data, params?: Params): Promise<Result> {
+    return this.edit(this.one(id), data, params)
   }
 
-  async update(id: Id, data: Data, _params?: Params): Promise<Result> {
-    return this.edit(this.one(id), data)
+  async update(id: Id, data: Data, params?: Params): Promise<Result> {
+    return this.edit(this.one(id), data, params)
   }
 
   private one(id: NullableId): string {

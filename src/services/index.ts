@@ -24,6 +24,10 @@ import { file } from './files/files'
 import { fileContent } from './files/content/content'
 import { thread } from './messages/thread/thread'
 import { mention } from './mentions/mentions'
+// Reactions, pins, edit history (SPEC §11, §13)
+import { reaction } from './messages/reactions/reactions'
+import { messageEdits } from './messages/edits/edits'
+import { pin } from './chats/pins/pins'
 
 export const services = (app: Application) => {
   app.configure(user)
@@ -50,5 +54,8 @@ export const services = (app: Application) => {
   app.configure(fileContent)
   app.configure(thread)
   app.configure(mention)
+  app.configure(reaction)
+  app.configure(messageEdits)
+  app.configure(pin)
   // All services will be registered here
 }

@@ -7,6 +7,7 @@ import { usersRoutes } from './users'
 import { chatsRoutes } from './chats'
 import { messagesRoutes } from './messages'
 import { threadsMentionsRoutes } from './threads-mentions'
+import { reactionsPinsRoutes } from './reactions-pins'
 import { groupsRoutes } from './groups'
 import { filesRoutes } from './files'
 import { operationsRoutes } from './operations'
@@ -30,6 +31,7 @@ export const routes: RouteDoc[] = [
   ...chatsRoutes,
   ...messagesRoutes,
   ...threadsMentionsRoutes,
+  ...reactionsPinsRoutes,
   ...groupsRoutes,
   ...filesRoutes,
   ...operationsRoutes

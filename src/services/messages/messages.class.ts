@@ -9,8 +9,11 @@ import { newId } from '../../ids'
 import type { Application } from '../../declarations'
 import { fileColumns, type FileRecord } from '../files/files.schema'
 import { MessageWriter } from './message-writer'
+import { EditInPlace } from '../edit-in-place'
 import { messagesCommitted } from '../../caches'
-import { deleteMentionRows, replaceMentionRows } from './mention-store'
+// Reactions, pins, edit history (SPEC §11, §13)
+import { withMyReactions } from './reactions/reaction-store'
+import { deleteMessage, editMessage } from './edits/edit-store'
 import {
   messageColumns,
   type Message,
@@ -27,10 +30,11 @@ export interface MessageParams extends Params<MessageQuery> {
   duplicate?: boolean
 }
 
-export class MessageService {
+export class MessageService extends EditInPlace<Message, MessagePatch> {
   readonly writer: MessageWriter
 
   constructor(private readonly app: Application) {
+    super()
     // Caches are kept once per committed batch, before any of its senders is answered.
     this.writer = new MessageWriter(
       () => this.db,
@@ -107,7 +111,8 @@ export class MessageService {
     const order = afterSeq !== undefined ? 'asc' : 'desc'
     // `thread=none`: the top-level timeline; the recent-messages cache holds every message, so not from there.
     const topLevel = query.thread === 'none'
-    if (beforeSeq === undefined && afterSeq === undefined && !topLevel) return this.newestPage(chatId, limit)
+    if (beforeSeq === undefined && afterSeq === undefined && !topLevel)
+      return this.newestPage(chatId, limit, params)
 
     const rows = await this.select()
       .where('chat_id', chatId)
@@ -118,20 +123,35 @@ export class MessageService {
       })
       .orderBy('seq', order)
       .limit(limit + 1)
-    return { data: await this.withFiles(rows.slice(0, limit)), limit, has_more: rows.length > limit, order }
+    const data = await this.mine(await this.withFiles(rows.slice(0, limit)), params)
+    return { data, limit, has_more: rows.length > limit, order }
+  }
+
+  /**
+   * Messages as the caller sees them, for the services that read pages of messages elsewhere (threads,
+   * mentions): attachments, and `me` on each reaction.
+   */
+  async view(messages: Message[], params?: Params): Promise<Message[]> {
+    return this.mine(await this.withFiles(messages), params)
+  }
+
+  /** `me` on each reaction for the caller: one query per page, none when nothing on it has reactions. */
+  private mine(messages: Message[], params?: Params): Promise<Message[]> {
+    return withMyReactions(this.db, params?.user?.user_id, messages)
   }
 
   /**
    * The newest page, from `message_queue:{chat_id}` when it is complete up to the chat's committed `last_seq`
    * (seqs have no gaps, so `last_seq` is also the number of messages), else from PostgreSQL, refilling it.
    */
-  private async newestPage(chatId: string, limit: number): Promise<MessagePage> {
+  private async newestPage(chatId: string, limit: number, params?: Params): Promise<MessagePage> {
     const queue = this.app.get('recentMessages')
     if (queue.enabled) {
       const chat = await this.db('chats').where({ chat_id: chatId }).first('last_seq')
       const lastSeq: number = chat?.last_seq ?? 0
       const cached = await queue.newest<Message>(chatId, lastSeq, limit)
-      if (cached) return { data: cached, limit, has_more: lastSeq > limit, order: 'desc' }
+      if (cached)
+        return { data: await this.mine(cached, params), limit, has_more: lastSeq > limit, order: 'desc' }
     }
     const rows = await this.select()
       .where('chat_id', chatId)
@@ -139,13 +159,13 @@ export class MessageService {
       .limit(limit + 1)
     const data = await this.withFiles(rows.slice(0, limit))
     await queue.fill(chatId, data)
-    return { data, limit, has_more: rows.length > limit, order: 'desc' }
+    return { data: await this.mine(data, params), limit, has_more: rows.length > limit, order: 'desc' }
   }
 
-  async get(id: Id, _params?: MessageParams): Promise<Message> {
+  async get(id: Id, params?: MessageParams): Promise<Message> {
     const message = await this.select().where('message_id', String(id)).first()
     if (!message) throw messageNotFound()
-    return this.withFile(message)
+    return (await this.mine([await this.withFile(message)], params))[0]
   }
 
   /**
@@ -176,46 +196,25 @@ export class MessageService {
     return this.withFile(message)
   }
 
-  /** Edits the content (`edited_at` set). A deleted message cannot be edited. */
-  async patch(id: NullableId, data: MessagePatch, _params?: MessageParams): Promise<Message> {
-    return this.edit(id, data)
-  }
+  protected readonly records = 'messages'
 
-  // PUT edits like PATCH. (Calling this.patch here would run the patch hooks a second time.)
-  async update(id: Id, data: MessagePatch, _params?: MessageParams): Promise<Message> {
-    return this.edit(id, data)
-  }
-
-  private async edit(id: NullableId, data: MessagePatch): Promise<Message> {
-    if (id === null) throw new BadRequest('Editing several messages at once is not supported')
-    const changes: Record<string, unknown> = { content: data.content, edited_at: this.db.fn.now() }
-    // Mentions given: the column and the per-user rows change together (mention-store.ts).
-    if (data.mentions) changes.mentions = JSON.stringify(data.mentions)
-    const message = await this.db.transaction(async (trx) => {
-      const [edited] = await trx('messages')
-        .where({ message_id: String(id) })
-        .whereNull('deleted_at')
-        .update(changes)
-        .returning(messageColumns)
-      if (edited && data.mentions) await replaceMentionRows(trx, edited)
-      return edited as Message | undefined
-    })
+  /**
+   * Edits the content (`edited_at` set), PATCH and PUT alike; a deleted message cannot be edited. The replaced
+   * content goes to `message_edits` in the same transaction (edit-store.ts).
+   */
+  protected async edit(id: string, data: MessagePatch, params?: Params): Promise<Message> {
+    const message = await editMessage(this.db, id, data.content, data.mentions)
     if (!message) throw messageNotFound()
-    return this.withFile(message)
+    return (await this.mine([await this.withFile(message)], params))[0]
   }
 
-  /** Deletion is a tombstone: content cleared, `deleted_at` set, the seq stays so history has no gap. */
+  /**
+   * Deletion is a tombstone: content cleared, `deleted_at` set, the seq stays so history has no gap. Its
+   * reactions, pin and edit history go in the same transaction (edit-store.ts).
+   */
   async remove(id: NullableId, _params?: MessageParams): Promise<Message> {
     if (id === null) throw new BadRequest('Deleting several messages at once is not supported')
-    const message = await this.db.transaction(async (trx) => {
-      const [deleted] = await trx('messages')
-        .where({ message_id: String(id) })
-        .whereNull('deleted_at')
-        .update({ content: '', file_id: null, deleted_at: this.db.fn.now(), mentions: '[]' })
-        .returning(messageColumns)
-      if (deleted) await deleteMentionRows(trx, deleted.message_id) // mentions go with the message
-      return deleted as Message | undefined
-    })
+    const message = await deleteMessage(this.db, String(id))
     if (!message) throw messageNotFound()
     return this.withFile(message)
   }

@@ -24,7 +24,17 @@ const messageFields = {
   edited_at: Nullable(DateTime()),
   deleted_at: Nullable(DateTime()),
   created_at: DateTime(),
-  ...threadFields
+  ...threadFields,
+  // Reactions and pins (SPEC §11, §13): stored on the row so a page of messages needs no query per message.
+  reactions: Type.Array(
+    Type.Object(
+      { emoji: Type.String(), count: Type.Integer(), me: Type.Boolean() },
+      { additionalProperties: false }
+    ),
+    { description: 'Counts per emoji, in order of first use; `me`: whether the caller reacted with it' }
+  ),
+  pinned_at: Nullable(DateTime()),
+  pinned_by: Nullable(Type.String())
 }
 
 /** Columns a message is read with: everything but the internal id and the search vector. */

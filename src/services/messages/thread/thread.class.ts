@@ -11,7 +11,7 @@ export type { ThreadQuery }
 /**
  * `GET /api/messages/:message_id/thread`: a root's replies (members only: requireMessageAccess). Newest first
  * by default and with `before=<message_id>`; oldest first with `after_seq=<n>` (0: from the first reply).
- * One query per page, plus one to resolve a `before` cursor, plus one for attachments when a page has any.
+ * One query per page, plus one to resolve a `before` cursor, plus one for attachments when a page has any and one for my reactions when it has reactions.
  */
 export class ThreadService {
   constructor(private readonly app: Application) {}
@@ -31,7 +31,7 @@ export class ThreadService {
     }
     const order = query.after_seq !== undefined ? 'asc' : 'desc'
     const rows = await threadReplies(db, rootId, { afterSeq: query.after_seq, beforeSeq, limit, order })
-    const data = await this.app.service('api/messages').withFiles(rows.slice(0, limit))
+    const data = await this.app.service('api/messages').view(rows.slice(0, limit), params)
     return { data, limit, has_more: rows.length > limit, order }
   }
 }

@@ -1,6 +1,7 @@
 import type { Params } from '@feathersjs/feathers'
 import type { Application } from '../../../declarations'
 import { searchMessages } from './message-search-store'
+import { withMyReactions } from '../../messages/reactions/reaction-store'
 import type { MessageSearchPage, MessageSearchQuery } from './messages.schema'
 
 /**
@@ -11,10 +12,8 @@ export class GlobalMessageSearchService {
   constructor(private readonly app: Application) {}
 
   async find(params: Params<MessageSearchQuery>): Promise<MessageSearchPage> {
-    return searchMessages(
-      this.app.get('postgresqlClient'),
-      { memberId: String(params.user!.user_id) },
-      params.query!
-    )
+    const db = this.app.get('postgresqlClient')
+    const page = await searchMessages(db, { memberId: String(params.user!.user_id) }, params.query!)
+    return { ...page, data: await withMyReactions(db, params.user?.user_id, page.data) } // `me` (SPEC §11)
   }
 }
