@@ -72,13 +72,15 @@ export const addReaction = (db: Knex, messageId: string, userId: string, emoji: 
 export const removeReaction = (db: Knex, messageId: string, userId: string, emoji: string) =>
   db.transaction(async (trx): Promise<ReactionChange> => {
     await lockMessage(trx, messageId)
+    // RETURNING, not the affected-row count: PGlite's knex client reports no count for a delete.
     const deleted = await trx('message_reactions')
       .where({ message_id: messageId, user_id: userId, emoji })
       .delete()
-    const message = deleted
+      .returning('id')
+    const message = deleted.length
       ? await recount(trx, messageId)
       : await trx('messages').where({ message_id: messageId }).first(messageColumns)
-    return { changed: deleted > 0, message, count: countOf(message, emoji) }
+    return { changed: deleted.length > 0, message, count: countOf(message, emoji) }
   })
 
 /** `GET /api/messages/:message_id/reactions`: every emoji with its count, first users and `me`. */
