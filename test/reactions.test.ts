@@ -5,6 +5,7 @@ import {
   eventually,
   http,
   recordEvents,
+  sendText,
   socketClient,
   startServer,
   type SocketClient,
@@ -22,14 +23,7 @@ describe('reactions', () => {
   let outsider: TestUser
   let chatId: string
   let otherChatId: string
-  const send = async (user: TestUser, chat: string, content = 'hi') => {
-    const res = await http(url, 'POST', `/api/chats/${chat}/messages`, {
-      token: user.access_token,
-      body: { content }
-    })
-    assert.equal(res.status, 201, res.text)
-    return res.body
-  }
+  const send = (user: TestUser, chat: string, content = 'hi') => sendText(url, user, chat, content)
   const react = (user: TestUser, messageId: string, emoji: unknown) =>
     http(url, 'POST', `/api/messages/${messageId}/reactions`, { token: user.access_token, body: { emoji } })
   const list = (user: TestUser, messageId: string) =>
@@ -96,6 +90,21 @@ describe('reactions', () => {
       { emoji: '👍', count: 1, me: false },
       { emoji: ':tada:', count: 1, me: false }
     ])
+  })
+
+  it('the chat list (cached in Redis) shows the last message with its new counts and me per user', async () => {
+    const m = await send(bob, chatId, 'last one')
+    const lastOf = async (user: TestUser) => {
+      const res = await http(url, 'GET', '/api/chats', { token: user.access_token })
+      return res.body.data.find((c: any) => c.chat_id === chatId).last_message
+    }
+    assert.deepEqual((await lastOf(ann)).reactions, []) // fills ann's cached list
+    const key = server.app.get('cache').key('chat_list', ann.user_id)
+    assert.ok(await server.app.get('cache').get(key), 'the list is cached')
+    assert.equal((await react(ann, m.message_id, '🎉')).status, 201)
+    assert.equal(await server.app.get('cache').get(key), undefined, 'the reaction dropped the cached list')
+    assert.deepEqual((await lastOf(ann)).reactions, [{ emoji: '🎉', count: 1, me: true }])
+    assert.deepEqual((await lastOf(bob)).reactions, [{ emoji: '🎉', count: 1, me: false }])
   })
 
   it('accepts one emoji grapheme or a :shortcode:, refuses anything else with 400 naming emoji', async () => {

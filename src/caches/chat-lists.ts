@@ -88,6 +88,10 @@ export const chatLists = (app: Application) => {
   app.service('api/messages').hooks({
     after: { update: [messageChanged], patch: [messageChanged], remove: [messageChanged] }
   })
+  // The list shows each chat's last message with its reactions and pin: those change it too.
+  for (const path of ['api/messages/:message_id/reactions', 'api/chats/:chat_id/pins'] as const) {
+    app.service(path).hooks({ after: { create: [messageChanged], remove: [messageChanged] } })
+  }
   app.service('api/users').hooks({
     after: {
       patch: [

@@ -3,6 +3,7 @@
 import type { Knex } from 'knex'
 import { messageColumns, type Message } from '../messages/messages.schema'
 import { mentionCounts } from '../messages/mention-store'
+import { withMyReactions } from '../messages/reactions/reaction-store'
 import {
   chatGroupInfoSchema,
   chatUserSchema,
@@ -45,7 +46,8 @@ export const decorateChats = async (db: Knex, chats: Chat[], viewerId: string): 
     groupChatIds.length ? db('groups').whereIn('chat_id', groupChatIds).select(groupInfoColumns) : [],
     mentionCounts(db, viewerId, unreadIds)
   ])
-  const lastByChat = byKey(lastMessages as Message[], (m) => m.chat_id)
+  // `me` on the last messages' reactions: one more query, only when one of them has reactions.
+  const lastByChat = byKey(await withMyReactions(db, viewerId, lastMessages as Message[]), (m) => m.chat_id)
   const otherByChat = byKey(others as Array<ChatUser & { chat_id: string }>, (u) => u.chat_id)
   const groupByChat = byKey(groups as Array<ChatGroupInfo & { chat_id: string }>, (g) => g.chat_id)
 
