@@ -69,9 +69,9 @@ const main = async () => {
       for (let b = 0; b < 100; b++) {
         await db.raw(
           `INSERT INTO messages (message_id, chat_id, sender_id, content, seq)
-           SELECT 'INS' || ? || lpad(s::text, 10, '0'), ?, ?, 'Deploying the new build tonight, 明天讨论 ' || s, ? + s
+           SELECT 'INS' || :label || lpad((:base + s)::text, 10, '0'), :chat, :me, 'Deploying the new build tonight, 明天讨论 ' || s, :base + s
            FROM generate_series(1, 20) s`,
-          [label, seed.chatId, me, 10_000_000 + b * 20 + (label === 'new' ? 0 : 5_000_000)]
+          { label, chat: seed.chatId, me, base: 10_000_000 + b * 20 + (label === 'new' ? 0 : 5_000_000) }
         )
       }
       return (Date.now() - t0) / 2000

@@ -43,12 +43,10 @@ export const searchMessages = async (
   const terms = parseTerms(q)
 
   const common: Condition[] = [{ sql: 'm.deleted_at IS NULL', bindings: [] }]
+  // Across chats: each of my chats' newest matches (the (chat_id, seq) index), merged by time. A plain
+  // `chat_id IN (my chats) ORDER BY created_at` read and sorted every match (190 ms for 'deploying' at 1M).
   if ('chatId' in scope) common.push({ sql: 'm.chat_id = ?', bindings: [scope.chatId] })
-  else
-    common.push({
-      sql: 'm.chat_id IN (SELECT p.chat_id FROM chat_participants p WHERE p.user_id = ?)',
-      bindings: [scope.memberId]
-    })
+  else common.push({ sql: 'm.chat_id = p.chat_id', bindings: [] })
   if (query.from) common.push({ sql: 'm.sender_id = ?', bindings: [query.from] })
   if (query.has === 'file') common.push({ sql: 'm.file_id IS NOT NULL', bindings: [] })
   if (query.after) common.push({ sql: 'm.created_at > ?', bindings: [query.after] })
@@ -72,15 +70,18 @@ export const searchMessages = async (
     inside.push({ sql: "NOT (m.search_vector @@ to_tsquery('simple', ?))", bindings: [`'${w}'`] })
 
   // Recent first: by seq inside a chat (the (chat_id, seq) index), by time across chats.
-  const order = 'chatId' in scope ? 'm.seq DESC' : 'm.created_at DESC, m.id DESC'
   const window = skip + limit + 1
   const columns = messageColumns.map((c) => `m.${c}`).join(', ')
   const branch = (rank: number, conditions: Condition[]) => {
     const all = [...common, ...conditions]
+    const inner = `SELECT ${columns}, m.created_at AS recency, m.id AS row_id, ${rank} AS rank FROM messages m
+             WHERE ${all.map((c) => `(${c.sql})`).join(' AND ')} ORDER BY m.seq DESC LIMIT ${window}`
+    const bindings = all.flatMap((c) => c.bindings)
+    if ('chatId' in scope) return { sql: `(${inner})`, bindings }
     return {
-      sql: `(SELECT ${columns}, m.created_at AS recency, m.id AS row_id, ${rank} AS rank FROM messages m
-             WHERE ${all.map((c) => `(${c.sql})`).join(' AND ')} ORDER BY ${order} LIMIT ${window})`,
-      bindings: all.flatMap((c) => c.bindings)
+      sql: `(SELECT m.* FROM chat_participants p, LATERAL (${inner}) m WHERE p.user_id = ?
+             ORDER BY m.recency DESC, m.row_id DESC LIMIT ${window})`,
+      bindings: [...bindings, scope.memberId]
     }
   }
   const branches = [branch(3, [exact]), branch(2, [forms])]
