@@ -1,11 +1,13 @@
 // Baseline B4: bare Koa + node-postgres serving the same history and search SQL as the chat server
-// (src/services/messages/messages.class.ts, src/services/chats/search/search.class.ts; the statements
-// are in bench/lib/history-sql.ts), with the same column list, type parsers and JSON shape, but no Feathers, no authentication, no membership check, no
+// (src/services/messages/messages.class.ts: the statements are in bench/lib/history-sql.ts; search: the
+// statement builder of src/services/search/messages/message-search-store.ts, through knex), with the same column list, type parsers and JSON shape, but no Feathers, no authentication, no membership check, no
 // validation and no hooks: the REST framework + database ceiling for our history and search routes.
 //   PORT=3000 DATABASE_URL=postgres://postgres@127.0.0.1:5432/<db> npx tsx bench/baseline-koa-pg.ts
 import Koa from 'koa'
 import pg from 'pg'
+import knex from 'knex'
 import { historySql } from './lib/history-sql'
+import { searchMessages } from '../src/services/search/messages/message-search-store'
 
 // The same parsers as src/postgresql.ts: timestamps as ISO strings, bigint counts as numbers.
 pg.types.setTypeParser(20, Number)
@@ -42,18 +44,23 @@ const history = async (chatId: string, query: Record<string, string | string[] |
   return { data: rows.slice(0, limit), limit, has_more: rows.length > limit, order }
 }
 
-const search = async (chatId: string, query: Record<string, string | string[] | undefined>) => {
-  const q = String(query.q ?? '')
-  const limit = Math.min(Number(query.$limit ?? 20), 50)
-  const skip = Number(query.$skip ?? 0)
-  // knex leaves out `offset 0`, so this is the same statement as ours for the first page.
-  const page = skip ? `${sql.search} offset ${skip}` : sql.search
-  const [rows, count] = await Promise.all([
-    pool.query(page, [q, chatId, limit]),
-    pool.query(sql.searchCount, [q, chatId])
-  ])
-  return { total: Number(count.rows[0].count), limit, skip, data: rows.rows }
-}
+// Search: the same statement builder as ours, on a knex instance over the same server (the tiers, highlights
+// and paging are part of what the statement costs); no membership check, no hooks.
+const db = knex({
+  client: 'pg',
+  connection: process.env.DATABASE_URL,
+  pool: { min: 0, max: Number(process.env.DB_POOL_MAX ?? 10) }
+})
+const search = (chatId: string, query: Record<string, string | string[] | undefined>) =>
+  searchMessages(
+    db,
+    { chatId },
+    {
+      q: String(query.q ?? ''),
+      ...(query.$limit !== undefined ? { $limit: Number(query.$limit) } : {}),
+      ...(query.$skip !== undefined ? { $skip: Number(query.$skip) } : {})
+    }
+  )
 
 const app = new Koa()
 app.use(async (ctx) => {
@@ -75,5 +82,5 @@ const server = app.listen(Number(process.env.PORT ?? 3000), '127.0.0.1')
 process.on('SIGTERM', () => {
   server.close()
   server.closeAllConnections()
-  void pool.end().then(() => process.exit(0))
+  void Promise.all([pool.end(), db.destroy()]).then(() => process.exit(0))
 })

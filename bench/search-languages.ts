@@ -2,9 +2,9 @@
 // and a 2-character Chinese query, timed at the database through the service's own statement
 // (src/services/search/messages/message-search-store.ts, no HTTP), then the insert cost with and without the
 // migration's vectors and indexes.
-//   SEARCH_MESSAGES=1000000 SEARCH_RUNS=200 npx tsx bench/search-languages.ts
+//   SEARCH_MESSAGES=1000000 SEARCH_RUNS=200 npx tsx bench/search-languages.ts   (or npm run bench -- --only search-languages)
 import { createBenchDatabase } from './lib/environment'
-import { progress, round } from './lib/results'
+import { progress, round, type ScenarioRow } from './lib/results'
 import { seedHistory } from './lib/seed-history'
 import { searchMessages } from '../src/services/search/messages/message-search-store'
 import { down as dropSearch } from '../migrations/20261202000003_search-any-language'
@@ -22,7 +22,9 @@ const QUERIES = {
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]
 
-const main = async () => {
+export async function run(): Promise<ScenarioRow[]> {
+  const rows: ScenarioRow[] = []
+  const scenario = `search in any language (${(MESSAGES / 1e6).toLocaleString('en')}M messages)`
   const bench = await createBenchDatabase('search_languages')
   const db = bench.db
   try {
@@ -57,10 +59,21 @@ const main = async () => {
           hits = page.data.length
         }
         times.sort((a, b) => a - b)
-        console.log(
-          `${kind.padEnd(18)} q=${q.padEnd(10)} ${'chatId' in scope ? 'in chat   ' : 'all chats '} ` +
-            `p50 ${round(percentile(times, 0.5))} ms, p99 ${round(percentile(times, 0.99))} ms (${RUNS} runs, ${hits} hits on page 1)`
+        const where = 'chatId' in scope ? 'in one chat' : 'across my chats'
+        const p99 = round(percentile(times, 0.99))
+        progress(
+          `${kind} q=${q} ${where}: p50 ${round(percentile(times, 0.5))} ms, p99 ${p99} ms (${hits} hits on page 1)`
         )
+        rows.push({
+          scenario,
+          metric: `p99 ms, ${kind} \`${q}\`, ${where}`,
+          ours: p99,
+          unit: 'ms',
+          better: 'lower',
+          target: '≤ 50 ms',
+          met: p99 <= 50,
+          note: `the service's statement at the database (no HTTP), ${RUNS} runs one after another; p50 ${round(percentile(times, 0.5))} ms; ${hits} hits on page 1`
+        })
       }
     }
     // Insert cost: 100 statements of 20 rows (a group-committed batch), with the vectors, then without.
@@ -79,18 +92,32 @@ const main = async () => {
     const withVectors = await insertRun('new')
     await dropSearch(db)
     const without = await insertRun('old')
-    console.log(
-      `insert: ${round(withVectors, 3)} ms/row with the search vectors and indexes, ${round(without, 3)} ms/row without (100 × 20-row statements)`
-    )
+    rows.push({
+      scenario,
+      metric: 'insert ms per row, with the search vectors and indexes / without',
+      ours: round(withVectors, 3),
+      baseline: round(without, 3),
+      baselineName: 'the same table without migration 20261202000003',
+      ratio: round(without / withVectors, 2), // lower is better: baseline / ours
+      unit: 'ms',
+      better: 'lower',
+      note: '100 statements of 20 rows (a group-committed batch) into the 1M-message table; content with English and CJK (the worst case)'
+    })
+    return rows
   } finally {
     await bench.drop()
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error)
-    process.exit(1)
-  }
-)
+if (require.main === module) {
+  run().then(
+    (rows) => {
+      console.table(rows.map((r) => ({ metric: r.metric, ours: r.ours, baseline: r.baseline, met: r.met })))
+      process.exit(0)
+    },
+    (error) => {
+      console.error(error)
+      process.exit(1)
+    }
+  )
+}

@@ -284,6 +284,49 @@ describe('admin CLI: commands next to a live server', function () {
     assert.match(twice.stderr, /message already deleted/)
   })
 
+  it('message show: the thread summary, reactions with who reacted, the pin, mentions and the edit history', async () => {
+    const ann = await createUser(server.url, 'Show Ann')
+    const bob = await createUser(server.url, 'Show Bob')
+    const chat = await openPrivateChat(server.url, ann, bob)
+    const root = await sendText(server.url, ann, chat.chat_id, 'first words', { mentions: [bob.user_id] })
+    await sendText(server.url, bob, chat.chat_id, 'a reply', { thread_root_id: root.message_id })
+    const as = (user: typeof ann) => ({ token: user.access_token })
+    await http(server.url, 'PATCH', `/api/messages/${root.message_id}`, {
+      ...as(ann),
+      body: { content: 'second words' }
+    })
+    await http(server.url, 'POST', `/api/messages/${root.message_id}/reactions`, {
+      ...as(bob),
+      body: { emoji: '👍' }
+    })
+    await http(server.url, 'POST', `/api/chats/${chat.chat_id}/pins`, {
+      ...as(bob),
+      body: { message_id: root.message_id }
+    })
+
+    const shown = await cliJson(['message', 'show', root.message_id], env)
+    assert.equal(shown.content, 'second words')
+    assert.deepEqual(shown.mentions, [bob.user_id])
+    assert.equal(shown.pinned_by, bob.user_id)
+    assert.equal(shown.thread.reply_count, 1)
+    assert.deepEqual(shown.thread.participant_ids, [bob.user_id])
+    assert.deepEqual(
+      shown.reactions.map((r: any) => [r.emoji, r.count, r.user_ids]),
+      [['👍', 1, [bob.user_id]]]
+    )
+    assert.deepEqual(
+      shown.edits.map((e: any) => e.content),
+      ['first words']
+    )
+    const text = await cliOk(['message', 'show', root.message_id], env)
+    assert.match(text, /1 replies/)
+    assert.match(text, new RegExp(`👍\\s+1\\s+${bob.user_id}`))
+    assert.match(text, /first words/)
+    const missing = await runCli(['message', 'show', 'no-such-message'], env)
+    assert.equal(missing.code, 1)
+    assert.match(missing.stderr, /message not found: no-such-message/)
+  })
+
   it('files cleanup: orphaned objects and rows without bytes; --dry-run removes nothing', async () => {
     const hex = () => randomBytes(8).toString('hex')
     const orphanKey = 'ab/0123456789abcdef'
