@@ -4,7 +4,8 @@ import { createPglite } from '../src/postgresql'
 import { DirMigrationSource } from '../src/migrate'
 import { testDatabase } from './setup'
 
-// Migration 20261202000001 (threads, mentions) on a database migrated before it that already holds messages.
+// Migrations 20261202000001 (threads, mentions) and …0002 (reactions, pins, edits) on a database migrated before
+// them that already holds messages.
 
 describe('threads and mentions migration on a database that already holds messages', () => {
   const migrateWithOldRows = async (db: Knex) => {
@@ -17,11 +18,21 @@ describe('threads and mentions migration on a database that already holds messag
       { message_id: 'm2', chat_id: 'c1', sender_id: 'u1', content: 'old two', seq: 2 }
     ])
     await db.migrate.latest({ migrationSource: source })
-    const rows = await db('messages').orderBy('seq').select('thread_root_id', 'thread', 'mentions')
-    assert.deepEqual(rows, [
-      { thread_root_id: null, thread: null, mentions: [] },
-      { thread_root_id: null, thread: null, mentions: [] }
-    ])
+    const rows = await db('messages')
+      .orderBy('seq')
+      .select('thread_root_id', 'thread', 'mentions', 'reactions', 'pinned_at', 'pinned_by')
+    const untouched = {
+      thread_root_id: null,
+      thread: null,
+      mentions: [],
+      reactions: [],
+      pinned_at: null,
+      pinned_by: null
+    }
+    assert.deepEqual(rows, [untouched, untouched])
+    // The old rows take reactions and edits like new ones (migration 20261202000002).
+    await db('message_reactions').insert({ message_id: 'm1', user_id: 'u1', emoji: '👍' })
+    await db('message_edits').insert({ message_id: 'm1', content: 'older one', edited_at: db.fn.now() })
     assert.equal(Number((await db('message_mentions').count({ n: '*' }))[0].n), 0)
     await db.migrate.rollback({ migrationSource: source }) // and back down
     assert.ok(!(await db.schema.hasTable('message_mentions')))
