@@ -1,21 +1,16 @@
 // For more information about this file see https://dove.feathersjs.com/guides/cli/service.html
 import { authenticate } from '@feathersjs/authentication'
 import { hooks as schemaHooks } from '@feathersjs/schema'
-import type { Application, HookContext } from '../../../declarations'
+import type { Application } from '../../../declarations'
 import { requireChatMember } from '../../../hooks/authorization/require-chat-member'
 import { requireChatModerator } from '../../../hooks/authorization/require-chat-moderator'
-import { answerOkWhen } from '../../../hooks/answer-ok'
+import { silenceUnchanged, unchangedCreate } from '../../../hooks/silence-unchanged'
 import { PinService } from './pins.class'
 import { pinDataValidator, pinQueryValidator } from './pins.schema'
 import { pinMethods, pinPath } from './pins.shared'
 
 export * from './pins.class'
 export * from './pins.schema'
-
-/** Pinning a pinned message (or unpinning one that is not) changes nothing and announces nothing. */
-const silenceNoChange = async (context: HookContext) => {
-  if (context.params.changed === false) context.event = null
-}
 
 export const pin = (app: Application) => {
   app.use(pinPath, new PinService(app), { methods: [...pinMethods], events: [] })
@@ -29,8 +24,8 @@ export const pin = (app: Application) => {
       remove: [requireChatModerator]
     },
     after: {
-      create: [silenceNoChange, answerOkWhen((context) => context.params.changed === false)],
-      remove: [silenceNoChange]
+      create: unchangedCreate, // pinning a pinned message (or unpinning one that is not): no event, 200
+      remove: [silenceUnchanged]
     }
   })
 }
