@@ -1,7 +1,7 @@
 // For more information about this file see https://dove.feathersjs.com/guides/cli/validators.html
 import { Ajv, addFormats } from '@feathersjs/schema'
 import type { FormatsPluginOptions } from '@feathersjs/schema'
-import { Type, StringEnum, type StringOptions, type TSchema } from '@feathersjs/typebox'
+import { Type, StringEnum, type StringOptions, type TProperties, type TSchema } from '@feathersjs/typebox'
 import { hasVisibleCharacter, isStorableText } from './text'
 
 const formats: FormatsPluginOptions = ['date-time', 'email', 'uri', 'uuid', 'int32', 'int64']
@@ -71,3 +71,23 @@ export const DateTime = (options: StringOptions<string> = {}) =>
 /** `StringEnum` with a description (its own options only take a default). */
 export const Enum = <T extends string[]>(values: [...T], description: string) =>
   Object.assign(StringEnum(values), { description })
+
+/**
+ * The page shape of every list (SPEC part 2): the items, the limit used, whether another page exists in the
+ * direction of travel, and the route's own cursor fields (`order`, `skip`, …) in `cursor`.
+ */
+export const Page = <T extends TSchema, C extends TProperties = Record<never, TSchema>>(
+  item: T,
+  $id: string,
+  hasMore: string,
+  cursor: C = {} as C
+) =>
+  Type.Object(
+    {
+      data: Type.Array(item),
+      limit: Type.Integer(),
+      has_more: Type.Boolean({ description: hasMore }),
+      ...cursor
+    },
+    { $id, additionalProperties: false }
+  )

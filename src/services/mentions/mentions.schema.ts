@@ -2,7 +2,7 @@
 // `GET /api/mentions`: messages that mention me, across my chats, newest first.
 import { Type, getValidator } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
-import { queryValidator, Text } from '../../validators'
+import { Page, queryValidator, Text } from '../../validators'
 import { messageSchema } from '../messages/messages.schema'
 
 export const mentionQuerySchema = Type.Object(
@@ -17,14 +17,9 @@ export const mentionQuerySchema = Type.Object(
 export type MentionQuery = Static<typeof mentionQuerySchema>
 export const mentionQueryValidator = getValidator(mentionQuerySchema, queryValidator)
 
-export const mentionPageSchema = Type.Object(
-  {
-    data: Type.Array(messageSchema),
-    limit: Type.Integer(),
-    has_more: Type.Boolean({
-      description: 'Whether older mentions exist (pass the last message_id as `before`)'
-    })
-  },
-  { $id: 'MentionPage', additionalProperties: false }
+export const mentionPageSchema = Page(
+  messageSchema,
+  'MentionPage',
+  'Whether older mentions exist (pass the last message_id as `before`)'
 )
 export type MentionPage = Static<typeof mentionPageSchema>

@@ -1,7 +1,7 @@
 // For more information about this file see https://dove.feathersjs.com/guides/cli/service.schemas.html
 import { Type, getValidator, StringEnum } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
-import { dataValidator, queryValidator, DateTime, Enum, Nullable, Text } from '../../validators'
+import { dataValidator, queryValidator, DateTime, Enum, Nullable, Text, Page } from '../../validators'
 import { fileSchema } from '../files/files.schema'
 import { mentionsSchema, threadFields } from './thread-mention.schema'
 
@@ -104,17 +104,16 @@ export type MessageQuery = Static<typeof messageQuerySchema>
 export const messageQueryValidator = getValidator(messageQuerySchema, queryValidator)
 
 /** A page of history (`GET /api/chats/:chat_id/messages`). */
-export const messagePageSchema = Type.Object(
+export const messagePageSchema = Page(
+  messageSchema,
+  'MessagePage',
+  'Whether another page exists in the direction of travel',
   {
-    data: Type.Array(messageSchema),
-    limit: Type.Integer(),
-    has_more: Type.Boolean({ description: 'Whether another page exists in the direction of travel' }),
     order: Enum(
       ['asc', 'desc'],
       '`desc` (newest first: the default and `before`), `asc` (catching up: `after`, `after_seq`)'
     )
-  },
-  { $id: 'MessagePage', additionalProperties: false }
+  }
 )
 export type MessagePage = Static<typeof messagePageSchema>
 

@@ -1,7 +1,7 @@
 // For more information about this file see https://dove.feathersjs.com/guides/cli/service.schemas.html
 import { Type, getValidator } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
-import { dataValidator, queryValidator, DateTime, Nullable, Text } from '../../../validators'
+import { dataValidator, queryValidator, DateTime, Nullable, Page, Text } from '../../../validators'
 import { messageSchema } from '../../messages/messages.schema'
 
 // Schema for pinning (`POST /api/chats/:chat_id/pins`).
@@ -36,12 +36,9 @@ export type PinQuery = Static<typeof pinQuerySchema>
 export const pinQueryValidator = getValidator(pinQuerySchema, queryValidator)
 
 /** A page of pinned messages (`GET /api/chats/:chat_id/pins`), newest pin first. */
-export const pinPageSchema = Type.Object(
-  {
-    data: Type.Array(messageSchema),
-    limit: Type.Integer(),
-    has_more: Type.Boolean({ description: 'Whether older pins exist (ask again with `before`)' })
-  },
-  { $id: 'PinPage', additionalProperties: false }
+export const pinPageSchema = Page(
+  messageSchema,
+  'PinPage',
+  'Whether older pins exist (ask again with `before`)'
 )
 export type PinPage = Static<typeof pinPageSchema>

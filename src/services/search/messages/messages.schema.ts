@@ -1,7 +1,7 @@
 // Message search (SPEC §14): the query both search routes take, one hit, and the page.
 import { Type, getValidator, StringEnum } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
-import { queryValidator, Text } from '../../../validators'
+import { Page, queryValidator, Text } from '../../../validators'
 import { messageSchema } from '../../messages/messages.schema'
 
 /** One hit: the message, its tier and where the query matched. */
@@ -22,16 +22,15 @@ export const messageSearchHitSchema = Type.Object(
 )
 export type MessageSearchHit = Static<typeof messageSearchHitSchema>
 
-export const messageSearchPageSchema = Type.Object(
+export const messageSearchPageSchema = Page(
+  messageSearchHitSchema,
+  'MessageSearchPage',
+  'Whether another page exists: ask again with `skip` + `limit`',
   {
-    data: Type.Array(messageSearchHitSchema),
-    limit: Type.Integer(),
     skip: Type.Integer({
       description: 'The cursor: hits skipped before this page (rank order has no keyset)'
-    }),
-    has_more: Type.Boolean({ description: 'Whether another page exists: ask again with `skip` + `limit`' })
-  },
-  { $id: 'MessageSearchPage', additionalProperties: false }
+    })
+  }
 )
 export type MessageSearchPage = Static<typeof messageSearchPageSchema>
 
