@@ -346,6 +346,11 @@ describe('chats: private chats, chat list, details, mark-read (REST)', () => {
       const again = await markRead(ann, chatId, {})
       assert.equal(again.body.last_read_seq, more.seq)
       assert.equal((await unreadOf(ann)).unread, 0)
+      // No body at all (no Content-Type either), as the document allows: the same as `{}`.
+      const latest = await sendText(url, bob, chatId, 'and another')
+      const bare = await http(url, 'PUT', `/api/chats/${chatId}/mark-read`, { token: ann.access_token })
+      assert.equal(bare.status, 200, bare.text)
+      assert.equal(bare.body.last_read_seq, latest.seq)
     })
 
     it('refuses a message of another chat (400), bad bodies (400) and non-members (404)', async () => {

@@ -176,6 +176,32 @@ describe('Feathers client over Socket.IO', () => {
     assert.equal(second.sender_name, 'Socket After')
   })
 
+  // The typed client does not let this compile; a plain one (or `any`) does.
+  it('a socket call to a nested service without params.route is a 400 naming the route parameter', async () => {
+    const user = await createUser(server.url, 'Socket Routeless')
+    const { client } = open()
+    await client.authenticate({ strategy: 'jwt', accessToken: user.access_token })
+    const cases: Array<[string, () => Promise<unknown>]> = [
+      ['chat_id', () => (client.service('api/chats/:chat_id/messages') as any).find()],
+      ['chat_id', () => (client.service('api/chats/:chat_id/mark-read') as any).update(null, {})],
+      [
+        'group_id',
+        () => (client.service('api/groups/:group_id/members') as any).create({ user_id: user.user_id })
+      ],
+      [
+        'message_id',
+        () => (client.service('api/messages/:message_id/reactions') as any).create({ emoji: '👍' })
+      ]
+    ]
+    for (const [name, call] of cases) {
+      await assert.rejects(call, (error: any) => {
+        assert.equal(error.code, 400, `${name}: ${error.message}`)
+        assert.match(error.message, new RegExp(`${name} is required`))
+        return true
+      })
+    }
+  })
+
   it('client.logout() ends the session on the server', async () => {
     const user = await createUser(server.url, 'Socket Dan')
     const { client } = open()

@@ -3,6 +3,7 @@
 import type { HookContext } from '../../declarations'
 import { chatNotFound } from '../../errors'
 import { findParticipant } from '../../services/chats/membership'
+import { routeParam } from './route-param'
 
 declare module '@feathersjs/feathers' {
   interface Params {
@@ -14,7 +15,8 @@ declare module '@feathersjs/feathers' {
 /** Membership comes from the MembershipCache when proven recently, else from `chat_participants`. */
 export const requireChatMember = async (context: HookContext) => {
   if (!context.params.provider) return
-  const chatId = String(context.params.route?.chat_id ?? context.id ?? '')
+  // `api/chats/:chat_id` names the chat by its id; every service nested under a chat, by its route.
+  const chatId = context.path === 'api/chats' ? String(context.id ?? '') : routeParam(context, 'chat_id')
   const userId = context.params.user?.user_id
   if (!chatId || !userId) throw chatNotFound()
   const memberships = context.app.get('memberships')

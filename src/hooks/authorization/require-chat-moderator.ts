@@ -8,10 +8,12 @@ import { requireChatMember } from './require-chat-member'
 export const requireChatModerator = async (context: HookContext) => {
   if (!context.params.provider) return
   await requireChatMember(context)
-  const db = context.app.get('postgresqlClient')
+  // A member of the chat with no group role is in a private chat: either member moderates it.
   const chatId = context.params.membership!.chat_id
-  const chat = await db('chats').where({ chat_id: chatId }).first('type')
-  if (chat?.type !== 'group') return
-  const role = await groupRoleOf(db, { chatId }, context.params.user!.user_id)
-  if (role !== 'owner' && role !== 'admin') throw new Forbidden('Only a group owner or admin can do this')
+  const role = await groupRoleOf(
+    context.app.get('postgresqlClient'),
+    { chatId },
+    context.params.user!.user_id
+  )
+  if (role === 'member') throw new Forbidden('Only a group owner or admin can do this')
 }

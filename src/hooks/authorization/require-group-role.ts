@@ -3,6 +3,7 @@
 // also demands one of the roles (403 otherwise). Internal calls (no provider) pass.
 import { Forbidden } from '@feathersjs/errors'
 import type { HookContext } from '../../declarations'
+import { routeParam } from './route-param'
 import { groupNotFound } from '../../errors'
 import { groupOfMember, type GroupRole } from '../../services/groups/group-store'
 
@@ -16,7 +17,8 @@ declare module '@feathersjs/feathers' {
 
 export const requireGroupMember = async (context: HookContext) => {
   if (!context.params.provider) return
-  const groupId = String(context.params.route?.group_id ?? context.id ?? '')
+  // `api/groups/:group_id` names the group by its id; the services nested under a group, by their route.
+  const groupId = context.path === 'api/groups' ? String(context.id ?? '') : routeParam(context, 'group_id')
   const userId = context.params.user?.user_id
   const found =
     groupId && userId && (await groupOfMember(context.app.get('postgresqlClient'), groupId, userId))

@@ -1,5 +1,6 @@
-// Message-level authorization for `api/messages/:message_id`. The message is loaded once, then the caller
-// must be a participant of its chat (else 404, like a message that does not exist).
+// Message-level authorization for `api/messages/:message_id` and the services nested under a message. The
+// message is loaded once, then the caller must be a participant of its chat (else 404, like a message that
+// does not exist; another chat's message ids included). Internal calls pass.
 import { Forbidden } from '@feathersjs/errors'
 import type { HookContext } from '../../declarations'
 import { findParticipant } from '../../services/chats/membership'
@@ -7,6 +8,7 @@ import type { Message } from '../../services/messages/messages.class'
 import { messageNotFound } from '../../errors'
 import { groupRoleOf } from '../../services/groups/group-store'
 import { findMessage } from '../../services/messages/message-store'
+import { routeParam } from './route-param'
 
 declare module '@feathersjs/feathers' {
   interface Params {
@@ -15,11 +17,19 @@ declare module '@feathersjs/feathers' {
   }
 }
 
+/** `api/messages/:message_id`: the message named by the call's id. */
 export const requireMessageAccess = async (context: HookContext) => {
-  if (!context.params.provider) return
+  if (context.params.provider) await authorizeMessage(context, String(context.id))
+}
+
+/** A message's nested services (`api/messages/:message_id/reactions`, `/edits`, `/thread`): by the route. */
+export const requireRouteMessageAccess = async (context: HookContext) => {
+  if (context.params.provider) await authorizeMessage(context, routeParam(context, 'message_id'))
+}
+
+const authorizeMessage = async (context: HookContext, messageId: string) => {
   const db = context.app.get('postgresqlClient')
-  // `api/messages/:message_id/...` (a message's nested services) names it in the route.
-  const message = await findMessage(db, String(context.params.route?.message_id ?? context.id))
+  const message = await findMessage(db, messageId)
   const userId = context.params.user?.user_id
   const participant = message && userId && (await findParticipant(db, message.chat_id, userId))
   if (!message || !participant) throw messageNotFound()

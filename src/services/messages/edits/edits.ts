@@ -1,7 +1,7 @@
 // For more information about this file see https://dove.feathersjs.com/guides/cli/service.html
 import { authenticate } from '@feathersjs/authentication'
 import type { Application } from '../../../declarations'
-import { requireRouteMessageAccess } from '../../../hooks/authorization/require-route-message'
+import { requireRouteMessageAccess } from '../../../hooks/authorization/require-message-access'
 import { MessageEditService } from './edits.class'
 import { messageEditMethods, messageEditPath } from './edits.shared'
 

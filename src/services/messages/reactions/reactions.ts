@@ -2,7 +2,7 @@
 import { authenticate } from '@feathersjs/authentication'
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application } from '../../../declarations'
-import { requireRouteMessageAccess } from '../../../hooks/authorization/require-route-message'
+import { requireRouteMessageAccess } from '../../../hooks/authorization/require-message-access'
 import { refuseDeletedMessage, requireReactionEmoji } from '../../../hooks/reaction-rules'
 import { silenceUnchanged, unchangedCreate } from '../../../hooks/silence-unchanged'
 import { ReactionService } from './reactions.class'

@@ -2,7 +2,7 @@
 import { authenticate } from '@feathersjs/authentication'
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application } from '../../../declarations'
-import { requireMessageAccess } from '../../../hooks/authorization/require-message-access'
+import { requireRouteMessageAccess } from '../../../hooks/authorization/require-message-access'
 import { ThreadService } from './thread.class'
 import { threadQueryValidator } from './thread.schema'
 import { threadMethods, threadPath } from './thread.shared'
@@ -11,7 +11,7 @@ export const thread = (app: Application) => {
   app.use(threadPath, new ThreadService(app), { methods: [...threadMethods], events: [] })
   app.service(threadPath).hooks({
     around: { all: [authenticate('jwt')] },
-    before: { find: [requireMessageAccess, schemaHooks.validateQuery(threadQueryValidator)] }
+    before: { find: [requireRouteMessageAccess, schemaHooks.validateQuery(threadQueryValidator)] }
   })
 }
 
