@@ -5,6 +5,7 @@ import { BadRequest, Forbidden } from '@feathersjs/errors'
 import type { HookContext } from '../declarations'
 import { messageNotFound } from '../errors'
 import { checkMentions } from '../services/messages/mention-store'
+import { findMessage } from '../services/messages/message-store'
 import { MENTION_ALL } from '../services/messages/thread-mention.schema'
 
 const invalid = (message: string) =>
@@ -14,12 +15,9 @@ const invalid = (message: string) =>
 const chatOf = async (context: HookContext): Promise<string> => {
   if (context.params.route?.chat_id) return String(context.params.route.chat_id)
   if (context.params.message) return context.params.message.chat_id
-  const row = await context.app
-    .get('postgresqlClient')('messages')
-    .where('message_id', String(context.id))
-    .first('chat_id')
-  if (!row) throw messageNotFound()
-  return row.chat_id
+  const message = await findMessage(context.app.get('postgresqlClient'), String(context.id))
+  if (!message) throw messageNotFound()
+  return message.chat_id
 }
 
 export const validateMentions = async (context: HookContext) => {
