@@ -1,5 +1,14 @@
 import assert from 'node:assert/strict'
-import { createUser, http, socketClient, startServer, type TestServer, type TestUser } from './helpers'
+import {
+  createUser,
+  http,
+  openPrivateChat,
+  sendText,
+  socketClient,
+  startServer,
+  type TestServer,
+  type TestUser
+} from './helpers'
 
 // Edit history (SPEC §13) and what a delete removes: edits, reactions and pins of a deleted message.
 describe('edit history and delete cleanup', () => {
@@ -16,18 +25,11 @@ describe('edit history and delete cleanup', () => {
     ann = await createUser(url, 'Edit Ann')
     bob = await createUser(url, 'Edit Bob')
     outsider = await createUser(url, 'Edit Out')
-    chatId = (
-      await http(url, 'POST', '/api/chats/private', {
-        token: ann.access_token,
-        body: { user_id: bob.user_id }
-      })
-    ).body.chat_id
+    chatId = (await openPrivateChat(url, ann, bob)).chat_id
   })
   after(() => server.stop())
 
-  const send = async (content: string) =>
-    (await http(url, 'POST', `/api/chats/${chatId}/messages`, { token: ann.access_token, body: { content } }))
-      .body
+  const send = (content: string) => sendText(url, ann, chatId, content)
   const edits = (user: TestUser, id: string) =>
     http(url, 'GET', `/api/messages/${id}/edits`, { token: user.access_token })
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import {
   createGroup,
   createUser,
+  openPrivateChat,
   eventually,
   sendMessage,
   http,
@@ -129,7 +130,7 @@ describe('mentions', () => {
         .create({ content: 'all!', mentions: ['all'] }, { route: { chat_id: chatId } }),
       (e: any) => e.code === 403
     )
-    const priv = (await call(owner, 'POST', '/api/chats/private', { user_id: outsider.user_id })).body.chat_id
+    const priv = (await openPrivateChat(url, owner, outsider)).chat_id
     const inPrivate = await call(owner, 'POST', `/api/chats/${priv}/messages`, {
       content: 'x',
       mentions: ['all']
@@ -150,7 +151,7 @@ describe('mentions', () => {
     const reader = await createUser(url, 'Reader')
     const friend = await createUser(url, 'Friend')
     const group = await createGroup(url, friend, 'To leave', [reader])
-    const priv = (await call(friend, 'POST', '/api/chats/private', { user_id: reader.user_id })).body.chat_id
+    const priv = (await openPrivateChat(url, friend, reader)).chat_id
     const sent = []
     for (let i = 0; i < 3; i++)
       sent.push(await sendMessage(url, friend, priv, { content: `p${i}`, mentions: [reader.user_id] }))

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import {
   createGroup,
   createUser,
+  openPrivateChat,
   eventually,
   http,
   recordEvents,
@@ -41,12 +42,7 @@ describe('pins', () => {
     member = await createUser(url, 'Pin Member')
     outsider = await createUser(url, 'Pin Out')
     group = await createGroup(url, owner, 'Pins', [member])
-    privateChatId = (
-      await http(url, 'POST', '/api/chats/private', {
-        token: member.access_token,
-        body: { user_id: outsider.user_id }
-      })
-    ).body.chat_id
+    privateChatId = (await openPrivateChat(url, member, outsider)).chat_id
   })
   after(() => server.stop())
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import {
   createGroup,
   createUser,
+  openPrivateChat,
   eventually,
   http,
   recordEvents,
@@ -35,18 +36,8 @@ describe('reactions', () => {
     ann = await createUser(url, 'React Ann')
     bob = await createUser(url, 'React Bob')
     outsider = await createUser(url, 'React Out')
-    chatId = (
-      await http(url, 'POST', '/api/chats/private', {
-        token: ann.access_token,
-        body: { user_id: bob.user_id }
-      })
-    ).body.chat_id
-    otherChatId = (
-      await http(url, 'POST', '/api/chats/private', {
-        token: outsider.access_token,
-        body: { user_id: bob.user_id }
-      })
-    ).body.chat_id
+    chatId = (await openPrivateChat(url, ann, bob)).chat_id
+    otherChatId = (await openPrivateChat(url, outsider, bob)).chat_id
   })
   after(() => server.stop())
 
