@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import {
   createGroup,
   createUser,
   http,
   socketClient,
   startServer,
+  uploadFile,
   type TestServer,
   type TestUser
 } from './helpers'
@@ -37,8 +41,10 @@ describe('search in any language (REST and socket)', () => {
   const ids = (res: any) => res.body.data.map((m: any) => m.message_id)
   const q = (text: string) => `q=${encodeURIComponent(text)}`
 
+  const uploads = fs.mkdtempSync(path.join(os.tmpdir(), 'chat-search-uploads-'))
+
   before(async () => {
-    server = await startServer()
+    server = await startServer({ settings: { uploads: { dir: uploads } } })
     url = server.url
     ann = await createUser(url, 'Search Ann')
     bob = await createUser(url, 'Search Bob')
@@ -57,7 +63,10 @@ describe('search in any language (REST and socket)', () => {
     const del = await http(url, 'DELETE', `/api/messages/${gone.message_id}`, { token: ann.access_token })
     assert.equal(del.status, 200)
   })
-  after(() => server.stop())
+  after(async () => {
+    await server.stop()
+    fs.rmSync(uploads, { recursive: true, force: true })
+  })
 
   it('finds English word forms, ranked exact above word forms, recent first', async () => {
     const res = await inChat(ann, chat, q('run'))
@@ -131,6 +140,42 @@ describe('search in any language (REST and socket)', () => {
     const badBefore = await inChat(ann, chat, `${q('run')}&before=2026-13-45`)
     assert.equal(badBefore.status, 400)
     assert.match(badBefore.body.message, /before/)
+  })
+
+  it('a hit on an attachment carries its file as history does, and { deleted: true } once it is deleted', async () => {
+    // A 1×1 PNG: the type is sniffed from the bytes.
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+      'base64'
+    )
+    const file = await uploadFile(url, ann.access_token, 'message', png, 'lighthouse.png')
+    assert.equal(file.status, 201, file.text)
+    const posted = await http(url, 'POST', `/api/chats/${chat}/messages`, {
+      token: ann.access_token,
+      body: { content: 'lighthouse photo', type: 'image', file_id: file.body.file_id }
+    })
+    assert.equal(posted.status, 201, posted.text)
+    const history = await http(url, 'GET', `/api/messages/${posted.body.message_id}`, {
+      token: bob.access_token
+    })
+    assert.deepEqual(history.body.file, file.body)
+    const hitsOf = async () =>
+      [await inChat(bob, chat, q('lighthouse')), await everywhere(bob, q('lighthouse'))].map((res) => {
+        assert.equal(res.status, 200, res.text)
+        assert.deepEqual(ids(res), [posted.body.message_id])
+        return res.body.data[0]
+      })
+    for (const hit of await hitsOf())
+      assert.deepEqual(hit.file, history.body.file, 'the same file as in history')
+    const plain = (await inChat(bob, chat, q('running'))).body.data
+    assert.ok(plain.length > 0 && plain.every((m: any) => !('file' in m)), 'text hits carry no file')
+
+    const removed = await http(url, 'DELETE', `/api/files/${file.body.file_id}`, { token: ann.access_token })
+    assert.equal(removed.status, 200, removed.text)
+    for (const hit of await hitsOf()) {
+      assert.equal(hit.file_id, null)
+      assert.deepEqual(hit.file, { deleted: true })
+    }
   })
 
   it('pages with limit and skip ({data, limit, skip, has_more})', async () => {

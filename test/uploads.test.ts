@@ -12,6 +12,7 @@ import {
   recordEvents,
   socketClient,
   startServer,
+  uploadFile,
   type TestServer,
   type TestUser
 } from './helpers'
@@ -40,23 +41,13 @@ describe('uploads and files', () => {
   let bob: TestUser
   let eve: TestUser
 
-  const upload = async (
+  const upload = (
     user: TestUser | undefined,
     purpose: string,
     bytes: Buffer,
     filename = 'x.png',
     type = 'image/png'
-  ) => {
-    const form = new FormData()
-    form.append('purpose', purpose)
-    form.append('file', new Blob([new Uint8Array(bytes)], { type }), filename)
-    const res = await fetch(`${server.url}/api/uploads`, {
-      method: 'POST',
-      headers: user ? { authorization: `Bearer ${user.access_token}` } : {},
-      body: form
-    })
-    return { status: res.status, headers: res.headers, body: (await res.json()) as any }
-  }
+  ) => uploadFile(server.url, user?.access_token, purpose, bytes, filename, type)
   const content = (url: string, user?: TestUser, headers: Record<string, string> = {}) =>
     fetch(`${server.url}${url}`, {
       headers: { ...headers, ...(user ? { authorization: `Bearer ${user.access_token}` } : {}) }

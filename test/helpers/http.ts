@@ -45,3 +45,25 @@ export const assertNoSecretsSeen = () => {
     )
   }
 }
+
+/** `POST /api/uploads` (multipart: `purpose`, then `file`), as `token`'s user when given. */
+export const uploadFile = async (
+  url: string,
+  token: string | undefined,
+  purpose: string,
+  bytes: Buffer,
+  filename = 'x.png',
+  type = 'image/png'
+): Promise<HttpResult> => {
+  const form = new FormData()
+  form.append('purpose', purpose)
+  form.append('file', new Blob([new Uint8Array(bytes)], { type }), filename)
+  const response = await fetch(`${url}/api/uploads`, {
+    method: 'POST',
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+    body: form
+  })
+  const text = await response.text()
+  seenBodies.push(text)
+  return { status: response.status, headers: response.headers, body: JSON.parse(text), text }
+}

@@ -7,7 +7,7 @@ import type { Id, NullableId, Params } from '@feathersjs/feathers'
 import type { Knex } from 'knex'
 import { newId } from '../../ids'
 import type { Application } from '../../declarations'
-import { fileColumns, type FileRecord } from '../files/files.schema'
+import { withFiles } from './message-store'
 import { MessageWriter } from './message-writer'
 import { EditInPlace } from '../edit-in-place'
 import { messagesCommitted } from '../../caches'
@@ -47,7 +47,7 @@ export class MessageService extends EditInPlace<Message, MessagePatch> {
    * announced once per batch as `patched`, to the chat's members (channels.ts), however many replies it got.
    */
   private async committed(messages: Message[], updatedRoots: Message[]) {
-    const roots = updatedRoots.length ? await this.withFiles(updatedRoots) : updatedRoots
+    const roots = updatedRoots.length ? await withFiles(this.db, updatedRoots) : updatedRoots
     await messagesCommitted(this.app, messages, roots)
     for (const root of roots) this.app.service('api/messages').emit('patched', root)
   }
@@ -60,27 +60,8 @@ export class MessageService extends EditInPlace<Message, MessagePatch> {
     return db('messages').select(messageColumns)
   }
 
-  /**
-   * Attachments carry their file's metadata as `file`; a deleted file leaves `{ deleted: true }` (the
-   * message's `file_id` became null). One query per page, not per message.
-   */
-  async withFiles(messages: Message[]): Promise<Message[]> {
-    const ids = [...new Set(messages.map((m) => m.file_id).filter((id): id is string => Boolean(id)))]
-    const files = ids.length
-      ? new Map<string, FileRecord>(
-          (await this.db('files').whereIn('file_id', ids).select(fileColumns)).map((f: FileRecord) => [
-            f.file_id,
-            f
-          ])
-        )
-      : new Map<string, FileRecord>()
-    return messages.map((m) =>
-      m.type === 'text' ? m : { ...m, file: (m.file_id && files.get(m.file_id)) || { deleted: true } }
-    )
-  }
-
   private async withFile(message: Message): Promise<Message> {
-    return (await this.withFiles([message]))[0]
+    return (await withFiles(this.db, [message]))[0]
   }
 
   private chatIdOf(params?: Params): string {
@@ -123,7 +104,7 @@ export class MessageService extends EditInPlace<Message, MessagePatch> {
       })
       .orderBy('seq', order)
       .limit(limit + 1)
-    const data = await this.mine(await this.withFiles(rows.slice(0, limit)), params)
+    const data = await this.mine(await withFiles(this.db, rows.slice(0, limit)), params)
     return { data, limit, has_more: rows.length > limit, order }
   }
 
@@ -132,7 +113,7 @@ export class MessageService extends EditInPlace<Message, MessagePatch> {
    * mentions): attachments, and `me` on each reaction.
    */
   async view(messages: Message[], params?: Params): Promise<Message[]> {
-    return this.mine(await this.withFiles(messages), params)
+    return this.mine(await withFiles(this.db, messages), params)
   }
 
   /** `me` on each reaction for the caller: one query per page, none when nothing on it has reactions. */
@@ -157,7 +138,7 @@ export class MessageService extends EditInPlace<Message, MessagePatch> {
       .where('chat_id', chatId)
       .orderBy('seq', 'desc')
       .limit(limit + 1)
-    const data = await this.withFiles(rows.slice(0, limit))
+    const data = await withFiles(this.db, rows.slice(0, limit))
     await queue.fill(chatId, data)
     return { data: await this.mine(data, params), limit, has_more: rows.length > limit, order: 'desc' }
   }

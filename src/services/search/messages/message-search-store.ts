@@ -12,8 +12,8 @@
 //                         (search_cjk) checked with strpos.
 // Membership is part of the statement (a chat I left or never joined cannot match), so is deleted_at.
 import type { Knex } from 'knex'
-import { fileColumns, type FileRecord } from '../../files/files.schema'
 import { messageColumns, type Message } from '../../messages/messages.schema'
+import { withFiles } from '../../messages/message-store'
 import type { MessageSearchHit, MessageSearchPage, MessageSearchQuery } from './messages.schema'
 import {
   cjkQuery,
@@ -104,20 +104,9 @@ export const searchMessages = async (
     return { ...message, rank, highlights } as MessageSearchHit
   })
   return {
-    data: (await withFiles(db, page)) as MessageSearchHit[],
+    data: await withFiles(db, page),
     limit,
     skip,
     has_more: rows.length > limit
   }
-}
-
-/** Attachments carry their file as on history pages; one query per page, and none without attachments. */
-const withFiles = async (db: Knex, hits: MessageSearchHit[]) => {
-  const ids = [...new Set(hits.map((m) => m.file_id).filter((id): id is string => Boolean(id)))]
-  const files = new Map<string, FileRecord>()
-  if (ids.length)
-    for (const f of await db('files').whereIn('file_id', ids).select(fileColumns)) files.set(f.file_id, f)
-  return hits.map((m) =>
-    m.type === 'text' ? m : { ...m, file: (m.file_id && files.get(m.file_id)) || { deleted: true as const } }
-  )
 }
