@@ -178,6 +178,41 @@ describe('search in any language (REST and socket)', () => {
     }
   })
 
+  it('hits carry reactions with me for the caller, on both routes', async () => {
+    const m = await send(ann, chat, 'marmalade recipe', 'marmalade')
+    for (const [user, emoji] of [
+      [ann, '👍'],
+      [bob, '👍'],
+      [bob, '🎉']
+    ] as const) {
+      const res = await http(url, 'POST', `/api/messages/${m.message_id}/reactions`, {
+        token: user.access_token,
+        body: { emoji }
+      })
+      assert.equal(res.status, 201, res.text)
+    }
+    const expected = {
+      ann: [
+        { emoji: '👍', count: 2, me: true },
+        { emoji: '🎉', count: 1, me: false }
+      ],
+      bob: [
+        { emoji: '👍', count: 2, me: true },
+        { emoji: '🎉', count: 1, me: true }
+      ]
+    }
+    for (const [user, mine] of [
+      [ann, expected.ann],
+      [bob, expected.bob]
+    ] as const) {
+      for (const res of [await inChat(user, chat, q('marmalade')), await everywhere(user, q('marmalade'))]) {
+        assert.equal(res.status, 200, res.text)
+        assert.deepEqual(ids(res), [m.message_id])
+        assert.deepEqual(res.body.data[0].reactions, mine, `${user.name}'s view`)
+      }
+    }
+  })
+
   it('pages with limit and skip ({data, limit, skip, has_more})', async () => {
     const first = await inChat(ann, chat, `${q('run')}&limit=1`)
     assert.deepEqual(Object.keys(first.body).sort(), ['data', 'has_more', 'limit', 'skip'])

@@ -110,14 +110,14 @@ export class MessageService extends EditInPlace<Message, MessagePatch> {
 
   /**
    * Messages as the caller sees them, for the services that read pages of messages elsewhere (threads,
-   * mentions): attachments, and `me` on each reaction.
+   * mentions, both searches): attachments, and `me` on each reaction.
    */
-  async view(messages: Message[], params?: Params): Promise<Message[]> {
+  async view<M extends Message>(messages: M[], params?: Params): Promise<M[]> {
     return this.mine(await withFiles(this.db, messages), params)
   }
 
   /** `me` on each reaction for the caller: one query per page, none when nothing on it has reactions. */
-  private mine(messages: Message[], params?: Params): Promise<Message[]> {
+  private mine<M extends Message>(messages: M[], params?: Params): Promise<M[]> {
     return withMyReactions(this.db, params?.user?.user_id, messages)
   }
 

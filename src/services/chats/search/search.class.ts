@@ -1,8 +1,7 @@
 import type { Params } from '@feathersjs/feathers'
 import type { Application } from '../../../declarations'
-import { searchMessages } from '../../search/messages/message-search-store'
+import { searchPage } from '../../search/messages/messages.class'
 import type { MessageSearchPage, MessageSearchQuery } from '../../search/messages/messages.schema'
-import { withMyReactions } from '../../messages/reactions/reaction-store'
 
 /**
  * `GET /api/chats/:chat_id/messages/search?q=`: search inside one chat (members only: requireChatMember).
@@ -11,9 +10,7 @@ import { withMyReactions } from '../../messages/reactions/reaction-store'
 export class MessageSearchService {
   constructor(private readonly app: Application) {}
 
-  async find(params: Params<MessageSearchQuery>): Promise<MessageSearchPage> {
-    const db = this.app.get('postgresqlClient')
-    const page = await searchMessages(db, { chatId: String(params.route!.chat_id) }, params.query!)
-    return { ...page, data: await withMyReactions(db, params.user?.user_id, page.data) } // `me` (SPEC §11)
+  find(params: Params<MessageSearchQuery>): Promise<MessageSearchPage> {
+    return searchPage(this.app, { chatId: String(params.route!.chat_id) }, params)
   }
 }

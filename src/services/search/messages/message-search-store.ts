@@ -13,7 +13,6 @@
 // Membership is part of the statement (a chat I left or never joined cannot match), so is deleted_at.
 import type { Knex } from 'knex'
 import { messageColumns, type Message } from '../../messages/messages.schema'
-import { withFiles } from '../../messages/message-store'
 import type { MessageSearchHit, MessageSearchPage, MessageSearchQuery } from './messages.schema'
 import {
   cjkQuery,
@@ -103,8 +102,9 @@ export const searchMessages = async (
     ])
     return { ...message, rank, highlights } as MessageSearchHit
   })
+  // Attachments and `me` are added by the caller (MessageService.view), as for every other page of messages.
   return {
-    data: await withFiles(db, page),
+    data: page,
     limit,
     skip,
     has_more: rows.length > limit

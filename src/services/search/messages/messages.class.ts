@@ -1,8 +1,20 @@
 import type { Params } from '@feathersjs/feathers'
 import type { Application } from '../../../declarations'
-import { searchMessages } from './message-search-store'
-import { withMyReactions } from '../../messages/reactions/reaction-store'
+import { searchMessages, type SearchScope } from './message-search-store'
 import type { MessageSearchPage, MessageSearchQuery } from './messages.schema'
+
+/**
+ * A page of hits as the caller sees them: attachments and `me` on each reaction (SPEC §11) come from
+ * MessageService.view, as on threads and mentions. Shared by both search routes.
+ */
+export const searchPage = async (
+  app: Application,
+  scope: SearchScope,
+  params: Params<MessageSearchQuery>
+): Promise<MessageSearchPage> => {
+  const page = await searchMessages(app.get('postgresqlClient'), scope, params.query!)
+  return { ...page, data: await app.service('api/messages').view(page.data, params) }
+}
 
 /**
  * `GET /api/search/messages?q=`: search across every chat the caller is in, checked in the statement itself
@@ -11,9 +23,7 @@ import type { MessageSearchPage, MessageSearchQuery } from './messages.schema'
 export class GlobalMessageSearchService {
   constructor(private readonly app: Application) {}
 
-  async find(params: Params<MessageSearchQuery>): Promise<MessageSearchPage> {
-    const db = this.app.get('postgresqlClient')
-    const page = await searchMessages(db, { memberId: String(params.user!.user_id) }, params.query!)
-    return { ...page, data: await withMyReactions(db, params.user?.user_id, page.data) } // `me` (SPEC §11)
+  find(params: Params<MessageSearchQuery>): Promise<MessageSearchPage> {
+    return searchPage(this.app, { memberId: String(params.user!.user_id) }, params)
   }
 }
