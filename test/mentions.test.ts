@@ -7,11 +7,12 @@ import {
   sendMessage,
   http,
   recordEvents,
-  socketClient,
   startServer,
   type SocketClient,
   type TestServer,
-  type TestUser
+  type TestUser,
+  callAs,
+  liveSocket
 } from './helpers'
 
 // Mentions (SPEC §12): who may be mentioned (members; `all` by owners and admins of groups), mention_count in
@@ -29,25 +30,17 @@ describe('mentions', () => {
   let chatId: string
   const sockets: SocketClient[] = []
 
-  const call = (user: TestUser, method: string, path: string, body?: unknown) =>
-    http(url, method, path, { token: user.access_token, body })
   /** My view of a chat in GET /api/chats (the cached first page). */
   const listed = async (user: TestUser, chat: string) => {
-    const res = await call(user, 'GET', '/api/chats')
+    const res = await callAs(url, user, 'GET', '/api/chats')
     assert.equal(res.status, 200, res.text)
     return res.body.data.find((c: any) => c.chat_id === chat)
   }
   const mentionCount = async (user: TestUser, chat: string) => (await listed(user, chat)).mention_count
   const markRead = async (user: TestUser, chat: string) =>
-    assert.equal((await call(user, 'PUT', `/api/chats/${chat}/mark-read`, {})).status, 200)
-  const live = async (user: TestUser) => {
-    const s = socketClient(url)
-    sockets.push(s)
-    await s.client.authenticate({ strategy: 'jwt', accessToken: user.access_token })
-    return s
-  }
+    assert.equal((await callAs(url, user, 'PUT', `/api/chats/${chat}/mark-read`, {})).status, 200)
   const mentionsPage = async (user: TestUser, query = '') => {
-    const res = await call(user, 'GET', `/api/mentions${query}`)
+    const res = await callAs(url, user, 'GET', `/api/mentions${query}`)
     assert.equal(res.status, 200, res.text)
     return res.body
   }
@@ -61,7 +54,7 @@ describe('mentions', () => {
     const group = await createGroup(url, owner, 'Mentions', [member, other])
     groupId = group.group_id
     chatId = group.chat_id
-    const added = await call(owner, 'POST', `/api/groups/${groupId}/members`, {
+    const added = await callAs(url, owner, 'POST', `/api/groups/${groupId}/members`, {
       user_id: admin.user_id,
       role: 'admin'
     })
@@ -77,7 +70,7 @@ describe('mentions', () => {
     assert.equal(await mentionCount(member, chatId), 0) // caches the list
     const sent = await sendMessage(url, owner, chatId, { content: 'hey @member', mentions: [member.user_id] })
     assert.deepEqual(sent.mentions, [member.user_id])
-    assert.deepEqual((await call(other, 'GET', `/api/messages/${sent.message_id}`)).body.mentions, [
+    assert.deepEqual((await callAs(url, other, 'GET', `/api/messages/${sent.message_id}`)).body.mentions, [
       member.user_id
     ])
     assert.equal(await mentionCount(member, chatId), 1)
@@ -104,11 +97,14 @@ describe('mentions', () => {
       'not-an-array'
     ]
     for (const mentions of cases) {
-      const res = await call(owner, 'POST', `/api/chats/${chatId}/messages`, { content: 'x', mentions })
+      const res = await callAs(url, owner, 'POST', `/api/chats/${chatId}/messages`, {
+        content: 'x',
+        mentions
+      })
       assert.equal(res.status, 400, `${JSON.stringify(mentions)}: ${res.text}`)
       assert.match(res.body.message, /mentions/)
     }
-    const s = await live(owner)
+    const s = await liveSocket(url, owner, sockets)
     await assert.rejects(
       s.client
         .service('api/chats/:chat_id/messages')
@@ -118,12 +114,12 @@ describe('mentions', () => {
   })
 
   it('"all" is for owners and admins of groups: 403 for a member, 400 in a private chat', async () => {
-    const res = await call(member, 'POST', `/api/chats/${chatId}/messages`, {
+    const res = await callAs(url, member, 'POST', `/api/chats/${chatId}/messages`, {
       content: 'all!',
       mentions: ['all']
     })
     assert.equal(res.status, 403, res.text)
-    const s = await live(member)
+    const s = await liveSocket(url, member, sockets)
     await assert.rejects(
       s.client
         .service('api/chats/:chat_id/messages')
@@ -131,7 +127,7 @@ describe('mentions', () => {
       (e: any) => e.code === 403
     )
     const priv = (await openPrivateChat(url, owner, outsider)).chat_id
-    const inPrivate = await call(owner, 'POST', `/api/chats/${priv}/messages`, {
+    const inPrivate = await callAs(url, owner, 'POST', `/api/chats/${priv}/messages`, {
       content: 'x',
       mentions: ['all']
     })
@@ -161,7 +157,7 @@ describe('mentions', () => {
     })
     const deleted = await sendMessage(url, friend, priv, { content: 'deleted', mentions: [reader.user_id] })
     await sendMessage(url, friend, priv, { content: 'no mention' })
-    assert.equal((await call(friend, 'DELETE', `/api/messages/${deleted.message_id}`)).status, 200)
+    assert.equal((await callAs(url, friend, 'DELETE', `/api/messages/${deleted.message_id}`)).status, 200)
 
     const first = await mentionsPage(reader, '?limit=2')
     assert.deepEqual(
@@ -176,10 +172,10 @@ describe('mentions', () => {
     )
     assert.equal(second.has_more, false)
     assert.equal((await mentionsPage(reader, '?limit=1000')).limit, 100)
-    assert.equal((await call(reader, 'GET', '/api/mentions?limit=0')).status, 400)
-    assert.equal((await call(reader, 'GET', '/api/mentions?chat_id=x')).status, 400)
+    assert.equal((await callAs(url, reader, 'GET', '/api/mentions?limit=0')).status, 400)
+    assert.equal((await callAs(url, reader, 'GET', '/api/mentions?chat_id=x')).status, 400)
 
-    assert.equal((await call(reader, 'POST', `/api/groups/${group.group_id}/leave`, {})).status, 200)
+    assert.equal((await callAs(url, reader, 'POST', `/api/groups/${group.group_id}/leave`, {})).status, 200)
     const afterLeaving = await mentionsPage(reader)
     assert.ok(
       !afterLeaving.data.some((m: any) => m.message_id === inGroup.message_id),
@@ -189,7 +185,7 @@ describe('mentions', () => {
     assert.equal((await mentionsPage(friend)).data.length, 0, 'the sender is not mentioned')
     assert.equal((await mentionsPage(outsider)).data.length, 0)
 
-    const s = await live(reader)
+    const s = await liveSocket(url, reader, sockets)
     const page = await s.client.service('api/mentions').find({ query: { limit: 10 } })
     assert.deepEqual(
       page.data.map((m) => m.message_id),
@@ -202,7 +198,7 @@ describe('mentions', () => {
     for (const u of [member, other]) await markRead(u, chatId)
     const sent = await sendMessage(url, owner, chatId, { content: 'first', mentions: [member.user_id] })
     assert.equal(await mentionCount(member, chatId), 1)
-    const edited = await call(owner, 'PATCH', `/api/messages/${sent.message_id}`, {
+    const edited = await callAs(url, owner, 'PATCH', `/api/messages/${sent.message_id}`, {
       content: 'second',
       mentions: [other.user_id]
     })
@@ -213,28 +209,31 @@ describe('mentions', () => {
     assert.ok(!(await mentionsPage(member)).data.some((m: any) => m.message_id === sent.message_id))
     assert.ok((await mentionsPage(other)).data.some((m: any) => m.message_id === sent.message_id))
     // An edit without `mentions` keeps them; a bad one is refused like on send.
-    const kept = await call(owner, 'PUT', `/api/messages/${sent.message_id}`, { content: 'third' })
+    const kept = await callAs(url, owner, 'PUT', `/api/messages/${sent.message_id}`, { content: 'third' })
     assert.deepEqual(kept.body.mentions, [other.user_id])
-    const bad = await call(owner, 'PATCH', `/api/messages/${sent.message_id}`, {
+    const bad = await callAs(url, owner, 'PATCH', `/api/messages/${sent.message_id}`, {
       content: 'x',
       mentions: [outsider.user_id]
     })
     assert.equal(bad.status, 400, bad.text)
     const mine = await sendMessage(url, member, chatId, { content: 'mine' })
-    const all = await call(member, 'PATCH', `/api/messages/${mine.message_id}`, {
+    const all = await callAs(url, member, 'PATCH', `/api/messages/${mine.message_id}`, {
       content: 'y',
       mentions: ['all']
     })
     assert.equal(all.status, 403, all.text)
 
-    const removed = await call(owner, 'DELETE', `/api/messages/${sent.message_id}`)
+    const removed = await callAs(url, owner, 'DELETE', `/api/messages/${sent.message_id}`)
     assert.deepEqual([removed.status, removed.body.mentions], [200, []])
     assert.equal(await mentionCount(other, chatId), 0)
     assert.ok(!(await mentionsPage(other)).data.some((m: any) => m.message_id === sent.message_id))
   })
 
   it('members hear the mentioning message with its mentions; an outsider does not', async () => {
-    const [memberLive, outLive] = await Promise.all([live(member), live(outsider)])
+    const [memberLive, outLive] = await Promise.all([
+      liveSocket(url, member, sockets),
+      liveSocket(url, outsider, sockets)
+    ])
     const memberEvents = recordEvents(memberLive.client, 'api/messages', ['created', 'patched'])
     const outEvents = recordEvents(outLive.client, 'api/messages', ['created', 'patched'])
     const sent = await sendMessage(url, owner, chatId, { content: 'live', mentions: [member.user_id] })

@@ -4,10 +4,10 @@ import {
   createUser,
   openPrivateChat,
   eventually,
-  http,
+  callAs,
+  liveSocket,
   recordEvents,
   sendText,
-  socketClient,
   startServer,
   type SocketClient,
   type TestServer,
@@ -26,9 +26,9 @@ describe('reactions', () => {
   let otherChatId: string
   const send = (user: TestUser, chat: string, content = 'hi') => sendText(url, user, chat, content)
   const react = (user: TestUser, messageId: string, emoji: unknown) =>
-    http(url, 'POST', `/api/messages/${messageId}/reactions`, { token: user.access_token, body: { emoji } })
+    callAs(url, user, 'POST', `/api/messages/${messageId}/reactions`, { emoji })
   const list = (user: TestUser, messageId: string) =>
-    http(url, 'GET', `/api/messages/${messageId}/reactions`, { token: user.access_token })
+    callAs(url, user, 'GET', `/api/messages/${messageId}/reactions`)
 
   before(async () => {
     server = await startServer()
@@ -52,10 +52,8 @@ describe('reactions', () => {
       { emoji: '👍', count: 2, user_ids: [ann.user_id, bob.user_id], me: true },
       { emoji: ':tada:', count: 1, user_ids: [bob.user_id], me: false }
     ])
-    const annView = (await http(url, 'GET', `/api/chats/${chatId}/messages`, { token: ann.access_token }))
-      .body.data
-    const bobView = (await http(url, 'GET', `/api/chats/${chatId}/messages`, { token: bob.access_token }))
-      .body.data
+    const annView = (await callAs(url, ann, 'GET', `/api/chats/${chatId}/messages`)).body.data
+    const bobView = (await callAs(url, bob, 'GET', `/api/chats/${chatId}/messages`)).body.data
     assert.deepEqual(annView.find((x: any) => x.message_id === m.message_id).reactions, [
       { emoji: '👍', count: 2, me: true },
       { emoji: ':tada:', count: 1, me: false }
@@ -64,19 +62,16 @@ describe('reactions', () => {
       { emoji: '👍', count: 2, me: true },
       { emoji: ':tada:', count: 1, me: true }
     ])
-    const one = await http(url, 'GET', `/api/messages/${m.message_id}`, { token: ann.access_token })
+    const one = await callAs(url, ann, 'GET', `/api/messages/${m.message_id}`)
     assert.deepEqual(one.body.reactions[1], { emoji: ':tada:', count: 1, me: false })
-    const removed = await http(
+    const removed = await callAs(
       url,
+      ann,
       'DELETE',
-      `/api/messages/${m.message_id}/reactions/${encodeURIComponent('👍')}`,
-      {
-        token: ann.access_token
-      }
+      `/api/messages/${m.message_id}/reactions/${encodeURIComponent('👍')}`
     )
     assert.equal(removed.status, 200, removed.text)
-    const after = (await http(url, 'GET', `/api/chats/${chatId}/messages`, { token: ann.access_token })).body
-      .data
+    const after = (await callAs(url, ann, 'GET', `/api/chats/${chatId}/messages`)).body.data
     assert.deepEqual(after.find((x: any) => x.message_id === m.message_id).reactions, [
       { emoji: '👍', count: 1, me: false },
       { emoji: ':tada:', count: 1, me: false }
@@ -86,7 +81,7 @@ describe('reactions', () => {
   it('the chat list (cached in Redis) shows the last message with its new counts and me per user', async () => {
     const m = await send(bob, chatId, 'last one')
     const lastOf = async (user: TestUser) => {
-      const res = await http(url, 'GET', '/api/chats', { token: user.access_token })
+      const res = await callAs(url, user, 'GET', '/api/chats')
       return res.body.data.find((c: any) => c.chat_id === chatId).last_message
     }
     assert.deepEqual((await lastOf(ann)).reactions, []) // fills ann's cached list
@@ -107,9 +102,7 @@ describe('reactions', () => {
       assert.equal(res.status, 400, JSON.stringify(bad))
       assert.match(res.body.message, /emoji/)
     }
-    const badDelete = await http(url, 'DELETE', `/api/messages/${m.message_id}/reactions/ab`, {
-      token: ann.access_token
-    })
+    const badDelete = await callAs(url, ann, 'DELETE', `/api/messages/${m.message_id}/reactions/ab`)
     assert.equal(badDelete.status, 400)
   })
 
@@ -118,13 +111,11 @@ describe('reactions', () => {
     await react(ann, m.message_id, '👍')
     assert.equal((await list(outsider, m.message_id)).status, 404)
     assert.equal((await react(outsider, m.message_id, '👍')).status, 404)
-    const del = await http(
+    const del = await callAs(
       url,
+      outsider,
       'DELETE',
-      `/api/messages/${m.message_id}/reactions/${encodeURIComponent('👍')}`,
-      {
-        token: outsider.access_token
-      }
+      `/api/messages/${m.message_id}/reactions/${encodeURIComponent('👍')}`
     )
     assert.equal(del.status, 404)
     const other = await send(outsider, otherChatId)
@@ -136,9 +127,8 @@ describe('reactions', () => {
     this.timeout(60000)
     const group = await createGroup(url, ann, 'Fifty', [])
     const users = await Promise.all(Array.from({ length: 50 }, (_, i) => createUser(url, `Fifty ${i}`)))
-    const added = await http(url, 'POST', `/api/groups/${group.group_id}/members`, {
-      token: ann.access_token,
-      body: { user_ids: users.map((u) => u.user_id) }
+    const added = await callAs(url, ann, 'POST', `/api/groups/${group.group_id}/members`, {
+      user_ids: users.map((u) => u.user_id)
     })
     assert.ok(added.status === 201 || added.status === 200, added.text)
     const m = await send(ann, group.chat_id)
@@ -148,7 +138,7 @@ describe('reactions', () => {
       users.map(() => 201)
     )
     assert.equal((await list(ann, m.message_id)).body[0].count, 50)
-    const one = await http(url, 'GET', `/api/messages/${m.message_id}`, { token: ann.access_token })
+    const one = await callAs(url, ann, 'GET', `/api/messages/${m.message_id}`)
     assert.deepEqual(one.body.reactions, [{ emoji: '🔥', count: 50, me: false }])
   })
 
@@ -170,14 +160,8 @@ describe('reactions', () => {
 
   it('events go to members only (socket), and patched events carry me per receiver', async () => {
     const sockets: SocketClient[] = []
-    const connect = async (user: TestUser) => {
-      const s = socketClient(url)
-      sockets.push(s)
-      await s.client.authenticate({ strategy: 'jwt', accessToken: user.access_token })
-      return s
-    }
     try {
-      const [a, b, o] = await Promise.all([connect(ann), connect(bob), connect(outsider)])
+      const [a, b, o] = await Promise.all([ann, bob, outsider].map((u) => liveSocket(url, u, sockets)))
       const aEvents = recordEvents(a.client, 'api/messages/:message_id/reactions', ['created', 'removed'])
       const bPatched = recordEvents(b.client, 'api/messages', ['patched'])
       const aPatched = recordEvents(a.client, 'api/messages', ['patched'])
@@ -196,10 +180,7 @@ describe('reactions', () => {
         user_id: bob.user_id,
         count: 1
       })
-      await http(url, 'PATCH', `/api/messages/${m.message_id}`, {
-        token: ann.access_token,
-        body: { content: 'edited' }
-      })
+      await callAs(url, ann, 'PATCH', `/api/messages/${m.message_id}`, { content: 'edited' })
       await eventually(() => assert.ok(aPatched.length === 1 && bPatched.length === 1))
       assert.deepEqual(aPatched[0].data.reactions, [{ emoji: '❤️', count: 1, me: false }])
       assert.deepEqual(bPatched[0].data.reactions, [{ emoji: '❤️', count: 1, me: true }])

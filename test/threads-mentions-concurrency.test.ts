@@ -5,13 +5,13 @@ import {
   createUser,
   eventually,
   sendMessage,
-  http,
   recordEvents,
-  socketClient,
   startServer,
   type SocketClient,
   type TestServer,
-  type TestUser
+  type TestUser,
+  callAs,
+  liveSocket
 } from './helpers'
 
 // Threads and mentions under concurrency: 50 parallel replies or mentioning sends give exact summaries and
@@ -23,16 +23,8 @@ describe('threads and mentions under concurrency', () => {
   let bob: TestUser
   const sockets: SocketClient[] = []
 
-  const call = (user: TestUser, method: string, path: string, body?: unknown) =>
-    http(url, method, path, { token: user.access_token, body })
-  const live = async (user: TestUser) => {
-    const s = socketClient(url)
-    sockets.push(s)
-    await s.client.authenticate({ strategy: 'jwt', accessToken: user.access_token })
-    return s
-  }
   const listed = async (user: TestUser, chat: string) =>
-    (await call(user, 'GET', '/api/chats')).body.data.find((c: any) => c.chat_id === chat)
+    (await callAs(url, user, 'GET', '/api/chats')).body.data.find((c: any) => c.chat_id === chat)
 
   before(async () => {
     server = await startServer()
@@ -68,10 +60,10 @@ describe('threads and mentions under concurrency', () => {
     const outcomes = await Promise.allSettled(rows.map((r) => writer.write(r)))
     assert.equal(outcomes.filter((o) => o.status === 'fulfilled').length, 6)
     assert.ok(writer.alone > aloneBefore, 'the rows went one by one')
-    const thread = (await call(ann, 'GET', `/api/messages/${root.message_id}`)).body.thread
+    const thread = (await callAs(url, ann, 'GET', `/api/messages/${root.message_id}`)).body.thread
     assert.equal(thread.reply_count, 6)
     assert.deepEqual(thread.participant_ids, [bob.user_id])
-    const mentions = await call(ann, 'GET', '/api/mentions?limit=100')
+    const mentions = await callAs(url, ann, 'GET', '/api/mentions?limit=100')
     assert.equal(mentions.body.data.filter((m: any) => m.chat_id === chat).length, 6)
   })
 
@@ -79,7 +71,7 @@ describe('threads and mentions under concurrency', () => {
     const repliers = await Promise.all(Array.from({ length: 12 }, (_, i) => createUser(url, `Replier ${i}`)))
     const chat = (await createGroup(url, ann, 'Busy thread', repliers)).chat_id
     const root = await sendMessage(url, ann, chat, { content: 'busy root' })
-    const annLive = await live(ann)
+    const annLive = await liveSocket(url, ann, sockets)
     const events = recordEvents(annLive.client, 'api/messages', ['patched'])
     const writer = server.app.service('api/messages').writer
     const batchesBefore = writer.batches + writer.alone
@@ -97,7 +89,7 @@ describe('threads and mentions under concurrency', () => {
       seqs,
       Array.from({ length: 50 }, (_, i) => root.seq + 1 + i)
     )
-    const thread = (await call(ann, 'GET', `/api/messages/${root.message_id}`)).body.thread
+    const thread = (await callAs(url, ann, 'GET', `/api/messages/${root.message_id}`)).body.thread
     assert.equal(thread.reply_count, 50)
     const expected: string[] = []
     for (const m of [...sent].sort((a, b) => b.seq - a.seq))
@@ -133,7 +125,7 @@ describe('threads and mentions under concurrency', () => {
     const view = await listed(target, chat)
     assert.equal(view.mention_count, 50)
     assert.equal(view.unread_count, 50)
-    const page = (await call(target, 'GET', '/api/mentions?limit=100')).body
+    const page = (await callAs(url, target, 'GET', '/api/mentions?limit=100')).body
     assert.equal(page.data.length, 50)
   })
 })

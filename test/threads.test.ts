@@ -4,13 +4,13 @@ import {
   createUser,
   eventually,
   sendMessage,
-  http,
   recordEvents,
-  socketClient,
   startServer,
   type SocketClient,
   type TestServer,
-  type TestUser
+  type TestUser,
+  callAs,
+  liveSocket
 } from './helpers'
 
 // Threads (SPEC §10): replies take the chat's next seq, the root's summary is exact under concurrency and
@@ -24,15 +24,6 @@ describe('threads', () => {
   let chatId: string
   let otherChatId: string
   const sockets: SocketClient[] = []
-
-  const call = (user: TestUser, method: string, path: string, body?: unknown) =>
-    http(url, method, path, { token: user.access_token, body })
-  const live = async (user: TestUser) => {
-    const s = socketClient(url)
-    sockets.push(s)
-    await s.client.authenticate({ strategy: 'jwt', accessToken: user.access_token })
-    return s
-  }
 
   before(async () => {
     server = await startServer()
@@ -62,7 +53,7 @@ describe('threads', () => {
     const after = await sendMessage(url, ann, chatId, { content: 'top level again' })
     assert.equal(after.seq, root.seq + 2)
 
-    const fetched = await call(ann, 'GET', `/api/messages/${root.message_id}`)
+    const fetched = await callAs(url, ann, 'GET', `/api/messages/${root.message_id}`)
     assert.equal(fetched.status, 200)
     assert.equal(fetched.body.thread.reply_count, 1)
     assert.deepEqual(fetched.body.thread.participant_ids, [bob.user_id])
@@ -73,17 +64,17 @@ describe('threads', () => {
     const root = await sendMessage(url, ann, chatId, { content: 'a root' })
     const reply = await sendMessage(url, ann, chatId, { content: 'a reply', thread_root_id: root.message_id })
     const gone = await sendMessage(url, ann, chatId, { content: 'soon deleted' })
-    assert.equal((await call(ann, 'DELETE', `/api/messages/${gone.message_id}`)).status, 200)
+    assert.equal((await callAs(url, ann, 'DELETE', `/api/messages/${gone.message_id}`)).status, 200)
     const foreign = await sendMessage(url, outsider, otherChatId, { content: 'elsewhere' })
     for (const bad of [reply.message_id, gone.message_id, foreign.message_id, '01J00000000000000000000000']) {
-      const res = await call(ann, 'POST', `/api/chats/${chatId}/messages`, {
+      const res = await callAs(url, ann, 'POST', `/api/chats/${chatId}/messages`, {
         content: 'x',
         thread_root_id: bad
       })
       assert.equal(res.status, 400, res.text)
       assert.match(res.body.message, /thread_root_id/)
     }
-    const s = await live(ann)
+    const s = await liveSocket(url, ann, sockets)
     await assert.rejects(
       s.client
         .service('api/chats/:chat_id/messages')
@@ -93,11 +84,14 @@ describe('threads', () => {
   })
 
   it('members hear the reply (created) and the root (patched) over sockets; an outsider hears neither', async () => {
-    const [annLive, outLive] = await Promise.all([live(ann), live(outsider)])
+    const [annLive, outLive] = await Promise.all([
+      liveSocket(url, ann, sockets),
+      liveSocket(url, outsider, sockets)
+    ])
     const annEvents = recordEvents(annLive.client, 'api/messages', ['created', 'patched'])
     const outEvents = recordEvents(outLive.client, 'api/messages', ['created', 'patched'])
     const root = await sendMessage(url, ann, chatId, { content: 'socket root' })
-    const bobLive = await live(bob)
+    const bobLive = await liveSocket(url, bob, sockets)
     const reply = await bobLive.client
       .service('api/chats/:chat_id/messages')
       .create({ content: 'via socket', thread_root_id: root.message_id }, { route: { chat_id: chatId } })
@@ -126,7 +120,7 @@ describe('threads', () => {
     await sendMessage(url, ann, chatId, { content: 'not in the thread' })
     const path = `/api/messages/${root.message_id}/thread`
 
-    const asc = await call(bob, 'GET', `${path}?after_seq=0&limit=3`)
+    const asc = await callAs(url, bob, 'GET', `${path}?after_seq=0&limit=3`)
     assert.equal(asc.status, 200, asc.text)
     assert.deepEqual(
       asc.body.data.map((m: any) => m.content),
@@ -134,37 +128,40 @@ describe('threads', () => {
     )
     assert.equal(asc.body.order, 'asc')
     assert.equal(asc.body.has_more, true)
-    const rest = await call(bob, 'GET', `${path}?after_seq=${asc.body.data[2].seq}&limit=3`)
+    const rest = await callAs(url, bob, 'GET', `${path}?after_seq=${asc.body.data[2].seq}&limit=3`)
     assert.deepEqual(
       rest.body.data.map((m: any) => m.content),
       ['r3', 'r4']
     )
     assert.equal(rest.body.has_more, false)
 
-    const desc = await call(ann, 'GET', `${path}?before=${replies[4].message_id}&limit=2`)
+    const desc = await callAs(url, ann, 'GET', `${path}?before=${replies[4].message_id}&limit=2`)
     assert.deepEqual(
       desc.body.data.map((m: any) => m.content),
       ['r3', 'r2']
     )
     assert.equal(desc.body.order, 'desc')
     assert.equal(desc.body.has_more, true)
-    const newest = await call(ann, 'GET', path)
+    const newest = await callAs(url, ann, 'GET', path)
     assert.equal(newest.body.data.length, 5)
     assert.equal(newest.body.limit, 50)
-    assert.equal((await call(ann, 'GET', `${path}?limit=1000`)).body.limit, 100)
-    assert.equal((await call(ann, 'GET', `${path}?before=${root.message_id}`)).status, 400)
-    assert.equal((await call(ann, 'GET', `${path}?limit=0`)).status, 400)
+    assert.equal((await callAs(url, ann, 'GET', `${path}?limit=1000`)).body.limit, 100)
+    assert.equal((await callAs(url, ann, 'GET', `${path}?before=${root.message_id}`)).status, 400)
+    assert.equal((await callAs(url, ann, 'GET', `${path}?limit=0`)).status, 400)
 
-    assert.equal((await call(outsider, 'GET', path)).status, 404)
-    assert.equal((await call(ann, 'GET', '/api/messages/01J00000000000000000000000/thread')).status, 404)
-    const outLive = await live(outsider)
+    assert.equal((await callAs(url, outsider, 'GET', path)).status, 404)
+    assert.equal(
+      (await callAs(url, ann, 'GET', '/api/messages/01J00000000000000000000000/thread')).status,
+      404
+    )
+    const outLive = await liveSocket(url, outsider, sockets)
     await assert.rejects(
       outLive.client
         .service('api/messages/:message_id/thread')
         .find({ route: { message_id: root.message_id } }),
       (e: any) => e.code === 404
     )
-    const annLive = await live(ann)
+    const annLive = await liveSocket(url, ann, sockets)
     const page = await annLive.client
       .service('api/messages/:message_id/thread')
       .find({ route: { message_id: root.message_id }, query: { after_seq: 0 } })
@@ -179,26 +176,26 @@ describe('threads', () => {
     const root = await sendMessage(url, ann, chat, { content: 'top 1' })
     await sendMessage(url, bob, chat, { content: 'in thread', thread_root_id: root.message_id })
     await sendMessage(url, ann, chat, { content: 'top 2' })
-    const all = await call(ann, 'GET', `/api/chats/${chat}/messages`)
+    const all = await callAs(url, ann, 'GET', `/api/chats/${chat}/messages`)
     assert.deepEqual(
       all.body.data.map((m: any) => m.content),
       ['top 2', 'in thread', 'top 1']
     )
-    const top = await call(ann, 'GET', `/api/chats/${chat}/messages?thread=none`)
+    const top = await callAs(url, ann, 'GET', `/api/chats/${chat}/messages?thread=none`)
     assert.deepEqual(
       top.body.data.map((m: any) => m.content),
       ['top 2', 'top 1']
     )
-    const catchUp = await call(ann, 'GET', `/api/chats/${chat}/messages?after_seq=0`)
+    const catchUp = await callAs(url, ann, 'GET', `/api/chats/${chat}/messages?after_seq=0`)
     assert.equal(catchUp.body.data.length, 3)
-    assert.equal((await call(ann, 'GET', `/api/chats/${chat}/messages?thread=all`)).status, 400)
+    assert.equal((await callAs(url, ann, 'GET', `/api/chats/${chat}/messages?thread=all`)).status, 400)
   })
 
   it('the newest page (recent-messages cache) never serves a stale root', async () => {
     const chat = (await createGroup(url, ann, 'Cached', [bob])).chat_id
     const root = await sendMessage(url, ann, chat, { content: 'cached root' })
     const newestRoot = async () =>
-      (await call(ann, 'GET', `/api/chats/${chat}/messages`)).body.data.find(
+      (await callAs(url, ann, 'GET', `/api/chats/${chat}/messages`)).body.data.find(
         (m: any) => m.message_id === root.message_id
       )
     assert.equal((await newestRoot()).thread, null) // fills the cache

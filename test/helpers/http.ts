@@ -35,6 +35,15 @@ export const http = async <T = any>(
   return { status: response.status, headers: response.headers, body: parsed, text }
 }
 
+/** An HTTP call as `user` (their access token as the bearer), with an optional JSON body. */
+export const callAs = <T = any>(
+  url: string,
+  user: { access_token: string },
+  method: string,
+  path: string,
+  body?: unknown
+): Promise<HttpResult<T>> => http<T>(url, method, path, { token: user.access_token, body })
+
 /** Fails if any response or event this process received carried a password hash. */
 export const assertNoSecretsSeen = () => {
   for (const body of seenBodies) {

@@ -4,6 +4,7 @@ import { io, type Socket } from 'socket.io-client'
 import socketioClient from '@feathersjs/socketio-client'
 import { createClient } from '../../src/client'
 import { seenBodies } from './http'
+import type { TestUser } from '../helpers'
 
 export interface SocketClient {
   client: ReturnType<typeof createClient>
@@ -16,6 +17,21 @@ export const socketClient = (url: string): SocketClient => {
   const socket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false })
   const client = createClient(socketioClient(socket))
   return { client, socket, close: () => socket.close() }
+}
+
+/**
+ * The typed client over a socket authenticated as `user` (JWT). Pass the test's list of open sockets as
+ * `opened` to have it added there, so the test's `after` closes it.
+ */
+export const liveSocket = async (
+  url: string,
+  user: Pick<TestUser, 'access_token'>,
+  opened?: SocketClient[]
+): Promise<SocketClient> => {
+  const s = socketClient(url)
+  opened?.push(s)
+  await s.client.authenticate({ strategy: 'jwt', accessToken: user.access_token })
+  return s
 }
 
 /** Collects the events a client receives on a service path, to assert what arrived and what did not. */
