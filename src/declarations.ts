@@ -32,5 +32,10 @@ declare module '@feathersjs/feathers' {
     user?: User
     /** Client IP address, set for REST (Koa) and Socket.IO calls; used by rate limits. */
     ip?: string
+    /**
+     * Set by idempotent services (pins, reactions): false when the call found everything already as asked;
+     * src/hooks/silence-unchanged.ts then drops the event (and a create answers 200).
+     */
+    changed?: boolean
   }
 }

@@ -5,6 +5,7 @@ import {
   openPrivateChat,
   eventually,
   http,
+  liveSocket,
   recordEvents,
   socketClient,
   startServer,
@@ -145,6 +146,30 @@ describe('pins', () => {
       assert.equal(notSeen.length, 0)
     } finally {
       sockets.forEach((s) => s.close())
+    }
+  })
+
+  it('a call that changes nothing announces nothing: pinning again (200), unpinning what is not pinned (200)', async () => {
+    const s = await liveSocket(url, owner)
+    try {
+      const events = recordEvents(s.client, 'api/chats/:chat_id/pins', ['created', 'removed'])
+      const created = recordEvents(s.client, 'api/messages', ['created'])
+      const m = await send(member, group.chat_id, 'pin twice')
+      const never = await send(member, group.chat_id, 'never pinned')
+      assert.equal((await pin(owner, group.chat_id, m.message_id)).status, 201)
+      assert.equal((await pin(owner, group.chat_id, m.message_id)).status, 200)
+      const unpin = await http(url, 'DELETE', `/api/chats/${group.chat_id}/pins/${never.message_id}`, {
+        token: owner.access_token
+      })
+      assert.equal(unpin.status, 200, unpin.text)
+      const fence = await send(member, group.chat_id, 'fence') // events are ordered per socket
+      await eventually(() => assert.ok(created.some((e) => e.data.message_id === fence.message_id)))
+      assert.deepEqual(
+        events.map((e) => [e.event, e.data.message_id]),
+        [['created', m.message_id]]
+      )
+    } finally {
+      s.close()
     }
   })
 })

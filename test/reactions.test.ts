@@ -199,4 +199,26 @@ describe('reactions', () => {
       sockets.forEach((s) => s.close())
     }
   })
+
+  it('a call that changes nothing announces nothing: reacting again (200), taking back what is not there (200)', async () => {
+    const sockets: SocketClient[] = []
+    try {
+      const a = await liveSocket(url, ann, sockets)
+      const events = recordEvents(a.client, 'api/messages/:message_id/reactions', ['created', 'removed'])
+      const created = recordEvents(a.client, 'api/messages', ['created'])
+      const m = await send(bob, chatId, 'react twice')
+      assert.equal((await react(bob, m.message_id, '👀')).status, 201)
+      assert.equal((await react(bob, m.message_id, '👀')).status, 200)
+      const absent = `/api/messages/${m.message_id}/reactions/${encodeURIComponent('🙈')}`
+      assert.equal((await callAs(url, bob, 'DELETE', absent)).status, 200)
+      const fence = await send(bob, chatId, 'fence') // events are ordered per socket
+      await eventually(() => assert.ok(created.some((e) => e.data.message_id === fence.message_id)))
+      assert.deepEqual(
+        events.map((e) => [e.event, e.data.emoji]),
+        [['created', '👀']]
+      )
+    } finally {
+      sockets.forEach((s) => s.close())
+    }
+  })
 })

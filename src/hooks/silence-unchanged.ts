@@ -1,15 +1,8 @@
 // An idempotent call that changed nothing (reacting again, pinning a pinned message, taking back what is not
 // there) announces nothing: the service sets `params.changed = false`, this hook drops the event, and a
-// create also answers 200 instead of 201 (SPEC §3).
+// create also answers 200 instead of 201 (SPEC §3). `params.changed` is declared in src/declarations.ts.
 import type { HookContext } from '../declarations'
 import { answerOkWhen } from './answer-ok'
-
-declare module '@feathersjs/feathers' {
-  interface Params {
-    /** Set by idempotent services: false when the call found everything already as asked. */
-    changed?: boolean
-  }
-}
 
 const unchanged = (context: HookContext) => context.params.changed === false
 

@@ -9,8 +9,6 @@ import { pinMessage, pinnedMessages, unpinMessage, type PinChange } from './pin-
 export type { Pin, PinData, PinPage, PinQuery }
 
 export interface PinParams extends Params<PinQuery> {
-  /** False when the call changed nothing (already pinned / not pinned): 200, no event. */
-  changed?: boolean
   /** The message with its new pin state (the recent-messages cache keeps it). */
   changedMessage?: Message
 }

@@ -8,8 +8,6 @@ import { addReaction, listReactions, removeReaction, type ReactionChange } from 
 export type { ReactionData, ReactionEvent, ReactionSummary }
 
 export interface ReactionParams extends Params {
-  /** False when the call changed nothing (already reacted / not reacted): 200, no event. */
-  changed?: boolean
   /** The message with its new counts (the recent-messages cache keeps it). */
   changedMessage?: Message
 }
