@@ -471,6 +471,33 @@ describe('groups: create, details, update, members, leave, delete, limits (REST)
     })
   })
 
+  describe('calls without an id', () => {
+    it('never touch every group: DELETE and PATCH /api/groups are 404, remove(null) inside the server is a 400', async () => {
+      const owner = await createUser(url, 'NoId Owner')
+      const group = await setupGroup(owner, [])
+      for (const method of ['DELETE', 'PATCH']) {
+        const res = await http(url, method, '/api/groups', {
+          token: owner.access_token,
+          body: { name: 'All' }
+        })
+        assert.equal(res.status, 404, `${method}: ${res.text}`)
+      }
+      const service = server.app.service('api/groups')
+      await assert.rejects(service.remove(null), (e: any) => {
+        assert.equal(e.code, 400)
+        assert.equal(e.message, 'Deleting several groups at once is not supported')
+        return true
+      })
+      await assert.rejects(service.patch(null, { name: 'All' }), (e: any) => {
+        assert.equal(e.message, 'Changing several groups at once is not supported')
+        return true
+      })
+      const still = await getGroup(owner, group.group_id)
+      assert.equal(still.status, 200, still.text)
+      assert.equal(still.body.name, 'Setup')
+    })
+  })
+
   describe('member limit (groupMaxMembers = 3)', () => {
     let small: TestServer
     let owner: TestUser

@@ -540,6 +540,31 @@ describe('messages: send, order, idempotency, history, edit, delete, search (RES
     })
   })
 
+  describe('calls without an id', () => {
+    it('never touch every message: DELETE and PATCH /api/messages are 404, remove(null) inside the server is a 400', async () => {
+      const kept = (await postMessage(url, ann, chatId, { content: 'not every message' })).body
+      assert.equal((await http(url, 'DELETE', '/api/messages', { token: ann.access_token })).status, 404)
+      const patch = await http(url, 'PATCH', '/api/messages', {
+        token: ann.access_token,
+        body: { content: 'x' }
+      })
+      assert.equal(patch.status, 404, patch.text)
+      const service = server.app.service('api/messages')
+      await assert.rejects(service.remove(null), (e: any) => {
+        assert.equal(e.code, 400)
+        assert.equal(e.message, 'Deleting several messages at once is not supported')
+        return true
+      })
+      await assert.rejects(service.patch(null, { content: 'x' }), (e: any) => {
+        assert.equal(e.message, 'Changing several messages at once is not supported')
+        return true
+      })
+      const still = await http(url, 'GET', `/api/messages/${kept.message_id}`, { token: ann.access_token })
+      assert.equal(still.body.content, 'not every message')
+      assert.equal(still.body.deleted_at, null)
+    })
+  })
+
   describe('full-text search', () => {
     let searchChat: string
     let twice: any

@@ -2,7 +2,7 @@
 // `api/groups`: a group and its chat are created, changed and deleted together, in one transaction.
 import { BadRequest } from '@feathersjs/errors'
 import { groupNotFound } from '../../errors'
-import type { Id, NullableId, Params } from '@feathersjs/feathers'
+import type { Id, Params } from '@feathersjs/feathers'
 import type { Knex } from 'knex'
 import { newId } from '../../ids'
 import { cleanName } from '../../text'
@@ -106,10 +106,9 @@ export class GroupService extends EditInPlace<Group, GroupPatch> {
   }
 
   /** Deleting the group's chat cascades to the group, its members, participants and messages. */
-  async remove(id: NullableId, _params?: Params): Promise<Group> {
-    if (id === null) throw new BadRequest('Deleting several groups at once is not supported')
+  protected async erase(id: string): Promise<Group> {
     const group = await this.db('groups')
-      .where({ group_id: String(id) })
+      .where({ group_id: id })
       .first(groupColumns)
     if (!group) throw groupNotFound()
     const member_ids = await memberIdsOfChat(this.db, group.chat_id)

@@ -3,7 +3,7 @@
 // request arrived at `api/chats/:chat_id/messages` or `api/messages/:message_id`, over REST or a socket.
 import { BadRequest } from '@feathersjs/errors'
 import { messageNotFound } from '../../errors'
-import type { Id, NullableId, Params } from '@feathersjs/feathers'
+import type { Id, Params } from '@feathersjs/feathers'
 import type { Knex } from 'knex'
 import { newId } from '../../ids'
 import type { Application } from '../../declarations'
@@ -193,9 +193,8 @@ export class MessageService extends EditInPlace<Message, MessagePatch> {
    * Deletion is a tombstone: content cleared, `deleted_at` set, the seq stays so history has no gap. Its
    * reactions, pin and edit history go in the same transaction (edit-store.ts).
    */
-  async remove(id: NullableId, _params?: MessageParams): Promise<Message> {
-    if (id === null) throw new BadRequest('Deleting several messages at once is not supported')
-    const message = await deleteMessage(this.db, String(id))
+  protected async erase(id: string): Promise<Message> {
+    const message = await deleteMessage(this.db, id)
     if (!message) throw messageNotFound()
     return this.withFile(message)
   }
