@@ -140,9 +140,15 @@ export const channels = (app: Application) => {
     .service('api/groups/:group_id/members')
     .publish((member: any) => app.channel(chatChannel(member.chat_id), userChannel(member.user_id)))
 
-  app
-    .service('api/chats/:chat_id/mark-read')
-    .publish('read', (receipt: ReadReceipt) => app.channel(chatChannel(receipt.chat_id)))
+  // The reader's own connections get their new counts too (to update their badges); the others the pointer.
+  app.service('api/chats/:chat_id/mark-read').publish('read', (receipt: ReadReceipt) => {
+    const chat = app.channel(chatChannel(receipt.chat_id))
+    const { chat_id, user_id, last_read_seq } = receipt
+    return [
+      chat.filter((c: ChatConnection) => c.userId === user_id).send(receipt),
+      chat.filter((c: ChatConnection) => c.userId !== user_id).send({ chat_id, user_id, last_read_seq })
+    ]
+  })
   // Typing goes to the other members only: never back to the typist's own connections.
   const othersInChat = (event: TypingEvent) =>
     app.channel(chatChannel(event.chat_id)).filter((c: ChatConnection) => c.userId !== event.user_id)

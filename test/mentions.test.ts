@@ -87,6 +87,35 @@ describe('mentions', () => {
     assert.deepEqual([view.mention_count, view.unread_count], [0, 0])
   })
 
+  it('mark-read answers the new unread and mention counts; my other connections get them in the read event, other members the pointer only', async () => {
+    await markRead(member, chatId)
+    await markRead(other, chatId)
+    const mine = await liveSocket(url, member, sockets)
+    const theirs = await liveSocket(url, other, sockets)
+    const path = 'api/chats/:chat_id/mark-read'
+    const myReads = recordEvents(mine.client, path, ['read'])
+    const theirReads = recordEvents(theirs.client, path, ['read'])
+    const first = await sendMessage(url, owner, chatId, {
+      content: 'one @member',
+      mentions: [member.user_id]
+    })
+    await sendMessage(url, owner, chatId, { content: 'two @member', mentions: [member.user_id] })
+    await sendMessage(url, owner, chatId, { content: 'three, no mention' })
+    const res = await callAs(url, member, 'PUT', `/api/chats/${chatId}/mark-read`, {
+      message_id: first.message_id
+    })
+    assert.equal(res.status, 200, res.text)
+    const pointer = { chat_id: chatId, user_id: member.user_id, last_read_seq: first.seq }
+    assert.deepEqual(res.body, { ...pointer, unread_count: 2, mention_count: 1 })
+    const view = await listed(member, chatId)
+    assert.deepEqual([view.unread_count, view.mention_count], [2, 1], 'the answer agrees with the chat list')
+    await eventually(() => assert.ok(myReads.length === 1 && theirReads.length === 1))
+    assert.deepEqual(myReads[0].data, res.body)
+    assert.deepEqual(theirReads[0].data, pointer, 'another member gets no counts of mine')
+    const all = await callAs(url, member, 'PUT', `/api/chats/${chatId}/mark-read`, {})
+    assert.deepEqual([all.body.unread_count, all.body.mention_count], [0, 0])
+  })
+
   it('refuses non-members (400 naming mentions), duplicates and more than 50', async () => {
     const cases: unknown[] = [
       [outsider.user_id],

@@ -460,11 +460,16 @@ describe('realtime: who hears what over live sockets', () => {
         chat_id: chat.chat_id,
         user_id: bob.user_id,
         last_read_seq: 3,
-        unread_count: 0
+        unread_count: 0,
+        mention_count: 0
       })
+      // The other member gets the pointer; the reader's own connections their new counts too.
       const expected = { chat_id: chat.chat_id, user_id: bob.user_id, last_read_seq: 3 }
+      const counts = { unread_count: 0, mention_count: 0 }
+      const seenBy = (l: typeof annLive, receipt: typeof expected) =>
+        l === bobLive ? { ...receipt, ...counts } : receipt
       for (const l of [annLive, bobLive]) {
-        assert.deepEqual(await arrives(l, READ, 'read', inChat(chat.chat_id)), expected)
+        assert.deepEqual(await arrives(l, READ, 'read', inChat(chat.chat_id)), seenBy(l, expected))
       }
 
       // Backwards (to the first message) and to where it already is: the pointer stays, nothing is emitted.
@@ -479,7 +484,11 @@ describe('realtime: who hears what over live sockets', () => {
       const barrier = await sendText(server.url, ann, chat.chat_id, 'four')
       for (const l of [annLive, bobLive]) {
         await arrives(l, MESSAGES, 'created', byId(barrier.message_id))
-        assert.deepEqual(got(l, READ, 'read'), [expected], 'a pointer that did not move was announced')
+        assert.deepEqual(
+          got(l, READ, 'read'),
+          [seenBy(l, expected)],
+          'a pointer that did not move was announced'
+        )
       }
       const bobsView = await call(bob, 'GET', `/api/chats/${chat.chat_id}`)
       assert.equal(bobsView.last_read_seq, 3)
@@ -489,7 +498,10 @@ describe('realtime: who hears what over live sockets', () => {
       await call(bob, 'PUT', `/api/chats/${chat.chat_id}/mark-read`, { message_id: barrier.message_id })
       for (const l of [annLive, bobLive]) {
         await eventually(() =>
-          assert.deepEqual(got(l, READ, 'read'), [expected, { ...expected, last_read_seq: 4 }])
+          assert.deepEqual(got(l, READ, 'read'), [
+            seenBy(l, expected),
+            seenBy(l, { ...expected, last_read_seq: 4 })
+          ])
         )
       }
     })

@@ -15,7 +15,7 @@ membership changes move live connections at once.
 | \`message_deleted\` | \`api/messages\` · \`removed\` | the tombstone | members of the chat |
 | \`user_status\` | \`api/users/status\` · \`user_status\` | \`{user_id, status, last_seen}\` | users sharing a chat with that user, and the user's own connections |
 | \`typing_start\` / \`typing_stop\` | \`api/chats/:chat_id/typing\` · \`typing_start\` / \`typing_stop\` | \`{chat_id, user_id}\` | the *other* members of the chat; \`typing_stop\` also comes by itself 5 s after the last \`typing: true\` |
-| read receipts | \`api/chats/:chat_id/mark-read\` · \`read\` | \`{chat_id, user_id, last_read_seq}\` | members of the chat |
+| read receipts | \`api/chats/:chat_id/mark-read\` · \`read\` | \`{chat_id, user_id, last_read_seq}\`; the reader's own connections also get \`unread_count\` and \`mention_count\` | members of the chat |
 | new private chat | \`api/chats\` · \`created\` | the chat as each member sees it (\`other_user\` is the other one) | both users |
 | group created / changed / deleted | \`api/groups\` · \`created\` / \`patched\` / \`removed\` | the group (\`members\` on created; \`member_ids\` on removed) | its members |
 | member added / removed / left | \`api/groups/:group_id/members\` · \`created\` / \`removed\` | \`{group_id, chat_id, user_id, role, joined_at, name, avatar_url, reason?}\` | the group's members and the user concerned |

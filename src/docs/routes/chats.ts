@@ -65,7 +65,7 @@ export const chatsRoutes: RouteDoc[] = [
     summary: 'Move my read pointer',
     description:
       'To `message_id`, or to the latest message when absent. The pointer only moves forward; members get a ' +
-      '`read` event.',
+      '`read` event. Answers my new `unread_count` and `mention_count`.',
     feathers: { service: 'api/chats/:chat_id/mark-read', method: 'update' },
     auth: 'bearer',
     body: { schema: markReadDataSchema, required: false, example: { message_id: ex.exampleIds.message } },
@@ -74,7 +74,8 @@ export const chatsRoutes: RouteDoc[] = [
         chat_id: ex.exampleIds.privateChat,
         user_id: ex.exampleIds.ada,
         last_read_seq: 42,
-        unread_count: 0
+        unread_count: 0,
+        mention_count: 0
       })
     },
     errors: [404]

@@ -113,13 +113,21 @@ export const markReadDataSchema = Type.Object(
 export type MarkReadData = Static<typeof markReadDataSchema>
 export const markReadDataValidator = getValidator(markReadDataSchema, dataValidator)
 
-/** The `read` event and the mark-read response. */
+/**
+ * The mark-read response and the `read` event. The counts are the reader's: in the response and in the event
+ * to the reader's own connections; the other members' event has the pointer only.
+ */
 export const readReceiptSchema = Type.Object(
   {
     chat_id: Type.String(),
     user_id: Type.String(),
     last_read_seq: Type.Integer(),
-    unread_count: Type.Optional(Type.Integer())
+    unread_count: Type.Optional(Type.Integer({ description: "The reader's: `last_seq − last_read_seq`" })),
+    mention_count: Type.Optional(
+      Type.Integer({
+        description: "The reader's: messages after the new pointer that mention them (or `all`)"
+      })
+    )
   },
   { $id: 'ReadReceipt', additionalProperties: false }
 )

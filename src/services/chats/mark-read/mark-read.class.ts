@@ -2,13 +2,15 @@ import { BadRequest } from '@feathersjs/errors'
 import { chatNotFound } from '../../../errors'
 import type { NullableId, Params } from '@feathersjs/feathers'
 import type { Application } from '../../../declarations'
+import { mentionCounts } from '../../messages/mention-store'
 import type { MarkReadData, ReadReceipt } from '../chats.schema'
 
 export const markReadPath = 'api/chats/:chat_id/mark-read'
 
 /**
  * `PUT /api/chats/:chat_id/mark-read {message_id?}`: moves my read pointer to that message (default: the
- * latest). The pointer only moves forward; when it moves, the chat's members get a `read` event.
+ * latest). The pointer only moves forward; when it moves, the chat's members get a `read` event. The answer,
+ * and the event as my own connections get it (channels.ts), carry my new `unread_count` and `mention_count`.
  */
 export class MarkReadService {
   constructor(private readonly app: Application) {}
@@ -35,8 +37,17 @@ export class MarkReadService {
     const lastReadSeq: number | undefined =
       moved?.last_read_seq ?? (await mine().first('last_read_seq'))?.last_read_seq
     if (lastReadSeq === undefined) throw chatNotFound()
-    const receipt: ReadReceipt = { chat_id: chatId, user_id: userId, last_read_seq: lastReadSeq }
+    const unread = Math.max(chat.last_seq - lastReadSeq, 0)
+    // Mentions are messages: none unread, none to count (no query), as in the chat list.
+    const mentions = unread ? ((await mentionCounts(db, userId, [chatId])).get(chatId) ?? 0) : 0
+    const receipt: ReadReceipt = {
+      chat_id: chatId,
+      user_id: userId,
+      last_read_seq: lastReadSeq,
+      unread_count: unread,
+      mention_count: mentions
+    }
     if (moved) this.app.service(markReadPath).emit('read', receipt)
-    return { ...receipt, unread_count: Math.max(chat.last_seq - lastReadSeq, 0) }
+    return receipt
   }
 }
