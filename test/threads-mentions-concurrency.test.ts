@@ -128,4 +128,30 @@ describe('threads and mentions under concurrency', () => {
     const page = (await callAs(url, target, 'GET', '/api/mentions?limit=100')).body
     assert.equal(page.data.length, 50)
   })
+
+  it('replies deleted while others are sent: the summary counts exactly the replies that remain', async () => {
+    const chat = (await createGroup(url, ann, 'Deleting thread', [bob])).chat_id
+    const root = await sendMessage(url, ann, chat, { content: 'root under deletes' })
+    const reply = (from: TestUser, content: string) =>
+      sendMessage(url, from, chat, { content, thread_root_id: root.message_id })
+    const old = await Promise.all(Array.from({ length: 20 }, (_, i) => reply(bob, `old ${i}`)))
+    const [deletes, fresh] = await Promise.all([
+      Promise.all(old.slice(0, 10).map((m) => callAs(url, bob, 'DELETE', `/api/messages/${m.message_id}`))),
+      Promise.all(Array.from({ length: 20 }, (_, i) => reply(ann, `new ${i}`)))
+    ])
+    assert.deepEqual(
+      deletes.map((d) => d.status),
+      Array(10).fill(200)
+    )
+    const thread = (await callAs(url, ann, 'GET', `/api/messages/${root.message_id}`)).body.thread
+    const lastReplyAt = fresh
+      .map((m) => m.created_at as string)
+      .sort()
+      .at(-1)
+    assert.deepEqual(thread, {
+      reply_count: 30,
+      last_reply_at: lastReplyAt,
+      participant_ids: [ann.user_id, bob.user_id]
+    })
+  })
 })

@@ -206,4 +206,67 @@ describe('threads', () => {
     assert.equal(summary.reply_count, 2)
     assert.deepEqual(summary.participant_ids, [ann.user_id, bob.user_id])
   })
+
+  it('a deleted reply no longer counts: reply_count drops, a replier whose only reply it was leaves participant_ids, announced as patched', async () => {
+    const chat = (await createGroup(url, ann, 'Deleted replies', [bob])).chat_id
+    const root = await sendMessage(url, ann, chat, { content: 'root of deletions' })
+    const annLive = await liveSocket(url, ann, sockets)
+    const patched = recordEvents(annLive.client, 'api/messages', ['patched'])
+    const reply = (from: TestUser, content: string) =>
+      sendMessage(url, from, chat, { content, thread_root_id: root.message_id })
+    const r1 = await reply(bob, 'bob first')
+    const r2 = await reply(ann, 'ann only')
+    const r3 = await reply(bob, 'bob latest')
+    const summary = async () =>
+      (await callAs(url, ann, 'GET', `/api/messages/${root.message_id}`)).body.thread
+    /** The newest history page: the recent-messages cache must not keep the old summary. */
+    const cachedSummary = async () =>
+      (await callAs(url, bob, 'GET', `/api/chats/${chat}/messages`)).body.data.find(
+        (m: any) => m.message_id === root.message_id
+      ).thread
+    assert.deepEqual(await cachedSummary(), {
+      reply_count: 3,
+      last_reply_at: r3.created_at,
+      participant_ids: [bob.user_id, ann.user_id]
+    })
+    const remove = async (m: any) =>
+      assert.equal(
+        (
+          await callAs(
+            url,
+            m.sender_id === ann.user_id ? ann : bob,
+            'DELETE',
+            `/api/messages/${m.message_id}`
+          )
+        ).status,
+        200
+      )
+    const rootEvents = () => patched.filter((e) => e.data.message_id === root.message_id)
+    const announced = rootEvents().length
+
+    await remove(r2)
+    const afterAnn = { reply_count: 2, last_reply_at: r3.created_at, participant_ids: [bob.user_id] }
+    assert.deepEqual(await summary(), afterAnn, 'ann had no other reply')
+    assert.deepEqual(await cachedSummary(), afterAnn)
+    await eventually(() => assert.equal(rootEvents().length, announced + 1))
+    assert.deepEqual(rootEvents().at(-1)!.data.thread, afterAnn)
+
+    await remove(r3)
+    const afterLatest = { reply_count: 1, last_reply_at: r1.created_at, participant_ids: [bob.user_id] }
+    assert.deepEqual(await summary(), afterLatest, 'bob still has a reply')
+    assert.deepEqual(await cachedSummary(), afterLatest)
+
+    await remove(r1)
+    assert.equal(await summary(), null, 'no reply left')
+    assert.equal(await cachedSummary(), null)
+    await eventually(() => assert.equal(rootEvents().length, announced + 3))
+    assert.equal(rootEvents().at(-1)!.data.thread, null)
+
+    const again = await reply(ann, 'a new reply')
+    assert.deepEqual(await summary(), {
+      reply_count: 1,
+      last_reply_at: again.created_at,
+      participant_ids: [ann.user_id]
+    })
+  })
 })

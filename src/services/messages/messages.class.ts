@@ -191,11 +191,18 @@ export class MessageService extends EditInPlace<Message, MessagePatch> {
 
   /**
    * Deletion is a tombstone: content cleared, `deleted_at` set, the seq stays so history has no gap. Its
-   * reactions, pin and edit history go in the same transaction (edit-store.ts).
+   * reactions, pin and edit history go in the same transaction (edit-store.ts), and a reply stops counting in
+   * its root's thread summary.
    */
   protected async erase(id: string): Promise<Message> {
-    const message = await deleteMessage(this.db, id)
-    if (!message) throw messageNotFound()
-    return this.withFile(message)
+    const deleted = await deleteMessage(this.db, id)
+    if (!deleted) throw messageNotFound()
+    if (deleted.root) {
+      // A deleted reply changes its root's summary: cached and announced as after new replies.
+      const root = await this.withFile(deleted.root)
+      await this.app.get('recentMessages').put(root)
+      this.app.service('api/messages').emit('patched', root)
+    }
+    return this.withFile(deleted.message)
   }
 }

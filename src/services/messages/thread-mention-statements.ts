@@ -58,3 +58,26 @@ export const threadMentionCtes = `
 
 /** The updated roots, as extra rows of the statement's answer (`root_update` true). */
 export const updatedRootRows = `SELECT thread_roots.*, NULL::text AS retry_id, true AS root_update FROM thread_roots`
+
+/**
+ * A root's summary counted again from its replies that are not deleted (after one of them was deleted, inside
+ * that transaction, the root locked first by its own statement so this one sees every reply committed before
+ * the lock): the count, the latest reply's time, repliers by their latest reply, newest 10; null when no reply
+ * is left. One binding: the root's message_id. Returns the root.
+ */
+export const RECOUNT_THREAD_SQL = `
+UPDATE messages AS root SET thread = (
+  SELECT CASE WHEN count(*) = 0 THEN NULL ELSE jsonb_build_object(
+    'reply_count', count(*)::int,
+    'last_reply_at', ${iso('max(r.created_at)')},
+    'participant_ids', (
+      SELECT COALESCE(jsonb_agg(sender_id ORDER BY last_seq DESC), '[]'::jsonb) FROM (
+        SELECT sender_id, max(seq) AS last_seq FROM messages
+        WHERE thread_root_id = root.message_id AND deleted_at IS NULL
+        GROUP BY sender_id ORDER BY max(seq) DESC LIMIT ${MAX_THREAD_PARTICIPANTS}
+      ) recent
+    )) END
+  FROM messages r WHERE r.thread_root_id = root.message_id AND r.deleted_at IS NULL
+)
+WHERE root.message_id = ?
+RETURNING ${messageColumns.map((c) => `root.${c}`).join(', ')}`

@@ -9,7 +9,7 @@ export const MAX_THREAD_PARTICIPANTS = 10
 /** The mention that stands for every member of a group but the sender (owners and admins only). */
 export const MENTION_ALL = 'all'
 
-/** A root's summary, updated by the statement that stores its replies. */
+/** A root's summary, updated by the statement that stores its replies; deleted replies do not count. */
 export const threadSummarySchema = Type.Object(
   {
     reply_count: Type.Integer(),

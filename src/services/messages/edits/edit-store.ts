@@ -3,6 +3,7 @@
 import type { Knex } from 'knex'
 import { messageColumns, type Message } from '../messages.schema'
 import { deleteMentionRows, replaceMentionRows } from '../mention-store'
+import { RECOUNT_THREAD_SQL } from '../thread-mention-statements'
 
 /**
  * Edits a message that is not deleted; undefined if there is none. The row lock orders concurrent edits.
@@ -33,12 +34,22 @@ export const editMessage = (db: Knex, messageId: string, content: string, mentio
     return message
   })
 
+export interface DeletedMessage {
+  /** The tombstone. */
+  message: Message
+  /** Its thread's root with the summary counted again, when the deleted message was a reply. */
+  root?: Message
+}
+
 /**
- * The tombstone, then the message's reactions and history. Separate statements after the row lock: each sees
- * what a concurrent reaction committed while this waited for the lock (one statement's snapshot would not).
+ * The tombstone, then the message's reactions and history, and for a reply its root's thread summary (the
+ * deleted reply no longer counts). Separate statements after the row lock: each sees what a concurrent
+ * reaction committed while this waited for the lock (one statement's snapshot would not). The root is locked
+ * by a statement of its own for the same reason: a batch of new replies that held it has committed before
+ * the recount reads the replies (and a batch that comes after adds to the recounted summary).
  */
 export const deleteMessage = (db: Knex, messageId: string) =>
-  db.transaction(async (trx): Promise<Message | undefined> => {
+  db.transaction(async (trx): Promise<DeletedMessage | undefined> => {
     const [message] = await trx('messages')
       .where({ message_id: messageId })
       .whereNull('deleted_at')
@@ -56,7 +67,10 @@ export const deleteMessage = (db: Knex, messageId: string) =>
     await deleteMentionRows(trx, messageId)
     await trx('message_reactions').where({ message_id: messageId }).delete()
     await trx('message_edits').where({ message_id: messageId }).delete()
-    return message
+    if (!message.thread_root_id) return { message }
+    await trx('messages').where({ message_id: message.thread_root_id }).forUpdate().first('message_id')
+    const recounted = await trx.raw(RECOUNT_THREAD_SQL, [message.thread_root_id])
+    return { message, root: recounted.rows[0] as Message | undefined }
   })
 
 /** The previous contents of a message, oldest first. */
