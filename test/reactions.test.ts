@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { reactionEventSchema } from '../src/services/messages/reactions/reactions.schema'
 import {
   createGroup,
   createUser,
@@ -189,6 +190,17 @@ describe('reactions', () => {
         .remove('❤️', { route: { message_id: m.message_id } })
       await eventually(() => assert.equal(aEvents.length, 2))
       assert.equal(aEvents[1].event, 'removed')
+      assert.deepEqual(aEvents[1].data, {
+        chat_id: chatId,
+        message_id: m.message_id,
+        emoji: '❤️',
+        user_id: bob.user_id,
+        count: 0
+      })
+      // Both events carry exactly the fields of their declared schema (ReactionEvent: README, OpenAPI).
+      const declared = Object.keys(reactionEventSchema.properties).sort()
+      for (const e of aEvents) assert.deepEqual(Object.keys(e.data).sort(), declared, e.event)
+      assert.deepEqual(Object.keys(created).sort(), declared, 'the create result')
       await assert.rejects(
         o.client.service('api/messages/:message_id/reactions').find({ route: { message_id: m.message_id } }),
         (e: any) => e.code === 404
