@@ -1,6 +1,7 @@
 // Test helpers: a real server on 127.0.0.1 and a random port, real HTTP (fetch) and real Socket.IO clients.
 // The pieces live in test/helpers/ (http, waiting, sockets, chat fixtures, spawned processes, a TCP relay);
 // this module re-exports them, so every test imports from './helpers'.
+import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { once } from 'node:events'
 import type { Server } from 'node:http'
@@ -96,4 +97,23 @@ export const createGroup = async (url: string, owner: TestUser, name: string, me
   })
   if (group.status !== 201) throw new Error(`group creation failed: ${group.status} ${group.text}`)
   return group.body as { group_id: string; chat_id: string }
+}
+
+/**
+ * A service's remove(null) and patch(null) (Feathers' "every record", reachable inside the server) are
+ * refused with a 400 naming the records (src/services/edit-in-place.ts).
+ */
+export const assertRefusesEveryRecord = async (
+  service: { remove(id: null): Promise<unknown>; patch(id: null, data: any): Promise<unknown> },
+  records: string,
+  patch: unknown
+) => {
+  await assert.rejects(service.remove(null), {
+    code: 400,
+    message: `Deleting several ${records} at once is not supported`
+  })
+  await assert.rejects(service.patch(null, patch), {
+    code: 400,
+    message: `Changing several ${records} at once is not supported`
+  })
 }

@@ -107,9 +107,7 @@ export class GroupService extends EditInPlace<Group, GroupPatch> {
 
   /** Deleting the group's chat cascades to the group, its members, participants and messages. */
   protected async erase(id: string): Promise<Group> {
-    const group = await this.db('groups')
-      .where({ group_id: id })
-      .first(groupColumns)
+    const group = await this.db('groups').where({ group_id: id }).first(groupColumns)
     if (!group) throw groupNotFound()
     const member_ids = await memberIdsOfChat(this.db, group.chat_id)
     await this.db('chats').where({ chat_id: group.chat_id }).delete()
