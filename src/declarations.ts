@@ -14,6 +14,8 @@ export interface Configuration extends Omit<AppConfiguration, 'authentication'> 
   postgresqlClient: Knex
   /** 'postgres' for a PostgreSQL server, 'pglite' for the embedded database. */
   databaseKind: 'postgres' | 'pglite'
+  /** The PGlite folder this process opened (unset on PostgreSQL, in memory, or through a server's share). */
+  embeddedDatabaseDir?: string
   logger: Logger
 }
 
