@@ -150,7 +150,12 @@ export const createDatabase = (settings: DatabaseSettings, logger?: Logger) => {
   const owner = dir ? lockOwner(dir) : undefined
   const share = owner ? readShare(dir) : undefined
   if (share && share.pid === owner) {
-    return { db: sharedPgliteClient(share, logger), kind: 'pglite' as const, release: () => {}, shared: share }
+    return {
+      db: sharedPgliteClient(share, logger),
+      kind: 'pglite' as const,
+      release: () => {},
+      shared: share
+    }
   }
   const release = dir ? lockDataDir(dir) : () => {}
   return { db: createPglite(dir), kind: 'pglite' as const, release, dir }
