@@ -16,6 +16,8 @@ export interface Configuration extends Omit<AppConfiguration, 'authentication'> 
   databaseKind: 'postgres' | 'pglite'
   /** The PGlite folder this process opened (unset on PostgreSQL, in memory, or through a server's share). */
   embeddedDatabaseDir?: string
+  /** The running server whose PGlite this process reaches through its socket (pglite-share.ts). */
+  sharedPglite?: import('./pglite-share').ShareInfo
   logger: Logger
 }
 

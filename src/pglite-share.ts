@@ -18,6 +18,9 @@
 // unfinished extended query) is cut off after `holdIdleMs` and its transaction rolled back; an idle
 // session is closed after `sessionIdleMs`. At the end of a session its prepared statements are deallocated
 // (the session state is PGlite's one session), and if it wrote anything `onWrite` tells the server.
+//
+// A second socket, `.chat-backend.events`, takes the admin command's service events when there is no Redis
+// (realtime/admin-relay.ts sends them, one JSON message per line) and hands them to `onEvent`.
 import fs from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
@@ -26,10 +29,14 @@ import type { Knex } from 'knex'
 import type { PGlite } from '@electric-sql/pglite'
 import type { Logger } from 'pino'
 import type { Application, HookContext, NextFunction } from './declarations'
+import { emitSynced } from './realtime/sync'
 
 export const SHARE_FILE = '.chat-backend.share'
 export const SOCKET_PORT = 5432
 const SOCKET_NAME = `.s.PGSQL.${SOCKET_PORT}`
+/** The second socket: the admin command's service events (newline-delimited JSON, see realtime/admin-relay.ts). */
+const EVENTS_NAME = '.chat-backend.events'
+const MAX_EVENT_LINE = 16 * 1024 * 1024
 /** Unix socket paths are limited to 104–108 bytes depending on the system. */
 const MAX_SOCKET_PATH = 100
 
@@ -44,6 +51,8 @@ export interface ShareInfo {
   /** The folder holding the socket (node-pg's `host` for a Unix socket). */
   host: string
   port: number
+  /** The events socket. */
+  events: string
 }
 
 const alive = (pid: number) => {
@@ -63,7 +72,12 @@ export const readShare = (dir: string): ShareInfo | undefined => {
   } catch {
     return undefined
   }
-  if (!Number.isInteger(info?.pid) || typeof info.host !== 'string' || !Number.isInteger(info.port)) {
+  if (
+    !Number.isInteger(info?.pid) ||
+    typeof info.host !== 'string' ||
+    !Number.isInteger(info.port) ||
+    typeof info.events !== 'string'
+  ) {
     return undefined
   }
   if (info.pid === process.pid || !alive(info.pid)) return undefined
@@ -134,6 +148,8 @@ export interface ShareOptions {
   logger: Logger
   /** Called after an admin session that wrote to the database has ended. */
   onWrite?: () => void
+  /** Called with each service event an admin command sends (parsed JSON, not validated). */
+  onEvent?: (message: any) => void
   slotWaitMs?: number
   acquireMs?: number
   holdIdleMs?: number
@@ -179,13 +195,15 @@ export const sharePglite = async (options: ShareOptions): Promise<PgliteShare> =
 
   let host = dir
   let tempDir: string | undefined
-  if (path.join(dir, SOCKET_NAME).length > MAX_SOCKET_PATH) {
+  if (path.join(dir, EVENTS_NAME).length > MAX_SOCKET_PATH) {
     tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chat-pglite-'))
     fs.chmodSync(tempDir, 0o700)
     host = tempDir
   }
   const socketPath = path.join(host, SOCKET_NAME)
-  fs.rmSync(socketPath, { force: true }) // left by a crash: this process holds the folder's lock now
+  const eventsPath = path.join(host, EVENTS_NAME)
+  // Left by a crash: this process holds the folder's lock now.
+  for (const file of [socketPath, eventsPath]) fs.rmSync(file, { force: true })
 
   const versions = (await db.raw('show server_version')).rows[0]?.server_version ?? '18'
   const startup = Buffer.concat([
@@ -378,16 +396,47 @@ export const sharePglite = async (options: ShareOptions): Promise<PgliteShare> =
     armIdle()
   }
 
-  const server = net.createServer(serve)
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(socketPath, () => {
-      server.off('error', reject)
-      resolve()
+  const listen = (server: net.Server, where: string) =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(where, () => {
+        server.off('error', reject)
+        fs.chmodSync(where, 0o600) // the same OS user only: the sockets ask for no password
+        resolve()
+      })
     })
+  const server = net.createServer(serve)
+  await listen(server, socketPath)
+
+  // Service events: one JSON message per line, handed to onEvent in order.
+  const eventSockets = new Set<net.Socket>()
+  const eventServer = net.createServer((socket) => {
+    eventSockets.add(socket)
+    let pending = ''
+    socket.setEncoding('utf8')
+    socket.on('data', (chunk: string) => {
+      pending += chunk
+      if (pending.length > MAX_EVENT_LINE) {
+        logger.warn('admin event line too long: connection closed')
+        return socket.destroy()
+      }
+      let newline: number
+      while ((newline = pending.indexOf('\n')) >= 0) {
+        const line = pending.slice(0, newline)
+        pending = pending.slice(newline + 1)
+        try {
+          options.onEvent?.(JSON.parse(line))
+        } catch (error) {
+          logger.warn({ err: error }, 'ignoring a malformed admin event')
+        }
+      }
+    })
+    socket.on('error', () => socket.destroy())
+    socket.on('close', () => eventSockets.delete(socket))
   })
-  fs.chmodSync(socketPath, 0o600) // the same OS user only: the socket asks for no password
-  const info: ShareInfo = { pid: process.pid, host, port: SOCKET_PORT }
+  await listen(eventServer, eventsPath)
+
+  const info: ShareInfo = { pid: process.pid, host, port: SOCKET_PORT, events: eventsPath }
   fs.writeFileSync(path.join(dir, SHARE_FILE), JSON.stringify(info))
   logger.debug({ socket: socketPath }, 'PGlite shared for admin commands')
 
@@ -399,24 +448,27 @@ export const sharePglite = async (options: ShareOptions): Promise<PgliteShare> =
       if (stopping) return
       stopping = true
       fs.rmSync(path.join(dir, SHARE_FILE), { force: true })
-      const closedServer = new Promise<void>((resolve) => server.close(() => resolve()))
-      for (const socket of sockets) socket.destroy()
-      await closedServer
+      const closedServers = [server, eventServer].map(
+        (s) => new Promise<void>((resolve) => s.close(() => resolve()))
+      )
+      for (const socket of [...sockets, ...eventSockets]) socket.destroy()
+      await Promise.all(closedServers)
       // Each session's clean-up (rollback, release) runs once its socket closed; a session still waiting
       // for its turn gives up within slotWaitMs, so this wait is bounded too.
       await Promise.all(cleanUps)
-      fs.rmSync(socketPath, { force: true })
+      for (const file of [socketPath, eventsPath]) fs.rmSync(file, { force: true })
       if (tempDir) fs.rmSync(tempDir, { recursive: true, force: true })
     }
   }
 }
 
 /**
- * Shares the PGlite folder this server opened (nothing on PostgreSQL or in memory), until teardown. An admin
- * session that wrote counts as a gap in the synced events: without Redis the CLI's events stay in its own
- * process, so the server re-checks its connections against the database (realtime/resync.ts: a banned
- * user's sockets are closed, ended sessions detached, memberships corrected) and forgets the identities and
- * memberships it had verified, so the next request reads the ban. With Redis the events arrive as well.
+ * Shares the PGlite folder this server opened (nothing on PostgreSQL or in memory), until teardown. The admin
+ * command's events arrive on the events socket and are emitted here (sync.ts `emitSynced`, as if from Redis).
+ * And an admin session that wrote counts as a gap in the synced events, in case an event was lost: the server
+ * re-checks its connections against the database (realtime/resync.ts: a banned user's sockets are closed,
+ * ended sessions detached, memberships corrected) and forgets the identities and memberships it had verified,
+ * so the next request reads the ban.
  */
 export const shareEmbeddedDatabase = async (app: Application) => {
   const dir = app.get('embeddedDatabaseDir')
@@ -430,7 +482,8 @@ export const shareEmbeddedDatabase = async (app: Application) => {
       pglite: (db.client as unknown as { pglite: PGlite }).pglite,
       dir,
       logger,
-      onWrite: () => app.emit('sync:gap', 'an admin command changed the database')
+      onWrite: () => app.emit('sync:gap', 'an admin command changed the database'),
+      onEvent: (message) => emitSynced(app, message)
     })
   } catch (error) {
     logger.warn({ err: error }, 'PGlite not shared: admin commands cannot run while this server runs')

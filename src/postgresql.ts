@@ -180,6 +180,8 @@ export const postgresql =
     app.set('databaseKind', created.kind)
     // A folder this process opened itself: the server shares it with admin commands (pglite-share.ts).
     if ('dir' in created && created.dir) app.set('embeddedDatabaseDir', created.dir)
+    // A running server's shared PGlite: this process' service events go to it (realtime/admin-relay.ts).
+    if ('shared' in created && created.shared) app.set('sharedPglite', created.shared)
 
     app.hooks({
       setup: [

@@ -56,12 +56,15 @@ describe('admin CLI while the server runs on PGlite (shared over a local socket)
     if (root) fs.rmSync(root, { recursive: true, force: true })
   })
 
-  it('the socket is in the PGlite folder, for this OS user only', () => {
+  it('the sockets are in the PGlite folder, for this OS user only', () => {
     const share = readShare(dir)
     assert.equal(share.host, dir)
-    const stat = fs.statSync(path.join(share.host, `.s.PGSQL.${share.port}`))
-    assert.ok(stat.isSocket())
-    assert.equal(stat.mode & 0o777, 0o600)
+    assert.equal(path.dirname(share.events), dir)
+    for (const socket of [path.join(share.host, `.s.PGSQL.${share.port}`), share.events]) {
+      const stat = fs.statSync(socket)
+      assert.ok(stat.isSocket(), socket)
+      assert.equal(stat.mode & 0o777, 0o600, socket)
+    }
   })
 
   it('user list and migrate run through the server, and show what the server wrote', async () => {
@@ -130,6 +133,35 @@ describe('admin CLI while the server runs on PGlite (shared over a local socket)
       assert.equal(listed.banned_at, banned.banned_at)
     } finally {
       victimSocket.close()
+      bobSocket.close()
+    }
+  })
+
+  it("message delete: the CLI's event reaches the chat's live member through the server (no Redis)", async () => {
+    const alice = await createUser(server.url, 'Alice Deleter')
+    const bob = await createUser(server.url, 'Bob Watcher')
+    const chat = await openPrivateChat(server.url, alice, bob)
+    const sent = await sendText(server.url, alice, chat.chat_id, 'to be moderated')
+    const bobSocket = socketClient(server.url)
+    try {
+      await bobSocket.client.authenticate({ strategy: 'jwt', accessToken: bob.access_token })
+      const removed = new Promise<any>((resolve) =>
+        bobSocket.client.service('api/messages' as any).on('removed', resolve)
+      )
+      const tombstone = await cliJson(['message', 'delete', sent.message_id], env)
+      assert.ok(tombstone.deleted_at)
+      const event = await removed
+      assert.equal(event.message_id, sent.message_id)
+      assert.equal(event.chat_id, chat.chat_id)
+      assert.ok(event.deleted_at)
+      assert.notEqual(event.content, 'to be moderated')
+      // The server's history shows the tombstone too.
+      const page = await http(server.url, 'GET', `/api/chats/${chat.chat_id}/messages`, {
+        token: bob.access_token
+      })
+      const shown = page.body.data.find((m: any) => m.message_id === sent.message_id)
+      assert.ok(shown.deleted_at)
+    } finally {
       bobSocket.close()
     }
   })
