@@ -10,10 +10,8 @@ COPY src ./src
 COPY migrations ./migrations
 COPY scripts ./scripts
 COPY config ./config
-# The web client (Vite root web/, built to web/dist by `npm run build`); a Vite config at the top level is
-# copied when there is one (package.json is listed so that the wildcard may match nothing).
+# The web client: Vite root web/ (its config in web/ too), built to web/dist by `npm run build`.
 COPY web ./web
-COPY package.json vite.config.* ./
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
