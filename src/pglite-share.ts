@@ -360,6 +360,8 @@ export const sharePglite = async (options: ShareOptions): Promise<PgliteShare> =
 
     socket.on('data', (chunk: Buffer) => {
       if (closed) return
+      // Not idle while its messages wait or run: the timer starts again once they are answered.
+      clearTimeout(idleTimer)
       buffer = buffer.length ? Buffer.concat([buffer, chunk]) : chunk
       for (;;) {
         if (!typed) {
