@@ -221,4 +221,27 @@ describe('admin CLI while the server runs on PGlite (shared over a local socket)
     assert.ok(users.some((u: any) => u.email === 'cli.made@example.com'))
     assert.equal(fs.existsSync(path.join(dir, SHARE_FILE)), false, 'the stale share file is removed')
   })
+
+  it('a PGlite path too long for a socket gets a private temporary folder; a stop removes it and the share file', async () => {
+    const longDir = path.join(root, 'a-folder-name-long-enough'.repeat(4), 'pglite')
+    const other = await spawnServer(embeddedEnv(longDir))
+    try {
+      await eventually(() => assert.equal(readShare(longDir).pid, other.process.pid), 15_000)
+      const share = readShare(longDir)
+      assert.notEqual(share.host, longDir)
+      assert.equal(path.dirname(share.host), os.tmpdir())
+      assert.equal(fs.statSync(share.host).mode & 0o777, 0o700)
+      const created = await createUser(other.url, 'Long Path')
+      const users = await cliJson(['user', 'list'], { PGLITE_DIR: longDir })
+      assert.deepEqual(
+        users.map((u: any) => u.user_id),
+        [created.user_id]
+      )
+      assert.equal(await other.stop('SIGTERM'), 0)
+      assert.equal(fs.existsSync(path.join(longDir, SHARE_FILE)), false, 'share file removed')
+      assert.equal(fs.existsSync(share.host), false, 'socket folder removed')
+    } finally {
+      await other.stop('SIGKILL')
+    }
+  })
 })
