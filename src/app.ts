@@ -13,6 +13,7 @@ import { createLogger } from './logger'
 import { postgresql } from './postgresql'
 import { redis } from './redis'
 import { sync } from './realtime/sync'
+import { relayAdminEvents } from './realtime/admin-relay'
 import { Cache } from './caches/redis-cache'
 import { AccountCache } from './caches/accounts'
 import { MembershipCache } from './caches/memberships'
@@ -116,6 +117,7 @@ export const createApp = (options: CreateAppOptions = {}): Application => {
   app.set('admission', createAdmission(app))
   app.set('uploadAdmission', createUploadAdmission(app))
   app.configure(sync) // before the services: it wraps their `emit`
+  app.configure(relayAdminEvents) // the same, to a running server's shared PGlite without Redis
   app.configure(storage)
   app.configure(authentication)
   app.configure(services)

@@ -14,6 +14,10 @@ export interface Configuration extends Omit<AppConfiguration, 'authentication'> 
   postgresqlClient: Knex
   /** 'postgres' for a PostgreSQL server, 'pglite' for the embedded database. */
   databaseKind: 'postgres' | 'pglite'
+  /** The PGlite folder this process opened (unset on PostgreSQL, in memory, or through a server's share). */
+  embeddedDatabaseDir?: string
+  /** The running server whose PGlite this process reaches through its socket (pglite-share.ts). */
+  sharedPglite?: import('./pglite-share').ShareInfo
   logger: Logger
 }
 

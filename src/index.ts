@@ -3,6 +3,7 @@
 // instance), lets in-flight HTTP requests finish, then closes Redis and the database.
 import { once } from 'node:events'
 import { createApp, type CreateAppOptions } from './app'
+import { shareEmbeddedDatabase } from './pglite-share'
 
 /** Creates the app, listens on SERVER_ADDR and installs the graceful shutdown on SIGTERM/SIGINT. */
 export const start = async (options: CreateAppOptions = {}) => {
@@ -10,6 +11,7 @@ export const start = async (options: CreateAppOptions = {}) => {
   const logger = app.get('logger')
   const server = await app.listen(app.get('port'), app.get('host') as any)
   if (!server.listening) await once(server, 'listening') // setup can finish before the socket is bound
+  await shareEmbeddedDatabase(app) // the admin CLI reaches an embedded database through this server
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : app.get('port')
   logger.info(

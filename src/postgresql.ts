@@ -7,6 +7,7 @@ import pg from 'pg'
 import type { Logger } from 'pino'
 import type { Application, Configuration, HookContext, NextFunction } from './declarations'
 import { runMigrations } from './migrate'
+import { readShare, removeStaleShare, type ShareInfo } from './pglite-share'
 
 // Timestamps travel as ISO strings everywhere (REST, sockets, Redis sync), never as Date objects. Sessions run
 // in UTC (see afterCreate below), so PostgreSQL's text form is rewritten without a Date: `new Date()` on
@@ -36,32 +37,72 @@ export const postgresConnection = (db: DatabaseSettings): Knex.PgConnectionConfi
   return { host: db.host, port: db.port, user: db.user, password: db.password, database: db.name, ssl }
 }
 
+const lockFileOf = (dir: string) => path.join(dir, '.chat-backend.lock')
+
+/** The live process (other than this one) that holds the PGlite folder's lock, if any. */
+const lockOwner = (dir: string): number | undefined => {
+  let pid: number
+  try {
+    pid = Number(fs.readFileSync(lockFileOf(dir), 'utf8'))
+  } catch (error: any) {
+    if (error.code === 'ENOENT') return undefined
+    throw error
+  }
+  if (!pid || pid === process.pid) return undefined
+  try {
+    process.kill(pid, 0)
+    return pid
+  } catch (error: any) {
+    if (error.code === 'ESRCH') return undefined
+    throw error
+  }
+}
+
 /**
  * PGlite does not lock its data folder, and two processes on one folder silently diverge.
  * A pid lockfile makes the second process fail with a clear message instead.
  */
 const lockDataDir = (dir: string) => {
   fs.mkdirSync(dir, { recursive: true })
-  const lockFile = path.join(dir, '.chat-backend.lock')
-  try {
-    const pid = Number(fs.readFileSync(lockFile, 'utf8'))
-    if (pid && pid !== process.pid) {
-      try {
-        process.kill(pid, 0)
-        throw new Error(
-          `PGlite data folder ${dir} is in use by process ${pid}. PGlite serves one process: ` +
-            'set DATABASE_URL to a PostgreSQL server to run several instances.'
-        )
-      } catch (error: any) {
-        if (error.code !== 'ESRCH') throw error
-      }
-    }
-  } catch (error: any) {
-    if (error.code !== 'ENOENT') throw error
+  const owner = lockOwner(dir)
+  if (owner) {
+    throw new Error(
+      `PGlite data folder ${dir} is in use by process ${owner}, which does not share it (only a running ` +
+        'server does, for admin commands). PGlite serves one process: set DATABASE_URL to a PostgreSQL ' +
+        'server to run several instances.'
+    )
   }
+  const lockFile = lockFileOf(dir)
   fs.writeFileSync(lockFile, String(process.pid))
+  removeStaleShare(dir) // left by a process that died without removing it
   return () => fs.rmSync(lockFile, { force: true })
 }
+
+/**
+ * The PGlite database of a running server, through the socket it shares (pglite-share.ts): the ordinary
+ * pg client, one connection (the server serves one admin session at a time), bounded waits everywhere.
+ */
+const sharedPgliteClient = (share: ShareInfo, logger?: Logger) =>
+  knex({
+    client: 'pg',
+    log: logger && {
+      warn: (m: unknown) => logger.warn({ knex: m }, 'knex warning'),
+      error: (m: unknown) => logger.error({ knex: String(m) }, 'knex error'),
+      deprecate: (m: unknown) => logger.warn({ knex: m }, 'knex deprecation'),
+      debug: () => {}
+    },
+    connection: {
+      host: share.host,
+      port: share.port,
+      user: 'postgres',
+      database: 'postgres',
+      connectionTimeoutMillis: 15_000,
+      // Client-side: PGlite cannot cancel a statement, but the command fails instead of waiting forever.
+      query_timeout: 60_000
+    } as Knex.PgConnectionConfig,
+    pool: { min: 0, max: 1 },
+    acquireConnectionTimeout: 60_000
+  })
 
 export const createPglite = (dir: string) => {
   // Required lazily: the WASM build is large and unused when a PostgreSQL server is configured.
@@ -105,8 +146,19 @@ export const createDatabase = (settings: DatabaseSettings, logger?: Logger) => {
     return { db, kind: 'postgres' as const, release: () => {} }
   }
   const dir = settings.pgliteDir ? path.resolve(settings.pgliteDir) : ''
+  // A running server on this folder shares it over a local socket: connect there instead of opening it.
+  const owner = dir ? lockOwner(dir) : undefined
+  const share = owner ? readShare(dir) : undefined
+  if (share && share.pid === owner) {
+    return {
+      db: sharedPgliteClient(share, logger),
+      kind: 'pglite' as const,
+      release: () => {},
+      shared: share
+    }
+  }
   const release = dir ? lockDataDir(dir) : () => {}
-  return { db: createPglite(dir), kind: 'pglite' as const, release }
+  return { db: createPglite(dir), kind: 'pglite' as const, release, dir }
 }
 
 /**
@@ -126,6 +178,10 @@ export const postgresql =
       : createDatabase(settings, app.get('logger'))
     app.set('postgresqlClient', created.db)
     app.set('databaseKind', created.kind)
+    // A folder this process opened itself: the server shares it with admin commands (pglite-share.ts).
+    if ('dir' in created && created.dir) app.set('embeddedDatabaseDir', created.dir)
+    // A running server's shared PGlite: this process' service events go to it (realtime/admin-relay.ts).
+    if ('shared' in created && created.shared) app.set('sharedPglite', created.shared)
 
     app.hooks({
       setup: [

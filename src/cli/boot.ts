@@ -6,7 +6,8 @@ import pino from 'pino'
 import type { Command } from 'commander'
 import { createApp, type CreateAppOptions } from '../app'
 import type { Application } from '../declarations'
-import { action } from './output'
+import { isPgClient } from '../postgresql'
+import { action, CliError } from './output'
 
 /** Logs go to stderr: stdout carries the command's output (a table or --json). */
 const stderrLogger = (level: string) =>
@@ -19,6 +20,14 @@ export const boot = async (settings: CreateAppOptions['settings'] = {}): Promise
   const app = createApp({ settings })
   app.set('logger', stderrLogger(app.get('logging').level))
   try {
+    // The embedded database of a running server, through its socket: say plainly why it cannot be reached
+    // (busy with another admin command, stopping) rather than the API's generic 503.
+    const db = app.get('postgresqlClient')
+    if (app.get('databaseKind') === 'pglite' && isPgClient(db)) {
+      await db.raw('select 1').catch((error: Error) => {
+        throw new CliError(`the running server's database: ${error.message}`)
+      })
+    }
     await app.setup()
   } catch (error) {
     await app.teardown().catch(() => undefined)

@@ -52,6 +52,41 @@ declare module '../declarations' {
 }
 
 const LOCAL_EMIT = Symbol('localEmit')
+
+/** What crosses to other processes for a local service event: its external form, without redacted fields. */
+export const syncMessage = (path: string, event: string, data: any, context?: any): SyncMessage => ({
+  path,
+  event,
+  data: redact(path, context?.dispatch ?? data),
+  route: context?.params?.route
+})
+
+/** Whether `event` of the service at `path` is one that other processes hear. */
+export const isSyncedEvent = (service: any, path: string, event: string) =>
+  !LOCAL_ONLY_PATHS.has(path) && Boolean(getServiceOptions(service)?.serviceEvents?.includes(event))
+
+/**
+ * Emits an event that happened in another process here, on this process' listeners and channels only (it is
+ * not published again). Unknown services and events are ignored.
+ */
+export const emitSynced = (app: Application, message: SyncMessage) => {
+  const service: any = (app as any).services[message?.path]
+  if (!service || typeof message.event !== 'string' || !isSyncedEvent(service, message.path, message.event))
+    return
+  const emit = service[LOCAL_EMIT] ?? service.emit?.bind(service)
+  if (!emit) return
+  // A context rebuilt from JSON: publishers and listeners use `data` (and `params.route`) only.
+  const context = {
+    app,
+    service,
+    path: message.path,
+    event: message.event,
+    result: message.data,
+    dispatch: message.data,
+    params: { route: message.route ?? {} }
+  }
+  emit(message.event, message.data, context)
+}
 /** The control message "I could not publish some events: re-check your connections". */
 const RESYNC = '!resync'
 
@@ -104,12 +139,7 @@ export const sync = (app: Application) => {
       if (!isReady(publisher)) missed()
       else {
         if (unpublished) announceGap()
-        const message: SyncMessage = {
-          path,
-          event,
-          data: redact(path, context?.dispatch ?? data),
-          route: context?.params?.route
-        }
+        const message = syncMessage(path, event, data, context)
         publisher.publish(channel, `${instanceId}\t${JSON.stringify(message)}`).catch((error) => {
           missed()
           logger().warn({ err: error, path, event }, 'event not published to other instances')
@@ -129,19 +159,7 @@ export const sync = (app: Application) => {
     } catch {
       return logger().warn('ignoring a malformed sync message')
     }
-    const service: any = (app as any).services[message.path]
-    if (!service?.[LOCAL_EMIT]) return
-    // A context rebuilt from JSON: publishers and listeners use `data` (and `params.route`) only.
-    const context = {
-      app,
-      service,
-      path: message.path,
-      event: message.event,
-      result: message.data,
-      dispatch: message.data,
-      params: { route: message.route ?? {} }
-    }
-    service[LOCAL_EMIT](message.event, message.data, context)
+    emitSynced(app, message)
   })
 
   // Every (re)connect: whatever was published while this subscriber was away is lost. ioredis subscribes again
