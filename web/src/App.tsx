@@ -180,7 +180,7 @@ function ChatList() {
                 )}
                 <span class="chat-preview">{preview(chat)}</span>
                 {mentions > 0 && (
-                  <span class="badge mention" aria-label={`${mentions} mentions`}>
+                  <span class="badge mentions" aria-label={`${mentions} mentions`}>
                     @{mentions}
                   </span>
                 )}
@@ -303,7 +303,7 @@ function NewGroupDialog({ onClose }: { onClose: () => void }) {
         <ul class="chosen" aria-label="Members">
           {chosen.map((user) => (
             <li key={user.user_id}>
-              {user.name}{' '}
+              <span>{user.name}</span>{' '}
               <button
                 type="button"
                 class="link"

@@ -195,7 +195,13 @@ class Store {
       if (reconnect) void this.catchUp()
       else this.setConnectionState('connected')
     })
-    socket.on('disconnect', () => this.setConnectionState(offlineOrReconnecting()))
+    socket.on('disconnect', (reason) => {
+      this.setConnectionState(offlineOrReconnecting())
+      // A server that shuts down (a restart, a rolling deploy) disconnects its sockets itself, and Socket.IO
+      // does not retry those: connect again (through the load balancer, to whichever instance is up).
+      if (reason === 'io server disconnect')
+        setTimeout(() => this.connection?.socket === socket && socket.connect(), 500)
+    })
     socket.on('connect_error', () => this.setConnectionState(offlineOrReconnecting()))
     window.addEventListener('offline', () => {
       if (this.connection?.socket !== socket) return
