@@ -197,10 +197,9 @@ class Store {
     })
     socket.on('disconnect', (reason) => {
       this.setConnectionState(offlineOrReconnecting())
-      // A server that shuts down (a restart, a rolling deploy) disconnects its sockets itself, and Socket.IO
-      // does not retry those: connect again (through the load balancer, to whichever instance is up).
-      if (reason === 'io server disconnect')
-        setTimeout(() => this.connection?.socket === socket && socket.connect(), 500)
+      // A server that shuts down (a deploy, a restart) disconnects its sockets itself, and Socket.IO does
+      // not reconnect after an 'io server disconnect': reconnect by hand (a ban then fails authentication).
+      if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 500)
     })
     socket.on('connect_error', () => this.setConnectionState(offlineOrReconnecting()))
     window.addEventListener('offline', () => {
