@@ -112,7 +112,7 @@ function MessageSearch() {
                     type="button"
                     onClick={() => {
                       close()
-                      void store.openChat(hit.chat_id)
+                      void store.showMessage(hit.chat_id, hit.message_id, hit.thread_root_id)
                     }}
                   >
                     <span class="hit-meta">

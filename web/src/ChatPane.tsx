@@ -39,6 +39,20 @@ export function ChatPane({ chatId }: { chatId: string }) {
     store.loadOlder(chatId).catch(() => (anchor.current = null))
   }
 
+  // A search hit: scroll to its message and mark it for a moment.
+  const highlight = store.highlightId
+  useEffect(() => {
+    if (!highlight) return
+    const el = document.querySelector(`article[data-id="${CSS.escape(highlight)}"]`)
+    if (!el) return
+    store.highlightId = null
+    stick.current = false
+    el.scrollIntoView({ block: 'center' })
+    el.classList.add('highlight')
+    const timer = setTimeout(() => el.classList.remove('highlight'), 2000)
+    return () => clearTimeout(timer)
+  }, [highlight])
+
   // A short first page that does not fill the log cannot be scrolled: keep loading until it does.
   useEffect(() => {
     const el = log.current

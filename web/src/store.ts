@@ -155,6 +155,17 @@ class Store {
 
   private async refreshTokens() {
     if (!this.session) throw new api.ApiError('Not signed in', 401)
+    // Another tab of the same account may have refreshed already (the old refresh token is then dead).
+    const stored = api.loadSession()
+    if (
+      stored &&
+      stored.user.user_id === this.session.user.user_id &&
+      stored.refresh_token !== this.session.refresh_token &&
+      api.secondsLeft(stored.access_token) >= 30
+    ) {
+      this.session = stored
+      return
+    }
     const pair = await api.refresh(this.session.refresh_token)
     this.session = {
       access_token: pair.access_token,
@@ -265,6 +276,7 @@ class Store {
     try {
       await this.authenticate()
       for (const [chatId, view] of this.views) {
+        view.typing.clear() // a typing_stop may have been missed while away
         if (!view.loaded) continue
         for (;;) {
           const page = await this.client
@@ -404,6 +416,24 @@ class Store {
       this.changed()
     }
     this.scheduleMarkRead(chatId, 0)
+  }
+
+  /** The message a search hit pointed at: shown (scrolled to) once its chat is open. */
+  highlightId: string | null = null
+
+  /** Opens the chat of a message and brings the message into view (loading older pages for it, or its thread). */
+  async showMessage(chatId: string, messageId: string, threadRootId?: string | null) {
+    await this.openChat(chatId)
+    if (threadRootId) {
+      await this.openThread(chatId, threadRootId)
+    } else {
+      const view = this.view(chatId)
+      for (let pages = 0; pages < 20 && !view.messages.has(messageId) && view.hasOlder; pages++) {
+        await this.loadOlder(chatId)
+      }
+    }
+    this.highlightId = messageId
+    this.changed()
   }
 
   /** Loads the page before the oldest loaded top-level message. */
