@@ -100,6 +100,7 @@ class Store {
     this.connectionState = 'reconnecting'
     this.listen(connection)
     this.changed()
+    this.starting = true
     try {
       await this.authenticate()
       await this.loadChats()
@@ -112,8 +113,12 @@ class Store {
         this.changed()
       }
       throw error
+    } finally {
+      if (this.connection === connection) this.starting = false
     }
   }
+
+  private starting = false
 
   stop() {
     clearTimeout(this.refreshTimer)
@@ -201,10 +206,12 @@ class Store {
   private listen({ client, socket }: Connection) {
     const offlineOrReconnecting = () => (navigator.onLine === false ? 'offline' : 'reconnecting')
     socket.on('connect', () => {
-      const reconnect = this.everConnected
+      const first = !this.everConnected
       this.everConnected = true
-      if (reconnect) void this.catchUp()
-      else this.setConnectionState('connected')
+      // The first connect while start() authenticates needs nothing more; any other (a reconnect, or a
+      // first connect after start() gave up waiting) authenticates again and catches up.
+      if (first && this.starting) this.setConnectionState('connected')
+      else void this.catchUp()
     })
     socket.on('disconnect', (reason) => {
       this.setConnectionState(offlineOrReconnecting())
