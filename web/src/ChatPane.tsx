@@ -223,6 +223,12 @@ export function MessageItem({
       class={`message ${mine ? 'mine' : ''} ${deleted ? 'deleted' : ''}`}
       data-seq={message.seq}
       data-id={message.message_id}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && picker) {
+          e.stopPropagation()
+          setPicker(false)
+        }
+      }}
     >
       <div class="meta">
         <span class="author">{message.sender_name ?? 'Deleted user'}</span>
@@ -308,25 +314,12 @@ export function MessageItem({
         </div>
       )}
       {picker && (
-        <div
-          class="picker"
-          role="group"
-          aria-label="Reactions"
-          onKeyDown={(e) => e.key === 'Escape' && setPicker(false)}
-        >
-          {EMOJI.map((emoji) => (
-            <button
-              type="button"
-              key={emoji}
-              onClick={() => {
-                setPicker(false)
-                act(() => store.toggleReaction(message, emoji))()
-              }}
-            >
-              {emoji}
-            </button>
-          ))}
-        </div>
+        <Picker
+          onPick={(emoji) => {
+            setPicker(false)
+            act(() => store.toggleReaction(message, emoji))()
+          }}
+        />
       )}
       {error && (
         <p role="alert" class="error">
@@ -335,6 +328,23 @@ export function MessageItem({
       )}
       {receipt && <p class="receipt">{receipt}</p>}
     </article>
+  )
+}
+
+/** The emoji to react with; the first one takes the focus (Escape closes, from the message). */
+function Picker({ onPick }: { onPick: (emoji: string) => void }) {
+  const ref = useRef<HTMLDivElement>(null)
+  useEffect(() => {
+    ref.current?.querySelector('button')?.focus()
+  }, [])
+  return (
+    <div class="picker" role="group" aria-label="Reactions" ref={ref}>
+      {EMOJI.map((emoji) => (
+        <button type="button" key={emoji} onClick={() => onPick(emoji)}>
+          {emoji}
+        </button>
+      ))}
+    </div>
   )
 }
 
