@@ -531,6 +531,7 @@ class Store {
     }
     const chat = this.chats.get(message.chat_id)
     if (chat?.last_message?.message_id === message.message_id) chat.last_message = message
+    if (message.deleted_at) this.pinsVersion++ // a deleted message leaves the pins
     this.changed()
   }
 
