@@ -205,13 +205,13 @@ class Store {
 
   private listen({ client, socket }: Connection) {
     const offlineOrReconnecting = () => (navigator.onLine === false ? 'offline' : 'reconnecting')
+    // The first connect while start() authenticates needs nothing more; any other (a reconnect, or a first
+    // connect after start() gave up waiting) authenticates again and catches up.
     socket.on('connect', () => {
-      const first = !this.everConnected
+      const reconnect = this.everConnected || !this.starting
       this.everConnected = true
-      // The first connect while start() authenticates needs nothing more; any other (a reconnect, or a
-      // first connect after start() gave up waiting) authenticates again and catches up.
-      if (first && this.starting) this.setConnectionState('connected')
-      else void this.catchUp()
+      if (reconnect) void this.catchUp()
+      else this.setConnectionState('connected')
     })
     socket.on('disconnect', (reason) => {
       this.setConnectionState(offlineOrReconnecting())
