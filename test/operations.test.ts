@@ -102,7 +102,7 @@ describe('faults: Redis down', function () {
     })
     assert.equal(login.status, 200)
     const viaSocket = await bobOnA.client.service('api/chats').find()
-    assert.ok(viaSocket.total >= 1)
+    assert.ok(viaSocket.data.length >= 1)
 
     relay.resume()
     await eventually(async () => assert.equal((await http(a.url, 'GET', '/health')).body.status, 'ok'), 15000)
