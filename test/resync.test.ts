@@ -246,10 +246,17 @@ describe('re-check of connections after a gap in synced events', function () {
     assert.equal(profile.status, 401)
   })
 
-  it('a user banned on A while B’s subscriber was away is disconnected on B', async () => {
+  it('a user banned on A while B’s subscriber was away hears `banned` on B, then is disconnected', async () => {
     const user = await createUser(a.url, 'Gap Banned')
     const onB = await connect(b, user)
-    const dropped = new Promise<string>((resolve) => onB.socket.on('disconnect', (reason) => resolve(reason)))
+    const heard: string[] = []
+    ;(onB.client.service('api/users') as any).on('banned', () => heard.push('banned'))
+    const dropped = new Promise<string>((resolve) =>
+      onB.socket.on('disconnect', (reason) => {
+        heard.push('disconnect')
+        resolve(reason)
+      })
+    )
     await duringGap(async () => {
       await a.app.service('api/users').patch(user.user_id, { banned_at: new Date().toISOString() })
     })
@@ -258,5 +265,6 @@ describe('re-check of connections after a gap in synced events', function () {
       assert.equal(onB.socket.connected, false, 'the banned user’s socket on B is still open')
     )
     assert.equal(await dropped, 'io server disconnect')
+    assert.deepEqual(heard, ['banned', 'disconnect'], 'the re-check replays the lost `banned` before closing')
   })
 })
