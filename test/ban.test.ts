@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict'
-import { randomUUID } from 'node:crypto'
 import type { HookContext } from '../src/declarations'
 import {
   createUser,
@@ -14,7 +13,7 @@ import {
   type TestServer,
   type TestUser
 } from './helpers'
-import { testRedis } from './setup'
+import { testRedis, testKeyPrefix } from './setup'
 
 describe('bans', () => {
   let a: TestServer
@@ -22,7 +21,7 @@ describe('bans', () => {
   const sockets: SocketClient[] = []
 
   before(async () => {
-    const redis = testRedis.url ? { url: testRedis.url, keyPrefix: `test:${randomUUID()}:` } : undefined
+    const redis = testRedis.url ? { url: testRedis.url, keyPrefix: testKeyPrefix() } : undefined
     a = await startServer({ settings: redis ? { redis } : {} })
     b = redis ? await startServer({ settings: { redis } }) : a
   })
