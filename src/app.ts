@@ -45,6 +45,7 @@ import { docsRoute } from './docs/docs'
 import { webClient } from './middleware/web-client'
 import { batchSocketWrites } from './realtime/socket-write-batching'
 import { setUpSockets, socketServerOptions } from './realtime/socket-setup'
+import { allowedOrigin } from './middleware/cors-origin'
 import { withoutTransportChannelLeaving } from './realtime/transport-listeners'
 
 export interface CreateAppOptions {
@@ -83,7 +84,7 @@ export const createApp = (options: CreateAppOptions = {}): Application => {
   app.use(
     helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } })
   )
-  app.use(cors({ origin: (ctx) => corsOrigin(app.get('origins'), ctx.get('Origin')), credentials: true }))
+  app.use(cors({ origin: (ctx) => allowedOrigin(app.get('origins'), ctx.get('Origin')), credentials: true }))
   app.use(requestLogger(logger))
   app.use(httpErrors(logger))
   app.on('error', koaErrorListener(logger))
@@ -148,7 +149,3 @@ export const createApp = (options: CreateAppOptions = {}): Application => {
   })
   return app
 }
-
-/** The allowed Origin echoed back, or nothing (the browser then blocks the response). */
-const corsOrigin = (allowed: string[], origin: string) =>
-  allowed.includes('*') || allowed.includes(origin) ? origin : ''

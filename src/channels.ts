@@ -4,7 +4,7 @@
 //  - `chats/<chat_id>`: every connection of every member of that chat.
 // Connections join their chats when they authenticate (also on reAuthenticate() over a live socket) and
 // join or leave at once when membership changes. Nothing is published unless a rule below says so.
-import type { Channel } from '@feathersjs/transport-commons'
+import { Channel } from '@feathersjs/transport-commons'
 import type { Application, HookContext } from './declarations'
 import { chatChannel, userChannel, type ChatConnection } from './realtime/connections'
 
@@ -87,7 +87,13 @@ export const channels = (app: Application) => {
   app.publish(() => undefined)
   app.service('api/auth/logout').publish(() => undefined)
   app.service('api/users').publish('patched', (user: any) => app.channel(userChannel(user.user_id)))
-  app.service('api/users').publish('banned', (event: any) => app.channel(userChannel(event.user_id)))
+  // The banned user's connections as they are when the ban is announced. Publishing resolves its channel a
+  // few microtasks later; by then the ban's revoked sessions (`ended`, emitted in the same tick when both
+  // arrive together from another instance) may have detached those connections, and a live `users/<id>`
+  // channel would be empty: the user would be disconnected without ever hearing why.
+  app
+    .service('api/users')
+    .publish('banned', (event: any) => new Channel([...connectionsOf(app, event.user_id)]))
 
   // Message events, the hot path, go to the chat's Socket.IO room: encoded once per event instead of once per
   // member (Feathers publishes per connection). The room mirrors the chats/<id> channel (enter/exit above);

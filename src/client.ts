@@ -1,6 +1,7 @@
 // For more information about this file see https://dove.feathersjs.com/guides/cli/client.html
 import { feathers } from '@feathersjs/feathers'
-import type { TransportConnection, Application } from '@feathersjs/feathers'
+import type { TransportConnection, Application, HookContext, NextFunction } from '@feathersjs/feathers'
+import { Unavailable } from '@feathersjs/errors'
 import authenticationClient from '@feathersjs/authentication-client'
 import type { AuthenticationClientOptions } from '@feathersjs/authentication-client'
 import { userClient } from './services/users/users.shared'
@@ -72,8 +73,72 @@ export interface ServiceTypes {}
 
 export type ClientApplication = Application<ServiceTypes, Configuration>
 
+/** What this file uses of a socket.io-client `Socket` (typed here: REST-only clients need no socket.io-client). */
+interface ClientSocket {
+  connected: boolean
+  /** False once the socket will not connect again by itself: the server or the app closed it. */
+  active: boolean
+  on(event: 'connect' | 'disconnect', listener: (reason?: string) => void): unknown
+  off(event: 'disconnect', listener: (reason?: string) => void): unknown
+}
+
+/**
+ * Socket.IO calls that can never be answered fail instead of waiting forever:
+ *  - a call sent before a disconnect: the server answers on the connection it came from, and socket.io-client
+ *    drops the answer handler of a plain callback (Feathers' kind) when that connection closes, silently;
+ *  - a call made once the server closed the connection (`io server disconnect`: a ban, a shutdown) or the app
+ *    did (`socket.disconnect()`): socket.io-client would keep it until `socket.connect()`, which may never come.
+ * Both reject with a 503 `Unavailable` whose `data.reason` is the disconnect reason. While the socket is only
+ * reconnecting (a lost transport), calls wait for the new connection as before.
+ */
+const failWhenClosed =
+  (socket: ClientSocket, closedBecause: () => string | undefined) =>
+  async (context: HookContext, next: NextFunction) => {
+    const call = `${context.method} on ${context.path}`
+    const reason = closedBecause()
+    // Only after a disconnect: a socket not connected yet (`autoConnect: false`) still sends calls when it does.
+    if (reason && !socket.connected && !socket.active) {
+      throw new Unavailable(`The connection is closed (${reason}): ${call} was not sent`, { reason })
+    }
+    let onDisconnect!: (reason?: string) => void
+    const cutOff = new Promise<never>((_resolve, reject) => {
+      onDisconnect = (reason = 'disconnect') =>
+        reject(new Unavailable(`The connection closed (${reason}) before ${call} was answered`, { reason }))
+    })
+    socket.on('disconnect', onDisconnect)
+    try {
+      await Promise.race([next(), cutOff])
+    } finally {
+      socket.off('disconnect', onDisconnect)
+    }
+  }
+
+/**
+ * The authentication client re-authenticates on every disconnect and does not catch that call's failure; after
+ * the server closed the socket it fails at once (above). It is caught here, so it is no unhandled rejection. If the app opens the socket again
+ * (`socket.connect()`), the client re-authenticates then, as the buffered call used to.
+ */
+const reauthenticateOnReopen = (client: ClientApplication, socket: ClientSocket) => {
+  let reopen = false
+  socket.on('disconnect', () => {
+    // Marked as handled only: whoever awaits it still sees its outcome.
+    Promise.resolve(client.get('authentication' as any)).catch(() => undefined)
+    if (!socket.active) reopen ||= client.authentication.authenticated
+  })
+  socket.on('connect', () => {
+    if (!reopen) return
+    reopen = false
+    if (!client.authentication.authenticated) client.reAuthenticate(true).catch(() => undefined)
+  })
+}
+
 /**
  * Returns a typed client for the chat backend.
+ *
+ * Over Socket.IO a call fails (503 `Unavailable`, `data.reason` = the disconnect reason) instead of hanging when
+ * its connection closes before the answer, and at once when the socket is closed for good (`io server
+ * disconnect`, e.g. after the `api/users` `banned` event, which arrives first; or `socket.disconnect()`).
+ * After a lost transport calls wait for the reconnect, as socket.io-client does.
  *
  * @param connection The REST or Socket.io Feathers client connection
  * @param authenticationOptions Additional settings for the authentication client
@@ -87,7 +152,17 @@ export const createClient = (
   const client: ClientApplication = feathers()
 
   client.configure(connection)
+  // `@feathersjs/socketio-client` puts its socket on `io`. Registered before the authentication client's own
+  // hooks, so this runs first: a call on a closed socket must not wait for a re-authentication that cannot come.
+  const socket: ClientSocket | undefined = (client as any).io
+  let closedBecause: string | undefined
+  if (socket) {
+    socket.on('disconnect', (reason) => (closedBecause = reason ?? 'disconnect'))
+    socket.on('connect', () => (closedBecause = undefined))
+    client.hooks({ around: { all: [failWhenClosed(socket, () => closedBecause)] } })
+  }
   client.configure(authenticationClient({ path: 'api/authentication', ...authenticationOptions }))
+  if (socket) reauthenticateOnReopen(client, socket)
   client.set('connection', connection)
 
   client.configure(userClient)

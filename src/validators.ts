@@ -91,3 +91,28 @@ export const Page = <T extends TSchema, C extends TProperties = Record<never, TS
     },
     { $id, additionalProperties: false }
   )
+
+/**
+ * The page of an offset-paginated list (the chat list, user search): `Page` with the `skip` it was asked for.
+ * No `total`: the server reads `limit + 1` rows to know whether there is more, and never counts.
+ */
+export const OffsetPage = <T extends TSchema>(item: T, $id: string) =>
+  Page(item, $id, 'Whether another page exists: ask again with `$skip` = `skip` + `limit`', {
+    skip: Type.Integer({ description: 'Items skipped before this page (`$skip`)' })
+  })
+
+/** The TypeScript shape of an `OffsetPage` of `T`. */
+export interface OffsetPaged<T> {
+  data: T[]
+  limit: number
+  skip: number
+  has_more: boolean
+}
+
+/** The page of `rows`, read with `LIMIT limit + 1 OFFSET skip`: the extra row only says there is more. */
+export const offsetPage = <T>(rows: T[], limit: number, skip: number): OffsetPaged<T> => ({
+  data: rows.slice(0, limit),
+  limit,
+  skip,
+  has_more: rows.length > limit
+})

@@ -3,13 +3,12 @@
 // key. Before: the delete was swallowed, and once Redis returned every instance trusted the stale entry: a
 // logged-out or banned user's token kept passing REST authentication elsewhere until the entry's TTL.
 import assert from 'node:assert/strict'
-import { randomUUID } from 'node:crypto'
 import { Redis } from 'ioredis'
 import { Cache } from '../src/caches/redis-cache'
 import { RecentMessages } from '../src/caches/recent-messages'
 import type { Application } from '../src/declarations'
 import { createUser, eventually, http, startRelay, startServer, type TestServer } from './helpers'
-import { testRedis } from './setup'
+import { testRedis, testKeyPrefix, testRedisUrlVia } from './setup'
 
 const sidOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).sid
 
@@ -23,13 +22,13 @@ describe('cache deletes that fail are retried when Redis is back', function () {
 
   before(async function () {
     if (!testRedis.url) this.skip()
-    prefix = `test:${randomUUID()}:`
+    prefix = testKeyPrefix()
     const redisPort = Number(new URL(testRedis.url).port || 6379)
     relayA = await startRelay(() => redisPort)
     admin = new Redis(testRedis.url)
     // A reaches Redis through a relay the test can close; B directly. Same key prefix: one deployment.
     a = await startServer({
-      settings: { redis: { url: `redis://127.0.0.1:${relayA.port}`, keyPrefix: prefix } }
+      settings: { redis: { url: testRedisUrlVia(relayA.port), keyPrefix: prefix } }
     })
     b = await startServer({ settings: { redis: { url: testRedis.url, keyPrefix: prefix } } })
   })
@@ -171,11 +170,11 @@ describe('Cache: keys whose delete failed', () => {
 
   it('past the bound, every key of that kind is distrusted until one SCAN deletes them all', async function () {
     if (!testRedis.url) this.skip()
-    const prefix = `test:${randomUUID()}:`
+    const prefix = testKeyPrefix()
     const redisPort = Number(new URL(testRedis.url).port || 6379)
     const relay = await startRelay(() => redisPort)
     const admin = new Redis(testRedis.url)
-    const client = new Redis(`redis://127.0.0.1:${relay.port}`, {
+    const client = new Redis(testRedisUrlVia(relay.port), {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
       retryStrategy: () => 50

@@ -68,11 +68,11 @@ describe('Redis caches: used, and never stale after a write', () => {
     const bob = await createUser(server.url, 'Cache Bob')
     const list = async (u = ann) =>
       (await http(server.url, 'GET', '/api/chats', { token: u.access_token })).body
-    assert.equal((await list()).total, 0)
+    assert.deepEqual((await list()).data, [])
     assert.ok(await redis.exists(`${prefix}chat_list:${ann.user_id}`), 'the first page is cached')
 
     const chat = await openPrivateChat(server.url, bob, ann)
-    assert.equal((await list()).total, 1, 'a new chat appears at once')
+    assert.equal((await list()).data.length, 1, 'a new chat appears at once')
     await sendText(server.url, bob, chat.chat_id, 'one')
     let page = await list()
     assert.equal(page.data[0].unread_count, 1)
@@ -88,7 +88,7 @@ describe('Redis caches: used, and never stale after a write', () => {
       body: { name: 'Cached group', member_ids: [ann.user_id] }
     })
     page = await list()
-    assert.equal(page.total, 2)
+    assert.equal(page.data.length, 2)
     await http(server.url, 'PATCH', `/api/groups/${group.body.group_id}`, {
       token: bob.access_token,
       body: { name: 'Renamed group' }
@@ -104,7 +104,25 @@ describe('Redis caches: used, and never stale after a write', () => {
     await http(server.url, 'DELETE', `/api/groups/${group.body.group_id}/members/${ann.user_id}`, {
       token: bob.access_token
     })
-    assert.equal((await list()).total, 1, 'a removed member’s list drops the group at once')
+    assert.equal((await list()).data.length, 1, 'a removed member’s list drops the group at once')
+  })
+
+  it('chat_list:{id} holds the {data, limit, skip, has_more} page; an entry of the old {total} shape is replaced', async () => {
+    const ann = await createUser(server.url, 'Shape Ann')
+    const bob = await createUser(server.url, 'Shape Bob')
+    const chat = await openPrivateChat(server.url, ann, bob)
+    const key = `${prefix}chat_list:${ann.user_id}`
+    const list = async () => (await http(server.url, 'GET', '/api/chats', { token: ann.access_token })).body
+    const first = await list()
+    assert.deepEqual(
+      [first.data.map((c: any) => c.chat_id), first.limit, first.skip, first.has_more, first.total],
+      [[chat.chat_id], 20, 0, false, undefined]
+    )
+    assert.deepEqual(JSON.parse((await redis.get(key))!), first, 'the cached entry is the page itself')
+    // What a server before the change cached: the page read from Redis must not keep that shape alive.
+    await redis.set(key, JSON.stringify({ total: 1, limit: 20, skip: 0, data: first.data }), 'EX', 600)
+    assert.deepEqual(await list(), first)
+    assert.equal(JSON.parse((await redis.get(key))!).has_more, false, 'the old entry was overwritten')
   })
 
   it('message_queue:{chat_id} serves the newest page and follows sends, edits and deletes', async () => {

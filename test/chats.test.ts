@@ -94,7 +94,7 @@ describe('chats: private chats, chat list, details, mark-read (REST)', () => {
       assert.equal(ids.size, 1, `one chat_id, got ${[...ids].join(', ')}`)
       for (const user of [x, y]) {
         const list = await myChats(user)
-        assert.equal(list.body.total, 1)
+        assert.equal(list.body.data.length, 1)
         assert.equal(list.body.data[0].chat_id, [...ids][0])
         const chat = await chatOf(user, [...ids][0])
         assert.equal(chat.body.members.length, 2)
@@ -133,7 +133,8 @@ describe('chats: private chats, chat list, details, mark-read (REST)', () => {
     it('lists only my chats, each with other_user (no email) or group info', async () => {
       const res = await myChats(ann)
       assert.equal(res.status, 200, res.text)
-      assert.equal(res.body.total, 3)
+      assert.equal(res.body.data.length, 3)
+      assert.equal(res.body.has_more, false)
       const ids = res.body.data.map((c: any) => c.chat_id)
       assert.deepEqual([...ids].sort(), [withBob, withCarl, groupChat].sort())
       assert.ok(!ids.includes(bobCarl), 'not a chat of someone else')
@@ -235,27 +236,34 @@ describe('chats: private chats, chat list, details, mark-read (REST)', () => {
       assert.equal(groupView.last_message.content, 'group news')
     })
 
-    it('paginates with $limit / $skip and reports the total', async () => {
+    it('paginates with $limit / $skip as {data, limit, skip, has_more} (no total)', async () => {
       const all = await myChats(ann)
-      const total = all.body.total
-      assert.equal(total, 4)
+      assert.deepEqual(Object.keys(all.body).sort(), ['data', 'has_more', 'limit', 'skip'])
+      assert.deepEqual(
+        [all.body.data.length, all.body.limit, all.body.skip, all.body.has_more],
+        [4, 20, 0, false]
+      )
+      const count = all.body.data.length
       const seen: string[] = []
-      for (let skip = 0; skip < total; skip += 1) {
+      for (let skip = 0; skip < count; skip += 1) {
         const page = await myChats(ann, `?$limit=1&$skip=${skip}`)
         assert.equal(page.status, 200)
-        assert.equal(page.body.total, total)
+        assert.equal(page.body.total, undefined)
         assert.equal(page.body.limit, 1)
         assert.equal(page.body.skip, skip)
         assert.equal(page.body.data.length, 1)
+        assert.equal(page.body.has_more, skip < count - 1, `has_more at skip ${skip}`)
         seen.push(page.body.data[0].chat_id)
       }
       assert.deepEqual(
         seen,
         all.body.data.map((c: any) => c.chat_id)
       )
+      const exact = await myChats(ann, `?$limit=${count}`)
+      assert.deepEqual([exact.body.data.length, exact.body.has_more], [count, false])
       const past = await myChats(ann, '?$skip=10')
       assert.deepEqual(past.body.data, [])
-      assert.equal(past.body.total, total)
+      assert.equal(past.body.has_more, false)
       const two = await myChats(ann, '?$limit=2')
       assert.equal(two.body.data.length, 2)
       assert.equal((await myChats(ann, '?$limit=0')).status, 400)

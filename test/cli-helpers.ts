@@ -49,11 +49,11 @@ export const cliOk = async (args: string[], env: Record<string, string>) => {
 export const cliJson = async <T = any>(args: string[], env: Record<string, string>): Promise<T> =>
   JSON.parse(await cliOk([...args, '--json'], env))
 
-/** A new empty database on the test server (dropped by `drop`). */
-export const freshDatabase = async (testUrl: string, name: string) => {
-  const admin = knex({ client: 'pg', connection: testUrl, pool: { min: 0, max: 1 } })
+/** A new empty database on the test server of TEST_POSTGRES_URL (dropped by `drop`). */
+export const freshDatabase = async (adminUrl: string, name: string) => {
+  const admin = knex({ client: 'pg', connection: adminUrl, pool: { min: 0, max: 1 } })
   await admin.raw(`CREATE DATABASE ${name}`)
-  const url = new URL(testUrl)
+  const url = new URL(adminUrl)
   url.pathname = `/${name}`
   const db = knex({ client: 'pg', connection: url.toString(), pool: { min: 0, max: 2 } })
   return {

@@ -2,13 +2,12 @@
 // The pieces live in test/helpers/ (http, waiting, sockets, chat fixtures, spawned processes, a TCP relay);
 // this module re-exports them, so every test imports from './helpers'.
 import assert from 'node:assert/strict'
-import { randomUUID } from 'node:crypto'
 import { once } from 'node:events'
 import type { Server } from 'node:http'
 import { createApp, type CreateAppOptions } from '../src/app'
 import type { Application } from '../src/declarations'
 import { http } from './helpers/http'
-import { testDatabase, testRedis } from './setup'
+import { testDatabase, testRedis, testKeyPrefix } from './setup'
 
 export * from './helpers/http'
 export * from './helpers/wait'
@@ -34,7 +33,7 @@ export const startServer = async (options: CreateAppOptions = {}): Promise<TestS
   // Every server gets Redis when it is reachable, under its own key prefix unless the test shares one on
   // purpose (several instances of one deployment).
   const redis = testRedis.url
-    ? { url: testRedis.url, keyPrefix: `test:${randomUUID()}:`, ...settings.redis }
+    ? { url: testRedis.url, keyPrefix: testKeyPrefix(), ...settings.redis }
     : settings.redis
   const app = createApp({
     db: testDatabase.url ? undefined : testDatabase.pglite,

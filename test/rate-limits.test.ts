@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict'
-import { randomUUID } from 'node:crypto'
 import {
   createUser,
   http,
@@ -12,7 +11,7 @@ import {
   type TestServer,
   type TestUser
 } from './helpers'
-import { testRedis } from './setup'
+import { testRedis, testKeyPrefix } from './setup'
 
 describe('rate limits on messages and socket events', () => {
   let server: TestServer
@@ -66,7 +65,7 @@ describe('rate limits shared by instances through Redis', () => {
 
   before(async function () {
     if (!testRedis.url) this.skip()
-    const redis = { url: testRedis.url, keyPrefix: `test:${randomUUID()}:` }
+    const redis = { url: testRedis.url, keyPrefix: testKeyPrefix() }
     const limits = { loginPerEmailAndIpPerMinute: 3 }
     a = await startServer({ settings: { redis, limits } })
     b = await startServer({ settings: { redis, limits } })

@@ -3,7 +3,6 @@
 // reaches Redis through a relay; the test kills B's sync subscriber (CLIENT KILL) while the relay refuses new
 // connections, so the change made on A falls deterministically into the gap, then lets B reconnect.
 import assert from 'node:assert/strict'
-import { randomUUID } from 'node:crypto'
 import { Redis } from 'ioredis'
 import {
   createGroup,
@@ -21,7 +20,7 @@ import {
   type TestServer,
   type TestUser
 } from './helpers'
-import { testRedis } from './setup'
+import { testRedis, testKeyPrefix, testRedisUrlVia } from './setup'
 
 describe('re-check of connections after a gap in synced events', function () {
   this.timeout(60000)
@@ -35,13 +34,13 @@ describe('re-check of connections after a gap in synced events', function () {
   before(async function () {
     // Needs Redis (the gap is a Redis pub/sub one); with CI=true setup already failed if it is missing.
     if (!testRedis.url) this.skip()
-    const keyPrefix = `test:${randomUUID()}:`
+    const keyPrefix = testKeyPrefix()
     const redisPort = Number(new URL(testRedis.url).port || 6379)
     relay = await startRelay(() => redisPort)
     relayA = await startRelay(() => redisPort)
     admin = new Redis(testRedis.url)
-    a = await startServer({ settings: { redis: { url: `redis://127.0.0.1:${relayA.port}`, keyPrefix } } })
-    b = await startServer({ settings: { redis: { url: `redis://127.0.0.1:${relay.port}`, keyPrefix } } })
+    a = await startServer({ settings: { redis: { url: testRedisUrlVia(relayA.port), keyPrefix } } })
+    b = await startServer({ settings: { redis: { url: testRedisUrlVia(relay.port), keyPrefix } } })
   })
   after(async () => {
     sockets.forEach((s) => s.close())
@@ -246,10 +245,17 @@ describe('re-check of connections after a gap in synced events', function () {
     assert.equal(profile.status, 401)
   })
 
-  it('a user banned on A while B’s subscriber was away is disconnected on B', async () => {
+  it('a user banned on A while B’s subscriber was away hears `banned` on B, then is disconnected', async () => {
     const user = await createUser(a.url, 'Gap Banned')
     const onB = await connect(b, user)
-    const dropped = new Promise<string>((resolve) => onB.socket.on('disconnect', (reason) => resolve(reason)))
+    const heard: string[] = []
+    ;(onB.client.service('api/users') as any).on('banned', () => heard.push('banned'))
+    const dropped = new Promise<string>((resolve) =>
+      onB.socket.on('disconnect', (reason) => {
+        heard.push('disconnect')
+        resolve(reason)
+      })
+    )
     await duringGap(async () => {
       await a.app.service('api/users').patch(user.user_id, { banned_at: new Date().toISOString() })
     })
@@ -258,5 +264,6 @@ describe('re-check of connections after a gap in synced events', function () {
       assert.equal(onB.socket.connected, false, 'the banned user’s socket on B is still open')
     )
     assert.equal(await dropped, 'io server disconnect')
+    assert.deepEqual(heard, ['banned', 'disconnect'], 'the re-check replays the lost `banned` before closing')
   })
 })

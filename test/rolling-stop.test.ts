@@ -1,7 +1,6 @@
 // A rolling deploy stops one instance at a time: SIGTERM must close that instance's sockets only. Through the
 // Socket.IO Redis adapter, `io.disconnectSockets()` reaches every instance of the deployment.
 import assert from 'node:assert/strict'
-import { randomUUID } from 'node:crypto'
 import {
   createUser,
   eventually,
@@ -15,7 +14,7 @@ import {
   type SocketClient,
   type SpawnedServer
 } from './helpers'
-import { testDatabase, testRedis } from './setup'
+import { testDatabase, testRedis, testKeyPrefix } from './setup'
 
 const socketGauge = async (url: string) => {
   const text = await (await fetch(`${url}/metrics`)).text()
@@ -30,7 +29,7 @@ describe('rolling stop (SIGTERM on one of three instances)', function () {
 
   it('disconnects the stopped instance’s sockets only; the other instances’ sockets stay and keep receiving', async function () {
     if (!testRedis.url || !testDatabase.url) this.skip() // spawned instances need Redis and a PostgreSQL server to share
-    const env = { REDIS_URL: testRedis.url!, REDIS_KEY_PREFIX: `test:${randomUUID()}:` }
+    const env = { REDIS_URL: testRedis.url!, REDIS_KEY_PREFIX: testKeyPrefix() }
     const servers: SpawnedServer[] = await Promise.all([spawnServer(env), spawnServer(env), spawnServer(env)])
     const [x, y, z] = servers
     const sockets: SocketClient[] = []
@@ -78,7 +77,7 @@ describe('rolling stop (SIGTERM on one of three instances)', function () {
 describe('app teardown with several instances in one deployment', () => {
   it('app.teardown() of one instance leaves the sockets of another instance connected', async function () {
     if (!testRedis.url) this.skip() // the cross-instance disconnect only exists through the Redis adapter
-    const keyPrefix = `test:${randomUUID()}:`
+    const keyPrefix = testKeyPrefix()
     const a = await startServer({ settings: { redis: { url: testRedis.url, keyPrefix } } })
     const b = await startServer({ settings: { redis: { url: testRedis.url, keyPrefix } } })
     const sockets: SocketClient[] = []

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict'
-import { randomUUID } from 'node:crypto'
 import { Redis } from 'ioredis'
 import { io } from 'socket.io-client'
 import socketio from '@feathersjs/socketio-client'
@@ -22,12 +21,12 @@ import {
   type SocketClient,
   type TestServer
 } from './helpers'
-import { testDatabase, testRedis } from './setup'
+import { testDatabase, testRedis, testKeyPrefix } from './setup'
 
 describe('several instances on one PostgreSQL and one Redis', function () {
   let a: TestServer
   let b: TestServer
-  const keyPrefix = `test:${randomUUID()}:`
+  const keyPrefix = testKeyPrefix()
   const sockets: SocketClient[] = []
   const connect = async (server: TestServer, accessToken: string) => {
     const s = socketClient(server.url)
@@ -211,7 +210,7 @@ describe('reconnect resync across instances (a killed instance)', function () {
 
   it('streams messages while the client’s instance is killed; it ends with every message once, in order', async function () {
     if (!testRedis.url || !testDatabase.url) this.skip() // spawned instances need Redis and a PostgreSQL server to share
-    const keyPrefix = `test:${randomUUID()}:`
+    const keyPrefix = testKeyPrefix()
     const env = { REDIS_URL: testRedis.url!, REDIS_KEY_PREFIX: keyPrefix }
     const x = await spawnServer(env)
     const y = await spawnServer(env)
@@ -292,7 +291,7 @@ describe('graceful shutdown (SIGTERM)', function () {
 
   it('every message acknowledged before the stop is committed; sockets are told to go elsewhere', async function () {
     if (!testRedis.url || !testDatabase.url) this.skip() // a spawned instance needs a PostgreSQL server to share
-    const env = { REDIS_URL: testRedis.url!, REDIS_KEY_PREFIX: `test:${randomUUID()}:` }
+    const env = { REDIS_URL: testRedis.url!, REDIS_KEY_PREFIX: testKeyPrefix() }
     const x = await spawnServer(env)
     const y = await spawnServer(env)
     let watcher: SocketClient | undefined
@@ -341,7 +340,7 @@ describe('presence when an instance crashes', function () {
 
   it('a user whose only instance is killed goes offline by heartbeat expiry, announced by a survivor', async function () {
     if (!testRedis.url || !testDatabase.url) this.skip() // a spawned instance needs a PostgreSQL server to share
-    const keyPrefix = `test:${randomUUID()}:`
+    const keyPrefix = testKeyPrefix()
     const presence = { PRESENCE_TTL_MS: '1000', PRESENCE_HEARTBEAT_MS: '200' }
     const x = await spawnServer({ REDIS_URL: testRedis.url!, REDIS_KEY_PREFIX: keyPrefix, ...presence })
     const y = await startServer({

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import knex from 'knex'
-import { testDatabase } from './setup'
+import { scratchDatabaseName, testDatabase } from './setup'
 import { DirMigrationSource } from '../src/migrate'
 
 // Migration 20261202000003 on a database that already holds messages: the generated vectors are filled for
@@ -8,8 +8,8 @@ import { DirMigrationSource } from '../src/migrate'
 describe('search migration on a database that already holds messages', () => {
   it('fills the new vectors for existing rows', async function () {
     if (!testDatabase.url) this.skip()
-    const admin = knex({ client: 'pg', connection: testDatabase.url })
-    const name = `search_mig_${process.pid}_${Date.now().toString(36)}`
+    const admin = knex({ client: 'pg', connection: testDatabase.adminUrl })
+    const name = scratchDatabaseName('search_mig')
     await admin.raw(`CREATE DATABASE ${name}`)
     const target = new URL(testDatabase.url!)
     target.pathname = `/${name}`

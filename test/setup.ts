@@ -1,7 +1,10 @@
-// Mocha root setup: one fresh PostgreSQL database per test run (dropped afterwards), migrated once.
+// Mocha root setup: one fresh PostgreSQL database per test run (dropped afterwards), migrated once, on the
+// server of TEST_POSTGRES_URL; Redis at TEST_REDIS_URL (its database number included), every key of the run
+// under `test:<run>:` and deleted afterwards. Other databases a test creates are named after the run.
 // Without a reachable server the suite falls back to one in-memory PGlite shared by every test app;
 // with CI=true a missing PostgreSQL is a failure, never a silent fallback.
 import '../src/env'
+import { randomUUID } from 'node:crypto'
 import knex, { type Knex } from 'knex'
 import { Redis } from 'ioredis'
 import { createPglite } from '../src/postgresql'
@@ -10,12 +13,28 @@ import { runMigrations } from '../src/migrate'
 process.env.NODE_ENV = 'test'
 
 const adminUrl = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
-const databaseName = `chat_test_${process.pid}_${Date.now().toString(36)}`
+/** This run's name: its database, the prefix of its Redis keys and of any other database a test creates. */
+export const testRun = `chat_test_${process.pid}_${Date.now().toString(36)}`
+const databaseName = testRun
 
-export const testDatabase: { url?: string; pglite?: Knex } = {}
-/** Redis for the tests (REDIS_URL-style), when reachable; with CI=true it must be. */
-export const testRedis: { url?: string } = {}
+export const testDatabase: { url?: string; adminUrl: string; pglite?: Knex } = { adminUrl }
+/** Redis for the tests (REDIS_URL-style, with its database number), when reachable; with CI=true it must be. */
+export const testRedis: { url?: string; prefix: string } = { prefix: `test:${testRun}:` }
 const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
+
+/** A database name of this run for `purpose` (dropped by the test that creates it). */
+export const scratchDatabaseName = (purpose: string) => `${testRun}_${purpose}`.toLowerCase()
+
+/** A key prefix of its own for one server or deployment of this run (deleted with the run's keys). */
+export const testKeyPrefix = () => `${testRedis.prefix}${randomUUID()}:`
+
+/** TEST_REDIS_URL reached through another port (a relay), same database number. */
+export const testRedisUrlVia = (port: number) => {
+  const url = new URL(testRedis.url ?? redisUrl)
+  url.hostname = '127.0.0.1'
+  url.port = String(port)
+  return url.toString()
+}
 
 const reachable = async (url: string) => {
   const probe = knex({
@@ -72,7 +91,29 @@ const redisReachable = async (url: string) => {
   }
 }
 
+/** Deletes this run's Redis keys (SCAN, not KEYS: the server may hold other data); returns how many. */
+const deleteRunKeys = async (url: string) => {
+  const client = new Redis(url, { maxRetriesPerRequest: 1 })
+  let deleted = 0
+  try {
+    const match = `${testRedis.prefix.replace(/[*?[\]\\]/g, '\\$&')}*`
+    let cursor = '0'
+    do {
+      const [next, keys] = await client.scan(cursor, 'MATCH', match, 'COUNT', 1000)
+      cursor = next
+      if (keys.length) deleted += await client.del(...keys)
+    } while (cursor !== '0')
+  } finally {
+    client.disconnect()
+  }
+  return deleted
+}
+
 export const mochaGlobalTeardown = async () => {
+  if (testRedis.url) {
+    const deleted = await deleteRunKeys(testRedis.url)
+    if (process.env.TEST_REDIS_REPORT) console.log(`  (deleted ${deleted} Redis keys of ${testRedis.prefix})`)
+  }
   if (testDatabase.pglite) await testDatabase.pglite.destroy()
   if (testDatabase.url) {
     const admin = knex({ client: 'pg', connection: adminUrl })

@@ -1,7 +1,6 @@
 // SPEC §9: a cap on sockets per user (MAX_SOCKETS_PER_USER) and on new connections per client address
 // (RATE_LIMIT_CONNECTIONS_PER_IP_PER_MINUTE).
 import assert from 'node:assert/strict'
-import { randomUUID } from 'node:crypto'
 import { io } from 'socket.io-client'
 import {
   createUser,
@@ -16,7 +15,7 @@ import {
   type TestServer,
   type TestUser
 } from './helpers'
-import { testRedis } from './setup'
+import { testRedis, testKeyPrefix } from './setup'
 
 const sockets: SocketClient[] = []
 const open = async (server: TestServer, user: TestUser) => {
@@ -98,7 +97,7 @@ describe('sockets per user across instances', () => {
   let b: TestServer
   before(async function () {
     if (!testRedis.url) this.skip() // the count is shared through Redis; with CI=true setup failed already
-    const redis = { url: testRedis.url, keyPrefix: `test:${randomUUID()}:` }
+    const redis = { url: testRedis.url, keyPrefix: testKeyPrefix() }
     a = await startServer({ settings: { redis, limits: { maxSocketsPerUser: 2 } } })
     b = await startServer({ settings: { redis, limits: { maxSocketsPerUser: 2 } } })
   })

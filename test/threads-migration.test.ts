@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import knex, { type Knex } from 'knex'
 import { createPglite } from '../src/postgresql'
 import { DirMigrationSource } from '../src/migrate'
-import { testDatabase } from './setup'
+import { testDatabase, scratchDatabaseName } from './setup'
 
 // Migrations 20261202000001 (threads, mentions) and …0002 (reactions, pins, edits) on a database migrated before
 // them that already holds messages.
@@ -50,10 +50,8 @@ describe('threads and mentions migration on a database that already holds messag
 
   it('on PostgreSQL', async function () {
     if (!testDatabase.url) return this.skip()
-    const adminUrl = new URL(testDatabase.url)
-    const name = `chat_migration_${process.pid}_${Date.now().toString(36)}`
-    adminUrl.pathname = '/postgres'
-    const admin = knex({ client: 'pg', connection: adminUrl.toString() })
+    const name = scratchDatabaseName('threads_mig')
+    const admin = knex({ client: 'pg', connection: testDatabase.adminUrl })
     await admin.raw(`CREATE DATABASE ${name}`)
     const dbUrl = new URL(testDatabase.url)
     dbUrl.pathname = `/${name}`

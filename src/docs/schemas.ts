@@ -1,7 +1,5 @@
-// The shapes only the API documentation needs: the error body every route shares and the Feathers page
-// wrapper. Every other result shape is declared once, in TypeBox, in its service's `*.schema.ts`.
+// The shape only the API documentation needs: the error body every route shares. Every other result shape is declared once, in TypeBox, in its service's `*.schema.ts`.
 import { Type } from '@feathersjs/typebox'
-import type { TSchema } from '@feathersjs/typebox'
 
 /** `{name, message, code, className, data?}`: every error, from services and from the HTTP layer. */
 export const errorSchema = Type.Object(
@@ -17,10 +15,3 @@ export const errorSchema = Type.Object(
   },
   { $id: 'Error', additionalProperties: false }
 )
-
-/** A Feathers page: `{total, limit, skip, data}`. */
-export const paginated = (item: TSchema, $id: string) =>
-  Type.Object(
-    { total: Type.Integer(), limit: Type.Integer(), skip: Type.Integer(), data: Type.Array(item) },
-    { $id, additionalProperties: false }
-  )

@@ -13,6 +13,7 @@
 // answer: that user is checked again in another round (the connection book's versions say who).
 import type { Application } from '../declarations'
 import { chatChannel } from './connections'
+import { emitLocally } from './sync'
 
 const CHUNK = 1000
 const MAX_ROUNDS = 5
@@ -155,6 +156,9 @@ export class Resync {
           continue
         }
         if (banned.has(userId)) {
+          // The ban's event never arrived here: it is replayed, so the user's connections hear `banned`
+          // (channels.ts) before they close, as they do when the event arrives.
+          if (!bannedSeen.has(userId)) emitLocally(this.app, 'api/users', 'banned', { user_id: userId })
           bannedSeen.add(userId)
           if (sessionId) ended.add(sessionId)
           book.detach(c) // hears nothing from now on; closed once the current tick is done

@@ -7,10 +7,16 @@ import { attachRedisAdapter } from '../redis'
 import { socketClientIp } from '../middleware/client-ip'
 import { limitSocketEvents } from '../middleware/socket-rate-limit'
 import { limitConnectionsPerIp } from '../middleware/socket-connection-limit'
+import { allowedOrigin } from '../middleware/cors-origin'
 
 /** The Socket.IO server options the configuration asks for. */
 export const socketServerOptions = (app: Application) => ({
-  cors: { origin: app.get('origins'), credentials: true },
+  // The same allow-list answer as REST (a plain array here would not understand `*`).
+  cors: {
+    origin: (origin: string | undefined, callback: (error: Error | null, allow?: string | boolean) => void) =>
+      callback(null, allowedOrigin(app.get('origins'), origin) || false),
+    credentials: true
+  },
   maxHttpBufferSize: Math.max(app.get('websocket').readBufferSize, 65536)
 })
 

@@ -90,6 +90,17 @@ export const emitSynced = (app: Application, message: SyncMessage) => {
 /** The control message "I could not publish some events: re-check your connections". */
 const RESYNC = '!resync'
 
+/**
+ * Emits a service event on this instance only, as if it had arrived from another one: its local listeners and
+ * publishers run, nothing is sent to Redis. For an event this instance missed and found out about itself
+ * (resync.ts). Without Redis there is nothing to sync, and a plain emit is local anyway.
+ */
+export const emitLocally = (app: Application, path: string, event: string, data: unknown) => {
+  const service: any = (app as any).services[path]
+  const emit = service?.[LOCAL_EMIT] ?? service?.emit.bind(service)
+  emit?.(event, data, { app, service, path, event, result: data, dispatch: data, params: { route: {} } })
+}
+
 export const sync = (app: Application) => {
   app.set('instanceId', randomUUID())
   const settings = app.get('redis')

@@ -31,7 +31,7 @@ export const registerChatCommands = (program: Command) => {
       if (options.type) query.type = options.type
       const page = await app.service('api/chats').find({ user, query })
       const chats = page.data.map(summarize)
-      if (options.json) printJson({ total: page.total, data: chats })
+      if (options.json) printJson({ ...page, data: chats })
       else printRows(options, chats, chatFields)
     }
   )

@@ -1,9 +1,8 @@
 // `seed [--users N] [--groups N] [--messages N] [--seed S] [--force]`: deterministic demo data (users
 // user1@demo.test …, private chats, groups, messages) created through the services, like API clients would.
 import type { Command } from 'commander'
-import type { Paginated } from '@feathersjs/feathers'
 import type { Application } from '../../declarations'
-import type { User } from '../../services/users/users.schema'
+import type { User, UserPage } from '../../services/users/users.schema'
 import { appCommand } from '../boot'
 import { CliError, integer, note, printJson, printRecord, printRows, type OutputOptions } from '../output'
 import { createProgress, type Progress } from '../progress'
@@ -18,7 +17,7 @@ interface SeedOptions extends OutputOptions {
 }
 
 const findByEmail = async (app: Application, email: string) => {
-  const page: Paginated<User> = await app.service('api/users').find({ query: { email, $limit: 1 } })
+  const page: UserPage = await app.service('api/users').find({ query: { email, $limit: 1 } })
   return page.data[0]
 }
 

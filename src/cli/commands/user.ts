@@ -1,10 +1,10 @@
 // `user create|list|search|show|ban|unban|reset-password`: accounts, through `api/users` and
 // `api/auth/register` as internal calls (same validation and events as the API, no authorization).
 import type { Command } from 'commander'
-import type { Paginated } from '@feathersjs/feathers'
 import type { Application } from '../../declarations'
-import type { User } from '../../services/users/users.schema'
+import type { User, UserPage } from '../../services/users/users.schema'
 import { checkPasswordPolicy } from '../../auth/password-policy'
+import { chatCountOf } from '../../services/chats/membership'
 import { appCommand } from '../boot'
 import { CliError, integer, pick, printJson, printRecord, printRows, type OutputOptions } from '../output'
 
@@ -14,7 +14,7 @@ export const userFields = ['user_id', 'name', 'email', 'status', 'banned_at', 'c
 export const resolveUser = async (app: Application, ref: string): Promise<User> => {
   const users = app.service('api/users')
   if (ref.includes('@')) {
-    const page: Paginated<User> = await users.find({ query: { email: ref.trim().toLowerCase(), $limit: 1 } })
+    const page: UserPage = await users.find({ query: { email: ref.trim().toLowerCase(), $limit: 1 } })
     if (page.data[0]) return page.data[0]
   } else {
     const found = await users.get(ref).catch((error: any) => {
@@ -27,9 +27,11 @@ export const resolveUser = async (app: Application, ref: string): Promise<User> 
 }
 
 const showUser = async (app: Application, user: User, options: OutputOptions) => {
-  const chats = await app.service('api/chats').find({ user, query: { $limit: 1 } })
   const fields = [...userFields, 'last_seen', 'updated_at']
-  const record = { ...pick(user, fields), chat_count: chats.total }
+  const record = {
+    ...pick(user, fields),
+    chat_count: await chatCountOf(app.get('postgresqlClient'), user.user_id)
+  }
   if (options.json) printJson(record)
   else printRecord(record)
 }
@@ -70,7 +72,7 @@ export const registerUserCommands = (program: Command) => {
       const users = app.service('api/users')
       const query = { $limit: options.limit, $skip: options.offset }
       const knex = users.createQuery({ query: {} }).orderBy('id', 'asc')
-      const page: Paginated<User> = await users.find({ query, knex } as any)
+      const page: UserPage = await users.find({ query, knex } as any)
       printRows(options, page.data, userFields)
     }
   )

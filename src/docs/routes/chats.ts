@@ -1,5 +1,6 @@
 // The chats routes of the OpenAPI document (see ./index.ts).
 import {
+  chatPageSchema,
   chatQuerySchema,
   chatSchema,
   markReadDataSchema,
@@ -8,11 +9,8 @@ import {
   typingDataSchema,
   typingResultSchema
 } from '../../services/chats/chats.schema'
-import { paginated } from '../schemas'
 import * as ex from '../examples'
 import { json, type RouteDoc } from './types'
-
-const paginatedChats = paginated(chatSchema, 'ChatPage')
 
 export const chatsRoutes: RouteDoc[] = [
   {
@@ -21,14 +19,16 @@ export const chatsRoutes: RouteDoc[] = [
     tag: 'chats',
     summary: 'My chats, latest activity first',
     description:
-      'Each with `last_message`, `unread_count`, `last_read_seq`, and `other_user` (private) or `group`.',
+      'Each with `last_message`, `unread_count`, `last_read_seq`, and `other_user` (private) or `group`. ' +
+      'Paginated with `$limit` (default 20, at most 100) and `$skip`; `has_more` says whether another page exists ' +
+      '(there is no `total`).',
     feathers: { service: 'api/chats', method: 'find' },
     auth: 'bearer',
     query: chatQuerySchema,
     responses: {
       200: json(
-        paginatedChats,
-        { total: 1, limit: 20, skip: 0, data: [ex.examplePrivateChat] },
+        chatPageSchema,
+        { data: [ex.examplePrivateChat], limit: 20, skip: 0, has_more: false },
         'A page of chats'
       )
     }

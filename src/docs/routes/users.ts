@@ -2,12 +2,13 @@
 import { profileDataSchema } from '../../services/users/profile/profile.schema'
 import { userSearchQuerySchema } from '../../services/users/search/search.schema'
 import { statusDataSchema, userStatusSchema } from '../../services/users/status/status.schema'
-import { publicUserSchema, userClientFindQuerySchema } from '../../services/users/users.schema'
-import { paginated } from '../schemas'
+import {
+  publicUserPageSchema,
+  publicUserSchema,
+  userClientFindQuerySchema
+} from '../../services/users/users.schema'
 import * as ex from '../examples'
 import { json, type RouteDoc } from './types'
-
-const paginatedUsers = paginated(publicUserSchema, 'PublicUserPage')
 
 export const usersRoutes: RouteDoc[] = [
   {
@@ -44,8 +45,8 @@ export const usersRoutes: RouteDoc[] = [
     query: userClientFindQuerySchema,
     responses: {
       200: json(
-        paginatedUsers,
-        { total: 1, limit: 10, skip: 0, data: [ex.exampleOtherUser] },
+        publicUserPageSchema,
+        { data: [ex.exampleOtherUser], limit: 10, skip: 0, has_more: false },
         'A page of users'
       )
     }
@@ -68,14 +69,15 @@ export const usersRoutes: RouteDoc[] = [
     summary: 'Search users by name prefix',
     description:
       'Case-insensitive prefix of the name; never the email (not even an exact address, which would tell ' +
-      'whether it has an account). `q` is required; `$limit` at most 50. Rate-limited per user (429).',
+      'whether it has an account). `q` is required; `$limit` at most 50, `$skip`; ' +
+      '`has_more` says whether another page exists (no `total`). Rate-limited per user (429).',
     feathers: { service: 'api/users/search', method: 'find' },
     auth: 'bearer',
     query: userSearchQuerySchema,
     responses: {
       200: json(
-        paginatedUsers,
-        { total: 1, limit: 20, skip: 0, data: [ex.exampleOtherUser] },
+        publicUserPageSchema,
+        { data: [ex.exampleOtherUser], limit: 20, skip: 0, has_more: false },
         'A page of users'
       )
     },

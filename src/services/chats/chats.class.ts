@@ -2,16 +2,17 @@
 // The canonical chats service (`api/chats`): my chat list and chat details for reads; private chats are
 // created here (through `api/chats/private`), so chat events always come from this path.
 import { BadRequest } from '@feathersjs/errors'
-import type { Id, Paginated, Params } from '@feathersjs/feathers'
+import type { Id, Params } from '@feathersjs/feathers'
 import type { Knex } from 'knex'
 import { newId } from '../../ids'
+import { offsetPage } from '../../validators'
 import type { Application } from '../../declarations'
 import { chatNotFound, userNotFound } from '../../errors'
 import { addParticipants } from './membership'
 import { chatMembers, decorateChats } from './chat-views'
-import { chatColumns, type Chat, type ChatQuery, type PrivateChatData } from './chats.schema'
+import { chatColumns, type Chat, type ChatPage, type ChatQuery, type PrivateChatData } from './chats.schema'
 
-export type { Chat, ChatQuery, PrivateChatData }
+export type { Chat, ChatPage, ChatQuery, PrivateChatData }
 
 export interface ChatParams extends Params<ChatQuery> {
   /** Set on a private-chat create that found the existing chat (nothing new: 200, no event). */
@@ -32,41 +33,39 @@ export class ChatService {
   }
 
   /** My chats, most recent activity first; unread_count is last_seq - my read pointer (O(1) per chat). */
-  async find(params?: ChatParams): Promise<Paginated<Chat>> {
+  async find(params?: ChatParams): Promise<ChatPage> {
     const userId = this.viewerId(params)
     // The plain first page (no query) is the one every client opens with: it is cached per user.
     const cacheable = Object.keys(params?.query ?? {}).length === 0
     const lists = this.app.get('chatLists')
     if (cacheable) {
-      const cached = await lists.read<Paginated<Chat>>(userId)
-      if (cached) return cached
+      const cached = await lists.read<ChatPage>(userId)
+      // An entry of the old page shape (`total`, no `has_more`), cached before an upgrade, is read again.
+      if (typeof cached?.has_more === 'boolean') return cached
     }
     const page = await this.listChats(userId, params)
     if (cacheable) await lists.write(userId, page)
     return page
   }
 
-  private async listChats(userId: string, params?: ChatParams): Promise<Paginated<Chat>> {
+  private async listChats(userId: string, params?: ChatParams): Promise<ChatPage> {
     const paginate = this.app.get('paginate')
     const limit = Math.min(params?.query?.$limit ?? paginate.default, paginate.max)
     const skip = params?.query?.$skip ?? 0
-    const mine = this.db('chat_participants as p')
+    // One row past the page says whether there is another; nothing counts the user's chats.
+    const rows: Chat[] = await this.db('chat_participants as p')
       .join('chats as c', 'c.chat_id', 'p.chat_id')
       .where('p.user_id', userId)
       .modify((q) => {
         if (params?.query?.type) q.where('c.type', params.query.type)
       })
-    const [rows, [{ count }]] = await Promise.all([
-      mine
-        .clone()
-        .select([...chatColumns.map((c) => `c.${c}`), 'p.last_read_seq'])
-        .select(this.db.raw('GREATEST(c.last_seq - p.last_read_seq, 0)::int AS unread_count'))
-        .orderByRaw('COALESCE(c.last_message_at, c.created_at) DESC, c.id DESC')
-        .limit(limit)
-        .offset(skip),
-      mine.clone().count({ count: '*' })
-    ])
-    return { total: Number(count), limit, skip, data: await decorateChats(this.db, rows, userId) }
+      .select([...chatColumns.map((c) => `c.${c}`), 'p.last_read_seq'])
+      .select(this.db.raw('GREATEST(c.last_seq - p.last_read_seq, 0)::int AS unread_count'))
+      .orderByRaw('COALESCE(c.last_message_at, c.created_at) DESC, c.id DESC')
+      .limit(limit + 1)
+      .offset(skip)
+    const page = offsetPage(rows, limit, skip)
+    return { ...page, data: await decorateChats(this.db, page.data, userId) }
   }
 
   /** One chat with its members (membership is checked by the requireChatMember hook). */

@@ -3,7 +3,7 @@ import { resolve } from '@feathersjs/schema'
 import { Type, getValidator, StringEnum } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
 import type { HookContext } from '../../declarations'
-import { dataValidator, queryValidator, DateTime, Enum, Nullable, Text } from '../../validators'
+import { dataValidator, queryValidator, DateTime, Enum, Nullable, OffsetPage, Text } from '../../validators'
 import { messageSchema } from '../messages/messages.schema'
 import { userStatuses } from '../users/users.schema'
 
@@ -79,6 +79,10 @@ export const chatSchema = Type.Object(
   { $id: 'Chat', additionalProperties: false }
 )
 export type Chat = Static<typeof chatSchema>
+
+/** `GET /api/chats`: a page of my chats. */
+export const chatPageSchema = OffsetPage(chatSchema, 'ChatPage')
+export type ChatPage = Static<typeof chatPageSchema>
 
 export const chatExternalResolver = resolve<Chat, HookContext>({
   private_key: async () => undefined,

@@ -1,15 +1,14 @@
 // For more information about this file see https://dove.feathersjs.com/guides/cli/service.shared.html
-import type { Paginated } from '@feathersjs/feathers'
 import type { ClientApplication } from '../../client'
-import type { Chat, ChatQuery } from './chats.schema'
+import type { Chat, ChatPage, ChatQuery } from './chats.schema'
 
-export type { Chat, ChatQuery }
+export type { Chat, ChatPage, ChatQuery }
 
 export const chatPath = 'api/chats'
 export const chatMethods = ['find', 'get'] as const
 
 export type ChatClientService = {
-  find(params?: { query?: ChatQuery }): Promise<Paginated<Chat>>
+  find(params?: { query?: ChatQuery }): Promise<ChatPage>
   get(id: string): Promise<Chat>
 }
 

@@ -3,6 +3,7 @@ import type { Params } from '@feathersjs/feathers'
 import { KnexService } from '@feathersjs/knex'
 import type { KnexAdapterParams, KnexAdapterOptions } from '@feathersjs/knex'
 import type { Application } from '../../declarations'
+import { offsetPage } from '../../validators'
 import type { User, UserData, UserPatch, UserQuery } from './users.schema'
 
 export type { User, UserData, UserPatch, UserQuery }
@@ -23,15 +24,27 @@ export class UserService<_ServiceParams extends Params = UserParams> extends Kne
   /**
    * `q` is a case-insensitive prefix search on the name (served by a prefix index). Never on the email:
    * emails are hidden from other users, and a search that matched them confirmed them a prefix at a time.
+   * A paginated find answers the project's offset page (`{data, limit, skip, has_more}`): it reads one row
+   * past the page instead of counting the matches. `paginate: false` gives the plain array.
    */
   async find(params?: UserParams & { paginate?: any }): Promise<any> {
     const { q, ...query } = params?.query ?? {}
-    if (!q) return super.find(params as any)
-    const prefix = `${escapeLike(q.trim().toLowerCase())}%`
-    const knex = this.createQuery({ ...params, query } as UserParams)
-      .whereRaw('lower(name) LIKE ?', [prefix])
-      .orderByRaw('lower(name), id')
-    return super.find({ ...params, query, knex } as any)
+    const knex = q
+      ? this.createQuery({ ...params, query } as UserParams)
+          .whereRaw('lower(name) LIKE ?', [`${escapeLike(q.trim().toLowerCase())}%`])
+          .orderByRaw('lower(name), id')
+      : params?.knex
+    const { filters, paginate } = this.filterQuery({ ...params, query } as UserParams)
+    if (!paginate || !paginate.default) return super.find({ ...params, query, knex } as any)
+    const limit: number = filters.$limit
+    const skip: number = filters.$skip ?? 0
+    const rows = (await super.find({
+      ...params,
+      query: { ...query, $limit: limit + 1, $skip: skip },
+      knex,
+      paginate: false
+    } as any)) as unknown as User[]
+    return offsetPage(rows, limit, skip)
   }
 
   /** `q` searches a list; on one user the adapter would read it as a column ("column q does not exist"). */

@@ -4,7 +4,8 @@ import { Type, getValidator, StringEnum } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
 import { newId } from '../../ids'
 import type { HookContext } from '../../declarations'
-import { dataValidator, queryValidator, HttpUrl, Name, Nullable, Text } from '../../validators'
+import { dataValidator, queryValidator, HttpUrl, Name, Nullable, OffsetPage, Text } from '../../validators'
+import type { OffsetPaged } from '../../validators'
 import { cleanName } from '../../text'
 import { hashPassword } from '../../auth/passwords'
 
@@ -50,6 +51,11 @@ export const publicUserSchema = Type.Object(
   { $id: 'PublicUser', additionalProperties: false }
 )
 export type PublicUser = Static<typeof publicUserSchema>
+
+/** A page of users (`GET /api/users`, `GET /api/users/search`) as clients get it. */
+export const publicUserPageSchema = OffsetPage(publicUserSchema, 'PublicUserPage')
+/** A page of users as the users service returns it (clients see `PublicUser`s: the external resolver). */
+export type UserPage = OffsetPaged<User>
 
 /** A user is allowed to see their own email; everyone else sees the public profile only. */
 const isSelf = (user: User, context: HookContext) => context.params.user?.user_id === user.user_id
