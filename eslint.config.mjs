@@ -3,7 +3,7 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['lib/', 'node_modules/', 'data/', 'uploads/', 'bench/results/'] },
+  { ignores: ['lib/', 'node_modules/', 'data/', 'uploads/', 'bench/results/', 'web/dist/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -41,6 +41,7 @@ import { admissionControl, createAdmission } from './hooks/admission-control'
 import { noStreamsOverSockets } from './hooks/no-streams-over-sockets'
 import { createUploadAdmission } from './hooks/upload-admission'
 import { docsRoute } from './docs/docs'
+import { webClient } from './middleware/web-client'
 import { batchSocketWrites } from './realtime/socket-write-batching'
 import { setUpSockets, socketServerOptions } from './realtime/socket-setup'
 import { withoutTransportChannelLeaving } from './realtime/transport-listeners'
@@ -50,6 +51,8 @@ export interface CreateAppOptions {
   settings?: Partial<Record<keyof Configuration, any>>
   /** A knex instance to use instead of opening one; its owner closes it. */
   db?: Knex
+  /** The built web client served at `/` (default: web/dist of this checkout). */
+  webClientDir?: string
 }
 
 /**
@@ -86,6 +89,7 @@ export const createApp = (options: CreateAppOptions = {}): Application => {
   app.use(health(app))
   app.use(metricsRoute(app))
   app.use(docsRoute(app)) // GET /docs (Swagger UI), /docs/openapi.json
+  app.use(webClient(app, options.webClientDir)) // GET / and the client's routes: web/dist, with its own CSP
   app.use(clientIp())
   app.use(parseAuthentication())
   app.use(bodyTimeouts(app)) // before any body parser: they wait for the body as long as it takes
