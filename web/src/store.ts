@@ -195,7 +195,12 @@ class Store {
       if (reconnect) void this.catchUp()
       else this.setConnectionState('connected')
     })
-    socket.on('disconnect', () => this.setConnectionState(offlineOrReconnecting()))
+    socket.on('disconnect', (reason) => {
+      this.setConnectionState(offlineOrReconnecting())
+      // A server that shuts down (a deploy, a restart) disconnects its sockets itself, and Socket.IO does
+      // not reconnect after an 'io server disconnect': reconnect by hand (a ban then fails authentication).
+      if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 500)
+    })
     socket.on('connect_error', () => this.setConnectionState(offlineOrReconnecting()))
     window.addEventListener('offline', () => {
       if (this.connection?.socket !== socket) return
