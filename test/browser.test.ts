@@ -23,6 +23,7 @@ import {
 import {
   articles,
   chatEntry,
+  chatHeading,
   composer,
   connection,
   createGroup,
@@ -41,8 +42,9 @@ import {
 import { testDatabase, testRedis } from './setup'
 
 const run = randomUUID().slice(0, 6)
-const person = (first: string): Person => ({
-  name: `${first} ${run}`,
+// Names no other test uses (the people search must find exactly one), emails unique to this run.
+const person = (first: string, last: string): Person => ({
+  name: `${first} ${last}`,
   email: `${first.toLowerCase()}.${run}@example.com`,
   password: `correct horse battery ${randomUUID()}`
 })
@@ -109,9 +111,9 @@ describe('web client in Chromium', function () {
     await killSpawnedServers()
   })
 
-  it('two people sign up and chat in real time: private chat, typing, Seen, reactions, a thread, a group', async () => {
-    const ada = person('Ada')
-    const bob = person('Bob')
+  it('two people sign up and chat in real time: private chat, typing, Seen, reactions, a thread, a group, search, presence', async () => {
+    const ada = person('Ada', 'Lovelace')
+    const charles = person('Charles', 'Babbage')
     const a = await user()
     const b = await user()
 
@@ -119,30 +121,30 @@ describe('web client in Chromium', function () {
     await a.page.getByRole('button', { name: 'Sign in', exact: true }).waitFor()
     await screenshot(a.page, '01-sign-in')
     await signUp(a.page, server.url, ada)
-    await signUp(b.page, server.url, bob)
+    await signUp(b.page, server.url, charles)
 
-    // Private chat: Ada finds Bob and writes; it reaches Bob's chat list as an unread chat.
-    await startPrivateChat(a.page, bob.name)
-    await send(a.page, 'Hello Bob, are you there?')
-    const bobsEntry = chatEntry(b.page, ada.name)
-    await bobsEntry.getByLabel('1 unread', { exact: true }).waitFor()
+    // Private chat: Ada finds Charles and writes; it reaches Charles's chat list as an unread chat.
+    await startPrivateChat(a.page, charles.name)
+    await send(a.page, 'Hello Charles, are you there?')
+    const charlesEntry = chatEntry(b.page, ada.name)
+    await charlesEntry.getByLabel('1 unread', { exact: true }).waitFor()
 
-    // Nothing is read yet: no "Seen" under Ada's message until Bob opens the chat.
-    const adaFirst = message(messageLog(a.page), 'Hello Bob, are you there?')
+    // Nothing is read yet: no "Seen" under Ada's message until Charles opens the chat.
+    const adaFirst = message(messageLog(a.page), 'Hello Charles, are you there?')
     assert.equal(
       await adaFirst.getByText('Seen', { exact: true }).count(),
       0,
-      '"Seen" before Bob opened the chat'
+      '"Seen" before Charles opened the chat'
     )
     await openChat(b.page, ada.name)
-    await message(messageLog(b.page), 'Hello Bob, are you there?').waitFor()
+    await message(messageLog(b.page), 'Hello Charles, are you there?').waitFor()
     await adaFirst.getByText('Seen', { exact: true }).waitFor()
-    await bobsEntry.getByLabel('1 unread', { exact: true }).waitFor({ state: 'detached' })
+    await charlesEntry.getByLabel('1 unread', { exact: true }).waitFor({ state: 'detached' })
 
-    // Typing: Bob types, Ada sees it; Bob sends, Ada gets the message at once and the indicator goes.
+    // Typing: Charles types, Ada sees it; Charles sends, Ada gets the message at once and the indicator goes.
     await composer(b.page).pressSequentially('Yes, ', { delay: 20 })
     const adaTyping = a.page.getByRole('status', { name: 'Typing' })
-    await untilText('Bob is typing… on Ada’s screen', adaTyping, `${bob.name} is typing…`)
+    await untilText('Charles is typing… on Ada’s screen', adaTyping, `${charles.name} is typing…`)
     await composer(b.page).pressSequentially('here!')
     await composer(b.page).press('Enter')
     await message(messageLog(a.page), 'Yes, here!').waitFor()
@@ -159,25 +161,25 @@ describe('web client in Chromium', function () {
     await composer(a.page).press('Enter')
     await message(messageLog(b.page), 'line one\nline two').waitFor()
 
-    // Reactions: Bob reacts 👍 to Ada's first message; Ada sees the chip, adds hers, both see 2.
-    const bobsView = message(messageLog(b.page), 'Hello Bob, are you there?')
-    await (await messageAction(bobsView, 'React')).click()
+    // Reactions: Charles reacts 👍 to Ada's first message; Ada sees the chip, adds hers, both see 2.
+    const charlesView = message(messageLog(b.page), 'Hello Charles, are you there?')
+    await (await messageAction(charlesView, 'React')).click()
     await b.page.getByRole('button', { name: '👍', exact: true }).click()
-    await untilReaction(bobsView, '👍', 1, true)
+    await untilReaction(charlesView, '👍', 1, true)
     await untilReaction(adaFirst, '👍', 1, false)
     await adaFirst.getByRole('button', { name: '👍 1', exact: true }).click()
     await untilReaction(adaFirst, '👍', 2, true)
-    await untilReaction(bobsView, '👍', 2, true)
+    await untilReaction(charlesView, '👍', 2, true)
     await screenshot(a.page, '02-chat-list-and-open-chat')
 
-    // A thread: Bob replies in a thread; Ada sees "1 reply" on the root, opens it and reads the reply.
-    await (await messageAction(bobsView, 'Reply in thread')).click()
-    const bobsThread = threadPanel(b.page)
-    await message(bobsThread, 'Hello Bob, are you there?').waitFor()
-    const threadBox = bobsThread.getByRole('textbox', { name: 'Reply in thread' })
+    // A thread: Charles replies in a thread; Ada sees "1 reply" on the root, opens it and reads the reply.
+    await (await messageAction(charlesView, 'Reply in thread')).click()
+    const charlesThread = threadPanel(b.page)
+    await message(charlesThread, 'Hello Charles, are you there?').waitFor()
+    const threadBox = charlesThread.getByRole('textbox', { name: 'Reply in thread' })
     await threadBox.fill('Replying in a thread')
     await threadBox.press('Enter')
-    await message(bobsThread, 'Replying in a thread').waitFor()
+    await message(charlesThread, 'Replying in a thread').waitFor()
     const replies = adaFirst.getByRole('button', { name: /^1 repl(y|ies)$/ })
     await replies.click()
     await message(threadPanel(a.page), 'Replying in a thread').waitFor()
@@ -189,9 +191,9 @@ describe('web client in Chromium', function () {
       'thread reply in the main log'
     )
 
-    // A group: Ada creates it with Bob; it appears in Bob's list; they talk, and "Seen by 1" follows.
-    const group = `Book club ${run}`
-    await createGroup(a.page, group, [bob.name])
+    // A group: Ada creates it with Charles; it appears in Charles's list; they talk, and "Seen by 1" follows.
+    const group = 'Analytical Engine club'
+    await createGroup(a.page, group, [charles.name])
     await send(a.page, 'Welcome to the group')
     await chatEntry(b.page, group).waitFor()
     await openChat(b.page, group)
@@ -202,7 +204,7 @@ describe('web client in Chromium', function () {
     await send(b.page, 'Glad to be here')
     await message(messageLog(a.page), 'Glad to be here').waitFor()
     // Both messages carry their author's name.
-    await message(messageLog(a.page), 'Glad to be here').getByText(bob.name, { exact: true }).waitFor()
+    await message(messageLog(a.page), 'Glad to be here').getByText(charles.name, { exact: true }).waitFor()
     await screenshot(a.page, '04-group-chat')
 
     // Narrow screen: the open chat still fits the width and the composer works.
@@ -213,6 +215,31 @@ describe('web client in Chromium', function () {
     await send(b.page, 'Sent from a phone')
     await message(messageLog(a.page), 'Sent from a phone').waitFor()
     await screenshot(b.page, '05-narrow-screen')
+
+    // Search: Ada, in the group, finds a word of the private chat; the hit opens that chat.
+    await a.page.getByLabel('Search messages').fill('Hello')
+    await a.page.getByLabel('Search messages').press('Enter')
+    await a.page
+      .getByRole('list', { name: 'Search results' })
+      .getByRole('button', { name: /Hello Charles, are you there\?/ })
+      .click()
+    await chatHeading(a.page, charles.name).waitFor()
+
+    // Presence, sign out and sign in: Charles is online in Ada's list, offline once he signs out, online again
+    // when he signs in (and his chats are all there).
+    const charlesOnAdasList = chatEntry(a.page, charles.name)
+    await charlesOnAdasList.getByLabel('online', { exact: true }).waitFor()
+    await b.page.getByRole('button', { name: 'Sign out' }).click()
+    await b.page.getByRole('button', { name: 'Sign in', exact: true }).waitFor()
+    await charlesOnAdasList.getByLabel('offline', { exact: true }).waitFor()
+    await b.page.getByLabel('Email', { exact: true }).fill(charles.email)
+    await b.page.getByLabel('Password', { exact: true }).fill(charles.password)
+    await b.page.getByRole('button', { name: 'Sign in', exact: true }).click()
+    await waitConnected(b.page)
+    await b.page.setViewportSize({ width: 1280, height: 800 })
+    await chatEntry(b.page, ada.name).waitFor()
+    await chatEntry(b.page, group).waitFor()
+    await charlesOnAdasList.getByLabel('online', { exact: true }).waitFor()
     if (process.env.UPDATE_DOCS_SCREENSHOT) {
       mkdirSync(path.join(repoRoot, 'docs'), { recursive: true })
       copyFileSync(
@@ -230,21 +257,21 @@ describe('web client in Chromium', function () {
       this.skip()
     }
     const other = await spawnServer(env)
-    const cleo = person('Cleo')
-    const dan = person('Dan')
+    const grace = person('Grace', 'Hopper')
+    const alan = person('Alan', 'Turing')
     const c = await user() // on the instance that restarts
     const d = await user() // on the other instance
-    await signUp(c.page, server.url, cleo)
-    await signUp(d.page, other.url, dan)
-    await startPrivateChat(c.page, dan.name)
+    await signUp(c.page, server.url, grace)
+    await signUp(d.page, other.url, alan)
+    await startPrivateChat(c.page, alan.name)
     await send(c.page, 'before the restart')
-    await openChat(d.page, cleo.name)
+    await openChat(d.page, grace.name)
     await message(messageLog(d.page), 'before the restart').waitFor()
 
     const port = server.port
     assert.equal(await server.stop('SIGTERM'), 0, server.output())
     await untilAttribute(
-      'Cleo’s connection state "reconnecting"',
+      'Grace’s connection state "reconnecting"',
       connection(c.page),
       'data-state',
       'reconnecting'
@@ -259,7 +286,7 @@ describe('web client in Chromium', function () {
     await waitConnected(c.page, 30000)
     const expected = ['before the restart', ...missed]
     const caughtUp = await until(
-      'every message once, in seq order, on Cleo’s screen',
+      'every message once, in seq order, on Grace’s screen',
       () => articles(messageLog(c.page)),
       (list) => list.length >= expected.length && expected.every((text) => list.some((m) => m.text === text))
     )

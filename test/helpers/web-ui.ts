@@ -63,7 +63,7 @@ export const createGroup = async (page: Page, title: string, members: string[]) 
     await dialog.getByLabel('Search people').fill(member)
     await dialog.getByRole('button', { name: member, exact: true }).first().click()
     // The chosen member is listed in the dialog.
-    await dialog.getByText(member, { exact: true }).first().waitFor()
+    await dialog.getByRole('list', { name: 'Members' }).getByText(member).waitFor()
   }
   await dialog.getByRole('button', { name: 'Create group', exact: true }).click()
   await chatHeading(page, title).waitFor()
