@@ -8,7 +8,6 @@ COPY src ./src
 COPY migrations ./migrations
 COPY scripts ./scripts
 COPY config ./config
-COPY web ./web
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
@@ -16,7 +15,6 @@ ENV NODE_ENV=production SERVER_ENV=production SERVER_ADDR=:8080
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/lib ./lib
-COPY --from=build /app/web/dist ./web/dist
 COPY config ./config
 COPY package.json ./
 USER node

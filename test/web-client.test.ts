@@ -45,6 +45,19 @@ const directives = (csp: string | null) =>
       .map(([name, ...values]) => [name, values])
   )
 
+/** A GET with exactly these headers (fetch adds its own Host and, with If-Modified-Since, Cache-Control). */
+const rawGet = (url: string, urlPath: string, headers: Record<string, string>) =>
+  new Promise<{ status: number; headers: nodeHttp.IncomingHttpHeaders; text: string }>((resolve, reject) => {
+    const { hostname, port } = new URL(url)
+    const req = nodeHttp.get({ host: hostname, port, path: urlPath, headers }, (res) => {
+      let text = ''
+      res.setEncoding('utf8')
+      res.on('data', (chunk) => (text += chunk))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }))
+    })
+    req.on('error', reject)
+  })
+
 describe('web client (served at /)', function () {
   this.timeout(120_000) // a first build takes a few seconds
   let server: TestServer
@@ -77,20 +90,10 @@ describe('web client (served at /)', function () {
   })
 
   it('puts no Host header that is not a plain host:port into the policy', async () => {
-    // fetch sets Host itself: a raw request sends the hostile one.
-    const { port } = new URL(server.url)
-    const csp = await new Promise<string>((resolve, reject) => {
-      const req = nodeHttp.get(
-        { host: '127.0.0.1', port, path: '/', headers: { host: "evil.example; script-src 'unsafe-inline'" } },
-        (res) => {
-          res.resume()
-          resolve(String(res.headers['content-security-policy']))
-        }
-      )
-      req.on('error', reject)
-    })
-    assert.deepEqual(directives(csp).get('connect-src'), ["'self'"])
-    assert.deepEqual(directives(csp).get('script-src'), ["'self'"])
+    const res = await rawGet(server.url, '/', { host: "evil.example; script-src 'unsafe-inline'" })
+    const csp = directives(String(res.headers['content-security-policy']))
+    assert.deepEqual(csp.get('connect-src'), ["'self'"])
+    assert.deepEqual(csp.get('script-src'), ["'self'"])
   })
 
   it('index.html loads only same-origin files and has no inline script or style (the CSP would block them)', () => {
@@ -142,6 +145,19 @@ describe('web client (served at /)', function () {
       assert.equal(res.headers.get('cache-control'), 'no-cache', route)
       assert.ok(res.headers.get('content-security-policy')?.includes("connect-src 'self'"), route)
     }
+  })
+
+  it('answers a revalidation of index.html with 304 when it did not change', async () => {
+    const first = await http(server.url, 'GET', '/')
+    const lastModified = first.headers.get('last-modified')
+    assert.ok(lastModified, 'Last-Modified on index.html')
+    const again = await rawGet(server.url, '/', { 'if-modified-since': lastModified })
+    assert.equal(again.status, 304)
+    assert.equal(again.text, '')
+    const older = new Date(Date.parse(lastModified) - 60_000).toUTCString()
+    const changed = await rawGet(server.url, '/', { 'if-modified-since': older })
+    assert.equal(changed.status, 200)
+    assert.equal(changed.text, indexHtml)
   })
 
   it('HEAD / answers the headers of index.html without a body', async () => {

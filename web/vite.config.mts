@@ -13,10 +13,11 @@ export default defineConfig({
     assetsInlineLimit: 0,
     sourcemap: false
   },
+  // `npx vite web` for development: the API of a server on :8080 (npm start) behind Vite's own server.
   server: {
     proxy: {
-      '/api': 'http://127.0.0.1:3030',
-      '/socket.io': { target: 'ws://127.0.0.1:3030', ws: true }
+      '/api': 'http://127.0.0.1:8080',
+      '/socket.io': { target: 'ws://127.0.0.1:8080', ws: true }
     }
   }
 })

@@ -112,7 +112,7 @@ function MessageSearch() {
                     type="button"
                     onClick={() => {
                       close()
-                      void store.openChat(hit.chat_id)
+                      void store.showMessage(hit.chat_id, hit.message_id, hit.thread_root_id)
                     }}
                   >
                     <span class="hit-meta">
@@ -180,7 +180,7 @@ function ChatList() {
                 )}
                 <span class="chat-preview">{preview(chat)}</span>
                 {mentions > 0 && (
-                  <span class="badge mention" aria-label={`${mentions} mentions`}>
+                  <span class="badge mentions" aria-label={`${mentions} mentions`}>
                     @{mentions}
                   </span>
                 )}
@@ -303,7 +303,7 @@ function NewGroupDialog({ onClose }: { onClose: () => void }) {
         <ul class="chosen" aria-label="Members">
           {chosen.map((user) => (
             <li key={user.user_id}>
-              {user.name}{' '}
+              <span>{user.name}</span>{' '}
               <button
                 type="button"
                 class="link"

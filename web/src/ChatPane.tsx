@@ -39,6 +39,20 @@ export function ChatPane({ chatId }: { chatId: string }) {
     store.loadOlder(chatId).catch(() => (anchor.current = null))
   }
 
+  // A search hit: scroll to its message and mark it for a moment.
+  const highlight = store.highlightId
+  useEffect(() => {
+    if (!highlight) return
+    const el = document.querySelector(`article[data-id="${CSS.escape(highlight)}"]`)
+    if (!el) return
+    store.highlightId = null
+    stick.current = false
+    el.scrollIntoView({ block: 'center' })
+    el.classList.add('highlight')
+    const timer = setTimeout(() => el.classList.remove('highlight'), 2000)
+    return () => clearTimeout(timer)
+  }, [highlight])
+
   // A short first page that does not fill the log cannot be scrolled: keep loading until it does.
   useEffect(() => {
     const el = log.current
@@ -209,6 +223,12 @@ export function MessageItem({
       class={`message ${mine ? 'mine' : ''} ${deleted ? 'deleted' : ''}`}
       data-seq={message.seq}
       data-id={message.message_id}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && picker) {
+          e.stopPropagation()
+          setPicker(false)
+        }
+      }}
     >
       <div class="meta">
         <span class="author">{message.sender_name ?? 'Deleted user'}</span>
@@ -294,25 +314,12 @@ export function MessageItem({
         </div>
       )}
       {picker && (
-        <div
-          class="picker"
-          role="group"
-          aria-label="Reactions"
-          onKeyDown={(e) => e.key === 'Escape' && setPicker(false)}
-        >
-          {EMOJI.map((emoji) => (
-            <button
-              type="button"
-              key={emoji}
-              onClick={() => {
-                setPicker(false)
-                act(() => store.toggleReaction(message, emoji))()
-              }}
-            >
-              {emoji}
-            </button>
-          ))}
-        </div>
+        <Picker
+          onPick={(emoji) => {
+            setPicker(false)
+            act(() => store.toggleReaction(message, emoji))()
+          }}
+        />
       )}
       {error && (
         <p role="alert" class="error">
@@ -321,6 +328,23 @@ export function MessageItem({
       )}
       {receipt && <p class="receipt">{receipt}</p>}
     </article>
+  )
+}
+
+/** The emoji to react with; the first one takes the focus (Escape closes, from the message). */
+function Picker({ onPick }: { onPick: (emoji: string) => void }) {
+  const ref = useRef<HTMLDivElement>(null)
+  useEffect(() => {
+    ref.current?.querySelector('button')?.focus()
+  }, [])
+  return (
+    <div class="picker" role="group" aria-label="Reactions" ref={ref}>
+      {EMOJI.map((emoji) => (
+        <button type="button" key={emoji} onClick={() => onPick(emoji)}>
+          {emoji}
+        </button>
+      ))}
+    </div>
   )
 }
 

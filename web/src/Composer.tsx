@@ -108,14 +108,14 @@ export function Composer({
     const caret = el.selectionStart ?? text.length
     const insert = `@${candidate.name} `
     const next = text.slice(0, query.start) + insert + text.slice(caret)
+    // Straight into the element, caret included, so keys typed next land after the mention.
+    el.value = next
+    const at = query.start + insert.length
+    el.setSelectionRange(at, at)
+    el.focus()
     setText(next)
     setQuery(null)
     if (!mentioned.some((m) => m.id === candidate.id)) setMentioned([...mentioned, candidate])
-    requestAnimationFrame(() => {
-      el.focus()
-      const at = query.start + insert.length
-      el.setSelectionRange(at, at)
-    })
   }
 
   const send = async () => {
@@ -231,16 +231,18 @@ export function Composer({
         </ul>
       )}
       <div class="composer-row">
-        <label class="attach" title="Attach file">
-          <span aria-hidden="true">+</span>
-          <input
-            ref={fileInput}
-            type="file"
-            aria-label="Attach file"
-            class="visually-hidden"
-            onChange={(e) => setFile(e.currentTarget.files?.[0] ?? null)}
-          />
-        </label>
+        {!threadRootId && (
+          <label class="attach" title="Attach file">
+            <span aria-hidden="true">+</span>
+            <input
+              ref={fileInput}
+              type="file"
+              aria-label="Attach file"
+              class="visually-hidden"
+              onChange={(e) => setFile(e.currentTarget.files?.[0] ?? null)}
+            />
+          </label>
+        )}
         <textarea
           ref={box}
           aria-label={label}

@@ -1,6 +1,6 @@
 // A modal dialog (native <dialog>: focus stays inside, Escape closes), named by its heading.
 import type { ComponentChildren } from 'preact'
-import { useEffect, useId, useRef } from 'preact/hooks'
+import { useId, useLayoutEffect, useRef } from 'preact/hooks'
 
 export function Dialog({
   title,
@@ -13,7 +13,7 @@ export function Dialog({
 }) {
   const ref = useRef<HTMLDialogElement>(null)
   const id = useId()
-  useEffect(() => {
+  useLayoutEffect(() => {
     const dialog = ref.current!
     if (!dialog.open) dialog.showModal()
     const autofocus = dialog.querySelector<HTMLElement>('[autofocus]')

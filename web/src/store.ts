@@ -100,6 +100,7 @@ class Store {
     this.connectionState = 'reconnecting'
     this.listen(connection)
     this.changed()
+    this.starting = true
     try {
       await this.authenticate()
       await this.loadChats()
@@ -112,8 +113,12 @@ class Store {
         this.changed()
       }
       throw error
+    } finally {
+      if (this.connection === connection) this.starting = false
     }
   }
+
+  private starting = false
 
   stop() {
     clearTimeout(this.refreshTimer)
@@ -155,6 +160,17 @@ class Store {
 
   private async refreshTokens() {
     if (!this.session) throw new api.ApiError('Not signed in', 401)
+    // Another tab of the same account may have refreshed already (the old refresh token is then dead).
+    const stored = api.loadSession()
+    if (
+      stored &&
+      stored.user.user_id === this.session.user.user_id &&
+      stored.refresh_token !== this.session.refresh_token &&
+      api.secondsLeft(stored.access_token) >= 30
+    ) {
+      this.session = stored
+      return
+    }
     const pair = await api.refresh(this.session.refresh_token)
     this.session = {
       access_token: pair.access_token,
@@ -189,8 +205,10 @@ class Store {
 
   private listen({ client, socket }: Connection) {
     const offlineOrReconnecting = () => (navigator.onLine === false ? 'offline' : 'reconnecting')
+    // The first connect while start() authenticates needs nothing more; any other (a reconnect, or a first
+    // connect after start() gave up waiting) authenticates again and catches up.
     socket.on('connect', () => {
-      const reconnect = this.everConnected
+      const reconnect = this.everConnected || !this.starting
       this.everConnected = true
       if (reconnect) void this.catchUp()
       else this.setConnectionState('connected')
@@ -265,6 +283,7 @@ class Store {
     try {
       await this.authenticate()
       for (const [chatId, view] of this.views) {
+        view.typing.clear() // a typing_stop may have been missed while away
         if (!view.loaded) continue
         for (;;) {
           const page = await this.client
@@ -406,6 +425,24 @@ class Store {
     this.scheduleMarkRead(chatId, 0)
   }
 
+  /** The message a search hit pointed at: shown (scrolled to) once its chat is open. */
+  highlightId: string | null = null
+
+  /** Opens the chat of a message and brings the message into view (loading older pages for it, or its thread). */
+  async showMessage(chatId: string, messageId: string, threadRootId?: string | null) {
+    await this.openChat(chatId)
+    if (threadRootId) {
+      await this.openThread(chatId, threadRootId)
+    } else {
+      const view = this.view(chatId)
+      for (let pages = 0; pages < 20 && !view.messages.has(messageId) && view.hasOlder; pages++) {
+        await this.loadOlder(chatId)
+      }
+    }
+    this.highlightId = messageId
+    this.changed()
+  }
+
   /** Loads the page before the oldest loaded top-level message. */
   async loadOlder(chatId: string) {
     const view = this.view(chatId)
@@ -494,6 +531,7 @@ class Store {
     }
     const chat = this.chats.get(message.chat_id)
     if (chat?.last_message?.message_id === message.message_id) chat.last_message = message
+    if (message.deleted_at) this.pinsVersion++ // a deleted message leaves the pins
     this.changed()
   }
 
