@@ -43,9 +43,15 @@ const freePort = () =>
     })
   })
 
-/** Starts `src/index.ts` as its own process (so a test can SIGKILL it), on the test database. */
-export const spawnServer = async (env: Record<string, string> = {}): Promise<SpawnedServer> => {
-  const port = await freePort()
+/**
+ * Starts `src/index.ts` as its own process (so a test can SIGKILL it), on the test database; on a free port,
+ * or on `options.port` (a restart of a stopped instance at the same address).
+ */
+export const spawnServer = async (
+  env: Record<string, string> = {},
+  options: { port?: number } = {}
+): Promise<SpawnedServer> => {
+  const port = options.port ?? (await freePort())
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
     cwd: path.join(__dirname, '..', '..'),
     env: {
