@@ -280,7 +280,7 @@ export function MessageItem({
           class="link replies"
           onClick={() => void store.openThread(message.chat_id, message.message_id)}
         >
-          {message.thread.reply_count} replies
+          {message.thread.reply_count} {message.thread.reply_count === 1 ? 'reply' : 'replies'}
         </button>
       )}
       {!deleted && (
