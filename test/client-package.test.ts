@@ -90,6 +90,11 @@ export const wrongCalls = async (message: Message) => {
   const page: MessagePage = await chatMessages.find({ route: { chat_id: 'c' }, query: { after_seq: 0 } })
   // @ts-expect-error has_more is a boolean
   const more: number = page.has_more
+  client.service('api/messages').on('created', (created) => {
+    // @ts-expect-error the event's message is typed: seq is a number
+    const text: string = created.seq
+    return text
+  })
   return [seq, more]
 }
 `
@@ -146,6 +151,7 @@ describe('client package (npm run bundle:client)', function () {
       '@feathersjs/authentication-client',
       '@feathersjs/feathers'
     ])
+    assert.doesNotMatch(dts, /declare module/, "no augmentation (the server's Params) leaks into the types")
     for (const serverType of ['HookContext', 'KnexService', 'Knex', 'Koa', 'UserService', 'typebox'])
       assert.doesNotMatch(dts, new RegExp(`\\b${serverType}\\b`), serverType)
   })
