@@ -31,7 +31,13 @@ import { reactionClient } from './services/messages/reactions/reactions.shared'
 import { messageEditClient } from './services/messages/edits/edits.shared'
 import { pinClient } from './services/chats/pins/pins.shared'
 
-export type { User, UserQuery } from './services/users/users.shared'
+export type {
+  PublicUser,
+  User,
+  UserClientFindQuery,
+  UserFindPage,
+  UserQuery
+} from './services/users/users.shared'
 export type { ProfileData } from './services/users/profile/profile.shared'
 export type { UserSearchQuery } from './services/users/search/search.shared'
 export type { StatusData, UserStatus } from './services/users/status/status.shared'

@@ -13,6 +13,11 @@ export type MessageClientService = {
   update(id: string, data: MessagePatch): Promise<Message>
   patch(id: string, data: MessagePatch): Promise<Message>
   remove(id: string): Promise<Message>
+  /**
+   * New, edited and deleted messages of every chat you are in arrive here (src/channels.ts), not on
+   * `api/chats/:chat_id/messages`. A type only: the events are the service's standard ones.
+   */
+  on(event: 'created' | 'patched' | 'removed', listener: (message: Message) => void): void
 }
 
 export const messageClient = (client: ClientApplication) => {

@@ -152,6 +152,7 @@ export const userClientFindQuerySchema = Type.Object(
   { user_id: userIdFilter, ...page },
   { additionalProperties: false }
 )
+export type UserClientFindQuery = Static<typeof userClientFindQuerySchema>
 export const userClientFindQueryValidator = getValidator(userClientFindQuerySchema, queryValidator)
 
 // Clients' `get` takes no query: a filter there would confirm hidden fields of the user fetched.

@@ -1,11 +1,19 @@
 // For more information about this file see https://dove.feathersjs.com/guides/cli/service.shared.html
-import type { Params } from '@feathersjs/feathers'
 import type { ClientApplication } from '../../client'
-import type { User, UserData, UserPatch, UserQuery, UserService } from './users.class'
+import type { UserSearchClientService } from './search/search.shared'
+import type { PublicUser, User, UserClientFindQuery, UserData, UserPatch, UserQuery } from './users.schema'
 
-export type { User, UserData, UserPatch, UserQuery }
+export type { PublicUser, User, UserClientFindQuery, UserData, UserPatch, UserQuery }
 
-export type UserClientService = Pick<UserService<Params<UserQuery>>, (typeof userMethods)[number]>
+/** `api/users` and `api/users/search` are one service class: `find` answers the same page. */
+export type UserFindPage = Awaited<ReturnType<UserSearchClientService['find']>>
+
+export type UserClientService = {
+  /** Known users by id: `{ user_id: 'u1' }` or `{ user_id: { $in: ['u1', 'u2'] } }`. */
+  find(params: { query: UserClientFindQuery }): Promise<UserFindPage>
+  /** One user; `email` is only on your own record. */
+  get(id: string): Promise<PublicUser>
+}
 
 export const userPath = 'api/users'
 
