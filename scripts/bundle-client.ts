@@ -20,7 +20,11 @@ const entry = path.join(root, 'src', 'client.ts')
 const rootPackage = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'))
 
 /** What the client needs at run time (imported by src/client.ts) or to connect (the transports). */
-const runtimeDependencies = ['@feathersjs/feathers', '@feathersjs/authentication-client']
+const runtimeDependencies = [
+  '@feathersjs/feathers',
+  '@feathersjs/authentication-client',
+  '@feathersjs/errors'
+]
 const transportDependencies = ['@feathersjs/socketio-client', '@feathersjs/rest-client', 'socket.io-client']
 /** Inlined into the .d.ts: the schemas' types are TypeBox `Static`s. */
 const inlinedTypeLibraries = ['@sinclair/typebox', '@feathersjs/typebox']

@@ -1,6 +1,6 @@
 // For more information about this file see https://dove.feathersjs.com/guides/cli/client.html
 import { feathers } from '@feathersjs/feathers'
-import type { TransportConnection, Application, HookContext, NextFunction } from '@feathersjs/feathers'
+import type { TransportConnection, Application } from '@feathersjs/feathers'
 import { Unavailable } from '@feathersjs/errors'
 import authenticationClient from '@feathersjs/authentication-client'
 import type { AuthenticationClientOptions } from '@feathersjs/authentication-client'
@@ -99,7 +99,7 @@ interface ClientSocket {
  */
 const failWhenClosed =
   (socket: ClientSocket, closedBecause: () => string | undefined) =>
-  async (context: HookContext, next: NextFunction) => {
+  async (context: { method: string; path: string }, next: () => Promise<void>) => {
     const call = `${context.method} on ${context.path}`
     const reason = closedBecause()
     // Only after a disconnect: a socket not connected yet (`autoConnect: false`) still sends calls when it does.

@@ -8,6 +8,16 @@ import type { User } from './services/users/users.schema'
 
 export type { NextFunction }
 
+/** Where a running server shares its PGlite (src/pglite-share.ts writes it next to the data folder). */
+export interface ShareInfo {
+  pid: number
+  /** The folder holding the socket (node-pg's `host` for a Unix socket). */
+  host: string
+  port: number
+  /** The events socket. */
+  events: string
+}
+
 // The types for app.get(name) and app.set(name)
 export interface Configuration extends Omit<AppConfiguration, 'authentication'> {
   authentication: { secret: string; [key: string]: any }
@@ -17,7 +27,7 @@ export interface Configuration extends Omit<AppConfiguration, 'authentication'> 
   /** The PGlite folder this process opened (unset on PostgreSQL, in memory, or through a server's share). */
   embeddedDatabaseDir?: string
   /** The running server whose PGlite this process reaches through its socket (pglite-share.ts). */
-  sharedPglite?: import('./pglite-share').ShareInfo
+  sharedPglite?: ShareInfo
   logger: Logger
 }
 

@@ -28,7 +28,7 @@ import path from 'node:path'
 import type { Knex } from 'knex'
 import type { PGlite } from '@electric-sql/pglite'
 import type { Logger } from 'pino'
-import type { Application, HookContext, NextFunction } from './declarations'
+import type { Application, HookContext, NextFunction, ShareInfo } from './declarations'
 import { emitSynced } from './realtime/sync'
 
 export const SHARE_FILE = '.chat-backend.share'
@@ -46,14 +46,7 @@ const GSS_REQUEST = 80877104
 const CANCEL_REQUEST = 80877102
 const MAX_MESSAGE = 64 * 1024 * 1024
 
-export interface ShareInfo {
-  pid: number
-  /** The folder holding the socket (node-pg's `host` for a Unix socket). */
-  host: string
-  port: number
-  /** The events socket. */
-  events: string
-}
+export type { ShareInfo }
 
 const alive = (pid: number) => {
   try {

@@ -139,6 +139,7 @@ describe('client package (npm run bundle:client)', function () {
     assert.equal(pkg.version, rootPkg.version)
     assert.deepEqual(Object.keys(pkg.dependencies).sort(), [
       '@feathersjs/authentication-client',
+      '@feathersjs/errors',
       '@feathersjs/feathers',
       '@feathersjs/rest-client',
       '@feathersjs/socketio-client',

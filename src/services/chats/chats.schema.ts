@@ -3,7 +3,16 @@ import { resolve } from '@feathersjs/schema'
 import { Type, getValidator, StringEnum } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
 import type { HookContext } from '../../declarations'
-import { dataValidator, queryValidator, DateTime, Enum, Nullable, OffsetPage, Text } from '../../validators'
+import {
+  dataValidator,
+  queryValidator,
+  DateTime,
+  Enum,
+  Nullable,
+  OffsetPage,
+  Text,
+  type OffsetPaged
+} from '../../validators'
 import { messageSchema } from '../messages/messages.schema'
 import { userStatuses } from '../users/users.schema'
 
@@ -82,7 +91,7 @@ export type Chat = Static<typeof chatSchema>
 
 /** `GET /api/chats`: a page of my chats. */
 export const chatPageSchema = OffsetPage(chatSchema, 'ChatPage')
-export type ChatPage = Static<typeof chatPageSchema>
+export type ChatPage = OffsetPaged<Chat>
 
 export const chatExternalResolver = resolve<Chat, HookContext>({
   private_key: async () => undefined,
