@@ -14,7 +14,7 @@ import { Redis } from 'ioredis'
 import { adminUrl, redisUrl } from './lib/environment'
 import { progress, type ScenarioRow } from './lib/results'
 
-export const SCENARIOS = ['fanout', 'history', 'search-languages', 'chat-list', 'idle'] as const
+export const SCENARIOS = ['fanout', 'webhooks', 'history', 'search-languages', 'chat-list', 'idle'] as const
 
 interface ScenarioOutcome {
   name: string
