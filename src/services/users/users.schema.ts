@@ -24,6 +24,8 @@ export const userSchema = Type.Object(
     status: StringEnum([...userStatuses]),
     last_seen: Nullable(Type.String({ format: 'date-time' })),
     banned_at: Nullable(Type.String({ format: 'date-time' })),
+    is_bot: Type.Boolean(),
+    bot_owner_id: Nullable(Type.String()),
     created_at: Type.String({ format: 'date-time' }),
     updated_at: Type.String({ format: 'date-time' })
   },
@@ -45,6 +47,7 @@ export const publicUserSchema = Type.Object(
     bio: u.bio,
     status: u.status,
     last_seen: u.last_seen,
+    is_bot: Type.Boolean({ description: 'A bot account or an integration (incoming webhook)' }),
     created_at: u.created_at,
     updated_at: u.updated_at
   },
@@ -65,6 +68,7 @@ export const userExternalResolver = resolve<User, HookContext>({
   id: async () => undefined,
   password_hash: async () => undefined,
   banned_at: async () => undefined,
+  bot_owner_id: async () => undefined,
   email: async (value, user, context) => (isSelf(user, context) ? value : undefined)
 })
 
