@@ -30,6 +30,9 @@ import { mentionClient } from './services/mentions/mentions.shared'
 import { reactionClient } from './services/messages/reactions/reactions.shared'
 import { messageEditClient } from './services/messages/edits/edits.shared'
 import { pinClient } from './services/chats/pins/pins.shared'
+// Incoming webhooks (SPEC §15)
+import { incomingWebhookClient } from './services/incoming-webhooks/incoming-webhooks.shared'
+import { hookPostClient } from './services/incoming-webhooks/posts/hook-posts.shared'
 
 export type {
   PublicUser,
@@ -69,6 +72,14 @@ export type {
 } from './services/messages/reactions/reactions.shared'
 export type { MessageEdit } from './services/messages/edits/edits.shared'
 export type { Pin, PinData, PinPage, PinQuery } from './services/chats/pins/pins.shared'
+export type {
+  CreatedIncomingWebhook,
+  IncomingWebhook,
+  IncomingWebhookData,
+  IncomingWebhookPage,
+  IncomingWebhookQuery
+} from './services/incoming-webhooks/incoming-webhooks.shared'
+export type { HookPostData } from './services/incoming-webhooks/posts/hook-posts.shared'
 
 export interface Configuration {
   connection: TransportConnection<ServiceTypes>
@@ -197,5 +208,7 @@ export const createClient = (
   client.configure(reactionClient)
   client.configure(messageEditClient)
   client.configure(pinClient)
+  client.configure(incomingWebhookClient)
+  client.configure(hookPostClient)
   return client
 }

@@ -81,6 +81,9 @@ export const configurationSchema = Type.Object(
       groupMaxMembers: positiveInt({ minimum: 2 }),
       messagesPerUserPer10s: positiveInt(),
       uploadsPerUserPerMinute: positiveInt(),
+      // Incoming webhooks (SPEC §15)
+      incomingWebhooksPerChat: positiveInt(),
+      incomingWebhookPostsPerMinute: positiveInt(),
       socketEventsPerSecond: positiveInt(),
       maxSocketsPerUser: positiveInt(),
       connectionsPerIpPerMinute: positiveInt(),

@@ -39,6 +39,7 @@ export const groupNotFound = () => new NotFound('Group not found')
 export const messageNotFound = () => new NotFound('Message not found')
 export const memberNotFound = () => new NotFound('Member not found')
 export const userNotFound = () => new NotFound('User not found')
+export const incomingWebhookNotFound = () => new NotFound('Incoming webhook not found')
 
 /** The 429 for a spent budget, with the whole seconds to wait (at least 1) as `data.retryAfter`. */
 export const tooManyRequests = (refusal: RateLimiterRes) => {

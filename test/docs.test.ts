@@ -300,7 +300,9 @@ describe('API documentation: /docs', () => {
       'post /api/auth/refresh',
       'post /api/authentication',
       'get /health',
-      'get /metrics'
+      'get /metrics',
+      // An incoming webhook's secret URL is its own credential (SPEC §15).
+      'post /api/hooks/{token}'
     ])
     const registered = new Set(Object.keys((server.app as any).services))
     for (const { method, path: p, op } of operations()) {

@@ -23,6 +23,7 @@ export const exampleUser = {
   bio: 'Analytical engines',
   status: 'online',
   last_seen: null,
+  is_bot: false,
   created_at: at,
   updated_at: at
 }
@@ -35,6 +36,7 @@ export const exampleOtherUser = {
   bio: null,
   status: 'away',
   last_seen: later,
+  is_bot: false,
   created_at: at,
   updated_at: at
 }

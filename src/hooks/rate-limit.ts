@@ -40,6 +40,7 @@ export const createRateLimiters = (app: Application) => {
     messagesByUser: limiter(limits.messagesPerUserPer10s, 10, 'messages-user'),
     connectionsByIp: limiter(limits.connectionsPerIpPerMinute, 60, 'connections-ip'),
     uploadsByUser: limiter(limits.uploadsPerUserPerMinute, 60, 'uploads-user'),
+    incomingWebhookPosts: limiter(limits.incomingWebhookPostsPerMinute, 60, 'incoming-webhook'),
     // Per connection: only ever counted on the instance holding the socket.
     socketEvents: new RateLimiterMemory({
       points: limits.socketEventsPerSecond,
@@ -115,4 +116,11 @@ export const rateLimitMessages = async (context: HookContext) => {
 export const rateLimitUploads = async (context: HookContext) => {
   if (!context.params.provider || !context.params.user) return
   await consume(context.app.get('rateLimiters').uploadsByUser, context.params.user.user_id)
+}
+
+/** Posts to an incoming webhook's URL: one budget per webhook, whoever holds its secret. */
+export const rateLimitIncomingWebhook = async (context: HookContext) => {
+  const hook = context.params.incomingWebhook
+  if (!context.params.provider || !hook) return
+  await consume(context.app.get('rateLimiters').incomingWebhookPosts, hook.incoming_webhook_id)
 }

@@ -28,6 +28,9 @@ import { mention } from './mentions/mentions'
 import { reaction } from './messages/reactions/reactions'
 import { messageEdits } from './messages/edits/edits'
 import { pin } from './chats/pins/pins'
+// Incoming webhooks (SPEC §15)
+import { incomingWebhooks } from './incoming-webhooks/incoming-webhooks'
+import { hookPosts } from './incoming-webhooks/posts/hook-posts'
 
 export const services = (app: Application) => {
   app.configure(user)
@@ -57,5 +60,7 @@ export const services = (app: Application) => {
   app.configure(reaction)
   app.configure(messageEdits)
   app.configure(pin)
+  app.configure(incomingWebhooks)
+  app.configure(hookPosts)
   // All services will be registered here
 }

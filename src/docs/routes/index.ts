@@ -11,6 +11,7 @@ import { reactionsPinsRoutes } from './reactions-pins'
 import { groupsRoutes } from './groups'
 import { filesRoutes } from './files'
 import { operationsRoutes } from './operations'
+import { incomingWebhooksRoutes } from './incoming-webhooks'
 import type { RouteDoc } from './types'
 
 export type { Auth, HttpMethod, ResponseDoc, RouteDoc } from './types'
@@ -22,6 +23,7 @@ export const tags = [
   { name: 'messages', description: 'History, sending, search, editing and deleting' },
   { name: 'groups', description: 'Groups and their members' },
   { name: 'files', description: 'Uploads and file content' },
+  { name: 'integrations', description: 'Bots and webhooks' },
   { name: 'operations', description: 'Health and metrics' }
 ]
 
@@ -34,5 +36,6 @@ export const routes: RouteDoc[] = [
   ...reactionsPinsRoutes,
   ...groupsRoutes,
   ...filesRoutes,
+  ...incomingWebhooksRoutes,
   ...operationsRoutes
 ]
