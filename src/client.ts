@@ -30,6 +30,9 @@ import { mentionClient } from './services/mentions/mentions.shared'
 import { reactionClient } from './services/messages/reactions/reactions.shared'
 import { messageEditClient } from './services/messages/edits/edits.shared'
 import { pinClient } from './services/chats/pins/pins.shared'
+// Outgoing webhooks (SPEC §15)
+import { webhookClient } from './services/webhooks/webhooks.shared'
+import { webhookDeliveryClient } from './services/webhooks/deliveries/deliveries.shared'
 
 export type {
   PublicUser,
@@ -69,6 +72,19 @@ export type {
 } from './services/messages/reactions/reactions.shared'
 export type { MessageEdit } from './services/messages/edits/edits.shared'
 export type { Pin, PinData, PinPage, PinQuery } from './services/chats/pins/pins.shared'
+// Outgoing webhooks (SPEC §15)
+export type {
+  CreatedWebhook,
+  WebhookData,
+  WebhookPatch,
+  WebhookQuery,
+  WebhookRecord
+} from './services/webhooks/webhooks.shared'
+export type {
+  DeliveryAttempt,
+  DeliveryPage,
+  DeliveryQuery
+} from './services/webhooks/deliveries/deliveries.shared'
 
 export interface Configuration {
   connection: TransportConnection<ServiceTypes>
@@ -197,5 +213,8 @@ export const createClient = (
   client.configure(reactionClient)
   client.configure(messageEditClient)
   client.configure(pinClient)
+  // Outgoing webhooks (SPEC §15)
+  client.configure(webhookClient)
+  client.configure(webhookDeliveryClient)
   return client
 }

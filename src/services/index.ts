@@ -28,6 +28,8 @@ import { mention } from './mentions/mentions'
 import { reaction } from './messages/reactions/reactions'
 import { messageEdits } from './messages/edits/edits'
 import { pin } from './chats/pins/pins'
+// Outgoing webhooks (SPEC §15)
+import { webhooks } from './webhooks/webhooks'
 
 export const services = (app: Application) => {
   app.configure(user)
@@ -57,5 +59,7 @@ export const services = (app: Application) => {
   app.configure(reaction)
   app.configure(messageEdits)
   app.configure(pin)
+  // Outgoing webhooks (SPEC §15)
+  app.configure(webhooks)
   // All services will be registered here
 }
