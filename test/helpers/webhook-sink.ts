@@ -20,6 +20,12 @@ export interface Sink {
   /** Requests answered 2xx with a valid signature, first receipt of each webhook-id only. */
   delivered: () => SinkRequest[]
   secret?: string
+  /** Several secrets (one sink for several webhooks): a request verifies against one of them. */
+  secrets?: string[]
+  /** Requests for a webhook-id that arrived while another for the same id was still unanswered. */
+  overlaps: number
+  /** Milliseconds to wait before answering. */
+  delayMs: number
   /** Answers the next `n` requests with 500. */
   failNext: (n: number) => void
   /** Every answer from now: this status (0: back to normal). */
@@ -37,6 +43,8 @@ export const startSink = async (options: { port?: number; secret?: string } = {}
     port: 0,
     received,
     secret: options.secret,
+    overlaps: 0,
+    delayMs: 0,
     delivered: () => {
       const seen = new Set<string>()
       return received.filter((r) => {
@@ -56,16 +64,26 @@ export const startSink = async (options: { port?: number; secret?: string } = {}
         server.close(() => resolve())
       })
   }
+  const open = new Set<string>()
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = []
+    const id = String(req.headers['webhook-id'])
+    if (open.has(id)) sink.overlaps++
+    open.add(id)
     req.on('data', (c) => chunks.push(c))
-    req.on('end', () => {
+    req.on('end', async () => {
+      if (sink.delayMs) await new Promise((resolve) => setTimeout(resolve, sink.delayMs))
       const body = Buffer.concat(chunks).toString('utf8')
       let verified = false
       try {
-        if (sink.secret) {
-          new Webhook(sink.secret).verify(body, req.headers as Record<string, string>)
-          verified = true
+        for (const secret of [...(sink.secret ? [sink.secret] : []), ...(sink.secrets ?? [])]) {
+          try {
+            new Webhook(secret).verify(body, req.headers as Record<string, string>)
+            verified = true
+            break
+          } catch {
+            // the next secret
+          }
         }
       } catch {
         verified = false
@@ -91,6 +109,7 @@ export const startSink = async (options: { port?: number; secret?: string } = {}
         answered: status
       })
       res.writeHead(status, always ? alwaysHeaders : { 'content-type': 'text/plain' })
+      open.delete(id)
       res.end(status === 200 ? 'ok' : 'no')
     })
   })

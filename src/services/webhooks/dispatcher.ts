@@ -52,6 +52,9 @@ export const backoffMs = (attempt: number, baseMs: number, maxMs: number) => {
   return Math.round(ceiling / 2 + Math.random() * (ceiling / 2))
 }
 
+/** How long a claim holds a delivery: its request's timeout, and time to record the outcome. */
+const leaseMs = (timeoutMs: number) => 2 * timeoutMs + 5000
+
 const CLAIM_SQL = `
 WITH due AS (
   SELECT d.id FROM webhook_deliveries d
@@ -166,7 +169,7 @@ export class WebhookDispatcher {
         if (Date.now() - this.watched.loadedAt > Math.max(5 * pollMs, 5000)) await this.reloadWatched()
         const free = concurrency - this.inFlight.size
         if (free > 0) {
-          const rows: Claimed[] = (await this.db.raw(CLAIM_SQL, [free, timeoutMs + 30_000])).rows
+          const rows: Claimed[] = (await this.db.raw(CLAIM_SQL, [free, leaseMs(timeoutMs)])).rows
           full = rows.length === free
           for (const row of rows) this.track(row)
         }
