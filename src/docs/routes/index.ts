@@ -11,6 +11,8 @@ import { reactionsPinsRoutes } from './reactions-pins'
 import { groupsRoutes } from './groups'
 import { filesRoutes } from './files'
 import { operationsRoutes } from './operations'
+// Outgoing webhooks (SPEC §15)
+import { webhooksRoutes } from './webhooks'
 import type { RouteDoc } from './types'
 
 export type { Auth, HttpMethod, ResponseDoc, RouteDoc } from './types'
@@ -22,6 +24,7 @@ export const tags = [
   { name: 'messages', description: 'History, sending, search, editing and deleting' },
   { name: 'groups', description: 'Groups and their members' },
   { name: 'files', description: 'Uploads and file content' },
+  { name: 'webhooks', description: 'Outgoing webhooks and their delivery log' },
   { name: 'operations', description: 'Health and metrics' }
 ]
 
@@ -34,5 +37,6 @@ export const routes: RouteDoc[] = [
   ...reactionsPinsRoutes,
   ...groupsRoutes,
   ...filesRoutes,
+  ...webhooksRoutes,
   ...operationsRoutes
 ]
