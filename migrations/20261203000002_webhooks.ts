@@ -36,6 +36,8 @@ export async function up(knex: Knex): Promise<void> {
     t.integer('attempts').notNullable().defaultTo(0)
     t.timestamp('next_attempt_at', { useTz: true }).notNullable().defaultTo(knex.fn.now())
     t.timestamp('locked_until', { useTz: true })
+    // The claim (one random token per claiming statement) that holds the lease: only its worker records.
+    t.string('claim', 40)
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now())
     t.timestamp('finished_at', { useTz: true })
   })

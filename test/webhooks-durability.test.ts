@@ -11,7 +11,7 @@ import {
   type TestServer,
   type TestUser
 } from './helpers'
-import { testKeyPrefix } from './setup'
+import { testDatabase, testKeyPrefix } from './setup'
 import { startSink, type Sink } from './helpers/webhook-sink'
 
 // Outgoing webhooks (SPEC §15), the durable queue: deliveries pending when a server dies are sent by the
@@ -44,6 +44,7 @@ describe('outgoing webhooks: durability', () => {
 
   it('deliveries pending when the server is killed are delivered, in order, by the restarted server', async function () {
     this.timeout(90_000)
+    if (!testDatabase.url) this.skip() // spawned servers share the test's PostgreSQL database, not a PGlite
     // The sink's port, closed for now: every attempt fails until it listens.
     const probe = await startSink()
     const port = probe.port

@@ -7,6 +7,7 @@
 // in a row the webhook is disabled and its creator told (`patched` on api/webhooks, channels.ts).
 // The worker wakes at once when this instance enqueues for a chat it knows has webhooks, and polls every
 // `pollMs` for the rest (retries, other instances' events, a stale list of watched chats).
+import { randomUUID } from 'node:crypto'
 import { Webhook } from 'standardwebhooks'
 import type { Knex } from 'knex'
 import type { Application } from '../../declarations'
@@ -55,32 +56,73 @@ export const backoffMs = (attempt: number, baseMs: number, maxMs: number) => {
 /** How long a claim holds a delivery: its request's timeout, and time to record the outcome. */
 const leaseMs = (timeoutMs: number) => 2 * timeoutMs + 5000
 
+/** Deliveries of one (webhook, chat) claimed together and sent one after the other, in order. */
+export const DELIVERIES_PER_CLAIM = 20
+
+// The head of each (webhook, chat) queue (its oldest pending delivery) is the only way into that queue: a
+// worker must lock the head (SKIP LOCKED: a head another worker holds is passed over) and then leases the
+// head and up to DELIVERIES_PER_CLAIM - 1 deliveries after it, which it sends one at a time in order. While
+// the head is leased no other worker can take the queue; `claim` (a token per claiming statement) is the
+// lease's owner, so a worker whose lease expired and was taken over records nothing.
 const CLAIM_SQL = `
-WITH due AS (
-  SELECT d.id FROM webhook_deliveries d
-  JOIN webhooks w ON w.webhook_id = d.webhook_id AND w.active
-  WHERE d.state = 'pending' AND d.next_attempt_at <= now()
-    AND (d.locked_until IS NULL OR d.locked_until < now())
-    AND NOT EXISTS (
-      SELECT 1 FROM webhook_deliveries o
-      WHERE o.webhook_id = d.webhook_id AND o.chat_id = d.chat_id AND o.state = 'pending' AND o.id < d.id
-    )
-  ORDER BY d.next_attempt_at, d.id
+WITH heads AS (
+  SELECT DISTINCT ON (webhook_id, chat_id) id, webhook_id, next_attempt_at, locked_until
+  FROM webhook_deliveries WHERE state = 'pending'
+  ORDER BY webhook_id, chat_id, id
+), ready AS (
+  SELECT h.id FROM heads h JOIN webhooks w ON w.webhook_id = h.webhook_id AND w.active
+  WHERE h.next_attempt_at <= now() AND (h.locked_until IS NULL OR h.locked_until < now())
+  ORDER BY h.next_attempt_at, h.id
   LIMIT ?
-  FOR UPDATE OF d SKIP LOCKED
+), locked AS (
+  SELECT d.id, d.webhook_id, d.chat_id FROM webhook_deliveries d
+  WHERE d.id IN (SELECT id FROM ready) AND d.state = 'pending' AND d.next_attempt_at <= now()
+    AND (d.locked_until IS NULL OR d.locked_until < now())
+  FOR UPDATE SKIP LOCKED
+), batch AS (
+  SELECT b.id FROM locked l CROSS JOIN LATERAL (
+    SELECT o.id FROM webhook_deliveries o
+    WHERE o.webhook_id = l.webhook_id AND o.chat_id = l.chat_id AND o.state = 'pending' AND o.id >= l.id
+    ORDER BY o.id LIMIT ${DELIVERIES_PER_CLAIM}
+  ) b
 )
 UPDATE webhook_deliveries d
-SET locked_until = now() + (?::int * interval '1 millisecond'), attempts = d.attempts + 1
-FROM due, webhooks w
-WHERE d.id = due.id AND w.webhook_id = d.webhook_id
+SET locked_until = now() + (?::int * interval '1 millisecond'), claim = ?
+FROM batch, webhooks w
+WHERE d.id = batch.id AND w.webhook_id = d.webhook_id
 RETURNING d.id, d.webhook_id, d.chat_id, d.event, d.msg_id, d.payload, d.attempts, d.created_at, w.url, w.secret`
+
+// A delivered attempt, in one statement: the delivery marked, its log row, the webhook's failure run reset,
+// and the lease of the next delivery of the same claim renewed (only while the webhook is still active with
+// the same URL: otherwise the worker stops that queue and gives the rest back).
+const DELIVERED_SQL = `
+WITH done AS (
+  UPDATE webhook_deliveries SET state = 'delivered', attempts = attempts + 1, locked_until = NULL, claim = NULL,
+    finished_at = now()
+  WHERE id = ? AND claim = ? AND state = 'pending'
+  RETURNING id, webhook_id, attempts
+), logged AS (
+  INSERT INTO webhook_attempts (delivery_id, webhook_id, attempt, status_code, duration_ms, error, ok)
+  SELECT id, webhook_id, attempts, ?::int, ?::int, NULL, true FROM done
+), reset AS (
+  UPDATE webhooks SET consecutive_failures = 0
+  WHERE webhook_id = (SELECT webhook_id FROM done) AND consecutive_failures > 0
+), renewed AS (
+  UPDATE webhook_deliveries SET locked_until = now() + (?::int * interval '1 millisecond')
+  WHERE id = ? AND claim = ? AND state = 'pending' AND EXISTS (SELECT 1 FROM done)
+    AND EXISTS (SELECT 1 FROM webhooks WHERE webhook_id = (SELECT webhook_id FROM done) AND active AND url = ?)
+  RETURNING id
+)
+SELECT (SELECT count(*)::int FROM done) AS done, (SELECT count(*)::int FROM renewed) AS renewed`
 
 export class WebhookDispatcher {
   private running = false
   private loopDone?: Promise<void>
   private woken = false
   private wakeUp?: () => void
+  /** Claims being worked on, by token: each a set of (webhook, chat) queues sent in order. */
   private readonly inFlight = new Map<number, Promise<void>>()
+  private readonly openClaims = new Map<number, string>()
   /** Chats with an active webhook (and whether a system-wide one exists), reloaded every few polls. */
   private watched = { chats: new Set<string>(), global: false, loadedAt: 0 }
   /** Attempts made by this instance (the benchmark and tests read them). */
@@ -111,16 +153,16 @@ export class WebhookDispatcher {
     this.running = false
     this.wake()
     await this.loopDone
-    const left = [...this.inFlight.keys()]
     const finished = Promise.allSettled([...this.inFlight.values()])
     const deadline = new Promise((resolve) => setTimeout(resolve, this.settings.timeoutMs + 500).unref())
     await Promise.race([finished, deadline])
-    const unfinished = left.filter((id) => this.inFlight.has(id))
-    if (unfinished.length)
+    // Whatever is still claimed goes back to the queue at once (another instance takes it over).
+    const claims = [...new Set(this.openClaims.values())]
+    if (claims.length)
       await this.db('webhook_deliveries')
-        .whereIn('id', unfinished)
+        .whereIn('claim', claims)
         .where('state', 'pending')
-        .update({ locked_until: null })
+        .update({ locked_until: null, claim: null })
         .catch(() => undefined)
   }
 
@@ -169,9 +211,15 @@ export class WebhookDispatcher {
         if (Date.now() - this.watched.loadedAt > Math.max(5 * pollMs, 5000)) await this.reloadWatched()
         const free = concurrency - this.inFlight.size
         if (free > 0) {
-          const rows: Claimed[] = (await this.db.raw(CLAIM_SQL, [free, leaseMs(timeoutMs)])).rows
-          full = rows.length === free
-          for (const row of rows) this.track(row)
+          const claim = randomUUID()
+          const rows: Claimed[] = (await this.db.raw(CLAIM_SQL, [free, leaseMs(timeoutMs), claim])).rows
+          const queues = new Map<string, Claimed[]>()
+          for (const row of rows.sort((x, y) => Number(x.id) - Number(y.id))) {
+            const key = `${row.webhook_id}\t${row.chat_id}`
+            queues.set(key, [...(queues.get(key) ?? []), row])
+          }
+          full = queues.size === free
+          for (const queue of queues.values()) this.track(queue, claim)
         }
       } catch (error) {
         if (this.running) log.warn({ err: error }, 'webhook worker: claiming deliveries failed')
@@ -181,17 +229,42 @@ export class WebhookDispatcher {
     }
   }
 
-  private track(row: Claimed) {
-    const attempt = this.attempt(row)
-      .catch((error) => this.app.get('logger').warn({ err: error }, 'webhook worker: an attempt failed'))
+  private track(queue: Claimed[], claim: string) {
+    const key = Number(queue[0].id)
+    this.openClaims.set(key, claim)
+    const work = this.sendQueue(queue, claim)
+      .catch((error) => this.app.get('logger').warn({ err: error }, 'webhook worker: a delivery failed'))
       .finally(() => {
-        this.inFlight.delete(row.id)
-        this.wake() // the next delivery of that chat may be due now
+        this.inFlight.delete(key)
+        this.openClaims.delete(key)
+        this.wake() // that queue's next deliveries may be due now
       })
-    this.inFlight.set(row.id, attempt)
+    this.inFlight.set(key, work)
   }
 
-  private async attempt(row: Claimed) {
+  /** One queue's claimed deliveries, in order; stops at a failure (or when stopping) and gives the rest back. */
+  private async sendQueue(queue: Claimed[], claim: string) {
+    let i = 0
+    for (; i < queue.length && this.running; i++) {
+      const result = await this.attempt(queue[i])
+      const next = queue[i + 1]
+      const carryOn = result.ok
+        ? await this.recordDelivered(queue[i], result, claim, next)
+        : (await this.recordFailed(queue[i], result, claim), false)
+      if (!carryOn) {
+        i++
+        break
+      }
+    }
+    const rest = queue.slice(i).map((row) => row.id)
+    if (rest.length)
+      await this.db('webhook_deliveries')
+        .whereIn('id', rest)
+        .where({ claim, state: 'pending' })
+        .update({ locked_until: null, claim: null })
+  }
+
+  private async attempt(row: Claimed): Promise<AttemptResult> {
     const { allowPrivateTargets, timeoutMs } = this.settings
     let result: AttemptResult
     const started = performance.now()
@@ -216,47 +289,54 @@ export class WebhookDispatcher {
         durationMs: Math.round(performance.now() - started)
       }
     }
-    await this.record(row, result)
+    this.counts[result.ok ? 'delivered' : 'failed']++
+    this.app.get('metrics')?.webhookAttempts?.inc({ outcome: result.ok ? 'delivered' : 'failed' })
+    return result
   }
 
-  /** The attempt's log row, the delivery's new state and the webhook's failure run, in one transaction. */
-  private async record(row: Claimed, result: AttemptResult) {
+  /** A 2xx: one statement (DELIVERED_SQL). Answers whether the next delivery of the claim may go. */
+  private async recordDelivered(row: Claimed, result: AttemptResult, claim: string, next?: Claimed) {
+    const { rows } = await this.db.raw(DELIVERED_SQL, [
+      row.id,
+      claim,
+      result.status ?? null,
+      result.durationMs,
+      leaseMs(this.settings.timeoutMs),
+      next?.id ?? null,
+      claim,
+      row.url
+    ])
+    return Boolean(next) && rows[0]?.done === 1 && rows[0]?.renewed === 1
+  }
+
+  /** A failure: the log row, the retry's time and the webhook's failure run (disabled at its limit). */
+  private async recordFailed(row: Claimed, result: AttemptResult, claim: string) {
     const { retryBaseMs, retryMaxMs, maxConsecutiveFailures } = this.settings
     const metrics = this.app.get('metrics')
-    this.counts[result.ok ? 'delivered' : 'failed']++
-    metrics?.webhookAttempts?.inc({ outcome: result.ok ? 'delivered' : 'failed' })
+    const attempt = row.attempts + 1
     const disabled = await this.db.transaction(async (trx) => {
       // Still ours? (a lease that expired may have let another worker claim it again)
       const updated = await trx('webhook_deliveries')
-        .where({ id: row.id, attempts: row.attempts, state: 'pending' })
-        .update(
-          result.ok
-            ? { state: 'delivered', locked_until: null, finished_at: trx.fn.now() }
-            : {
-                locked_until: null,
-                next_attempt_at: trx.raw(`now() + (?::int * interval '1 millisecond')`, [
-                  backoffMs(row.attempts, retryBaseMs, retryMaxMs)
-                ])
-              }
-        )
+        .where({ id: row.id, claim, state: 'pending' })
+        .update({
+          attempts: attempt,
+          locked_until: null,
+          claim: null,
+          next_attempt_at: trx.raw(`now() + (?::int * interval '1 millisecond')`, [
+            backoffMs(attempt, retryBaseMs, retryMaxMs)
+          ])
+        })
         .returning('id')
       if (!updated.length) return undefined
       await trx('webhook_attempts').insert({
         delivery_id: row.id,
         webhook_id: row.webhook_id,
-        attempt: row.attempts,
+        attempt,
         status_code: result.status ?? null,
         duration_ms: result.durationMs,
         error: result.error?.slice(0, 1000) ?? null,
-        ok: result.ok
+        ok: false
       })
-      if (result.ok) {
-        await trx('webhooks')
-          .where({ webhook_id: row.webhook_id })
-          .where('consecutive_failures', '>', 0)
-          .update({ consecutive_failures: 0 })
-        return undefined
-      }
       const webhook = await trx('webhooks')
         .where({ webhook_id: row.webhook_id })
         .forUpdate()
