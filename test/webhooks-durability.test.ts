@@ -84,6 +84,37 @@ describe('outgoing webhooks: durability', () => {
     await second.stop()
   })
 
+  it('a graceful stop (SIGTERM) lets the attempt in flight finish before the process exits', async function () {
+    this.timeout(60_000)
+    if (!testDatabase.url) this.skip()
+    const server = await spawnServer(env)
+    const sink = await startSink()
+    sinks.push(sink)
+    sink.delayMs = 600 // the answer comes after the stop began
+    const owner = await createUser(server.url, 'Graceful Owner')
+    const group = await createGroup(server.url, owner, 'Graceful')
+    const made = await http(server.url, 'POST', '/api/webhooks', {
+      token: owner.access_token,
+      body: { url: sink.url, events: ['message.created'], chat_id: group.chat_id }
+    })
+    assert.equal(made.status, 201, made.text)
+    sink.secret = made.body.secret
+    await sendText(server.url, owner, group.chat_id, 'in flight')
+    await eventually(() => assert.equal(sink.received.length, 1), 10000)
+    assert.equal(await server.stop('SIGTERM'), 0)
+    // The delivery was recorded as delivered before the process exited: nothing is left to send again.
+    const next = await spawnServer(env)
+    const log = await http(next.url, 'GET', `/api/webhooks/${made.body.webhook_id}/deliveries`, {
+      token: owner.access_token
+    })
+    assert.equal(log.status, 200, log.text)
+    assert.deepEqual(
+      log.body.data.map((a: any) => [a.attempt, a.state]),
+      [[1, 'delivered']]
+    )
+    await next.stop()
+  })
+
   it('two instances on one database: every delivery once at a time, each chat in order', async function () {
     this.timeout(60_000)
     const settings = {

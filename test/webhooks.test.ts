@@ -146,6 +146,29 @@ describe('outgoing webhooks', () => {
     assert.equal((await http(url, 'GET', path, { token: owner.access_token })).status, 404)
   })
 
+  it('works over Socket.IO like REST for the owner: create (with the secret), find, patch, deliveries, remove', async () => {
+    const sink = await newSink()
+    const socket = await liveSocket(url, owner, sockets)
+    const webhooks = socket.client.service('api/webhooks')
+    const made = await webhooks.create({ url: sink.url, events: ['member.added'], chat_id: group.chat_id })
+    assert.match(made.secret, /^whsec_/)
+    const listed = await webhooks.find({ query: { chat_id: group.chat_id } })
+    assert.ok(
+      listed.some((w) => w.webhook_id === made.webhook_id),
+      'listed over the socket'
+    )
+    assert.ok(!JSON.stringify(listed).includes('whsec_'), 'no secret in the list')
+    const patched = await webhooks.patch(made.webhook_id, { events: ['member.added', 'member.removed'] })
+    assert.deepEqual(patched.events, ['member.added', 'member.removed'])
+    const page = await socket.client
+      .service('api/webhooks/:webhook_id/deliveries')
+      .find({ route: { webhook_id: made.webhook_id } })
+    assert.deepEqual(page.data, [])
+    await assert.rejects(webhooks.find({ query: {} as any }), { name: 'BadRequest' })
+    const removed = await webhooks.remove(made.webhook_id)
+    assert.equal(removed.webhook_id, made.webhook_id)
+  })
+
   it('validates url, events and chat_id (400 naming the field) and limits webhooks per chat', async () => {
     const sink = await newSink()
     const base = { url: sink.url, events: ['message.created'], chat_id: group.chat_id }
