@@ -75,6 +75,15 @@ describe('admin CLI: webhook', function () {
       )
       assert.ok(chats.has(one.chat_id) && chats.has(two.chat_id), `${[...chats]}`)
     }, 15000)
+    // A new group's first members are announced to system-wide webhooks too.
+    await eventually(() => {
+      const added = sink
+        .delivered()
+        .filter((r) => r.payload.type === 'member.added' && r.payload.data.chat_id === one.chat_id)
+      assert.equal(added.length, 1)
+      assert.equal(added[0].payload.data.user_id, owner.user_id)
+      assert.equal(added[0].payload.data.role, 'owner')
+    }, 15000)
 
     const removed = await runCli(['webhook', 'remove', webhook.webhook_id], env())
     assert.equal(removed.code, 0, removed.stderr)
