@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import {
   createGroup,
   createUser,
@@ -9,6 +12,7 @@ import {
   recordEvents,
   sendText,
   sleep,
+  uploadFile,
   startServer,
   type SocketClient,
   type TestServer,
@@ -38,6 +42,7 @@ describe('outgoing webhooks', () => {
   let outsider: TestUser
   let group: { group_id: string; chat_id: string }
   const sockets: SocketClient[] = []
+  let uploadDir: string
   const sinks: Sink[] = []
 
   const register = (user: TestUser, body: Record<string, unknown>) =>
@@ -57,7 +62,8 @@ describe('outgoing webhooks', () => {
     http(url, 'DELETE', `/api/webhooks/${webhookId}`, { token: owner.access_token })
 
   before(async () => {
-    server = await startServer({ settings: { webhooks: fastRetries } as any })
+    uploadDir = fs.mkdtempSync(path.join(os.tmpdir(), 'webhooks-test-uploads-'))
+    server = await startServer({ settings: { webhooks: fastRetries, uploads: { dir: uploadDir } } as any })
     url = server.url
     owner = await createUser(url, 'Hook Owner')
     admin = await createUser(url, 'Hook Admin')
@@ -74,6 +80,7 @@ describe('outgoing webhooks', () => {
     sockets.forEach((s) => s.close())
     await server.stop()
     await Promise.all(sinks.map((s) => s.close()))
+    fs.rmSync(uploadDir, { recursive: true, force: true })
   })
 
   it('owner and admins register (secret shown once); members 403, outsiders 404, private chats 400', async () => {
@@ -377,6 +384,30 @@ describe('outgoing webhooks', () => {
     assert.equal(sink.received.length, 1)
     assert.equal(sink.received[0].payload.data.message_id, mine.message_id)
     assert.ok(!sink.received[0].body.includes('elsewhere'), 'check at line 274')
+    await remove(webhook.webhook_id)
+  })
+
+  it('a file message carries its attachment as members get it', async () => {
+    const sink = await newSink()
+    const webhook = await hook(sink, ['message.created'])
+    const upload = await uploadFile(
+      url,
+      member.access_token,
+      'message',
+      Buffer.from('report text'),
+      'report.txt',
+      'text/plain'
+    )
+    assert.equal(upload.status, 201, upload.text)
+    const sent = await http(url, 'POST', `/api/chats/${group.chat_id}/messages`, {
+      token: member.access_token,
+      body: { content: 'see attached', type: 'file', file_id: upload.body.file_id }
+    })
+    assert.equal(sent.status, 201, sent.text)
+    await eventually(() => assert.equal(sink.delivered().length, 1), 10000)
+    const data = sink.delivered()[0].payload.data
+    assert.deepEqual(data.file, sent.body.file)
+    assert.equal(data.file.filename, 'report.txt')
     await remove(webhook.webhook_id)
   })
 

@@ -14,6 +14,8 @@ import type { Application } from '../../declarations'
 import { checkTarget, TargetRefused } from './target-guard'
 import { postWebhook, type AttemptResult } from './sender'
 import { webhookColumns, type WebhookRecord } from './webhooks.schema'
+import { withFiles } from '../messages/message-store'
+import type { Message } from '../messages/messages.schema'
 
 interface Claimed {
   id: number
@@ -46,6 +48,14 @@ export const webhookBody = (row: Pick<Claimed, 'event' | 'created_at' | 'payload
     timestamp: new Date(row.created_at).toISOString(),
     data: isoTimestamps(row.payload)
   })
+
+/** Image and file messages carry their attachment's metadata as members get it (`file`), looked up now. */
+const withAttachment = async (db: Knex, row: Claimed): Promise<Claimed> => {
+  const message = row.payload as Message | undefined
+  if (!row.event.startsWith('message.') || !message || message.type === 'text' || 'file' in message) return row
+  const [withFile] = await withFiles(db, [message])
+  return { ...row, payload: withFile }
+}
 
 /** Exponential back-off with jitter: attempt n waits between half and all of base·2^(n-1), capped. */
 export const backoffMs = (attempt: number, baseMs: number, maxMs: number) => {
@@ -270,7 +280,7 @@ export class WebhookDispatcher {
     const started = performance.now()
     try {
       const target = await checkTarget(row.url, allowPrivateTargets)
-      const body = webhookBody(row)
+      const body = webhookBody(await withAttachment(this.db, row))
       // Whole seconds: the signed timestamp is the one in `webhook-timestamp`.
       const now = new Date(Math.floor(Date.now() / 1000) * 1000)
       const headers = {
