@@ -52,7 +52,8 @@ export const webhookBody = (row: Pick<Claimed, 'event' | 'created_at' | 'payload
 /** Image and file messages carry their attachment's metadata as members get it (`file`), looked up now. */
 const withAttachment = async (db: Knex, row: Claimed): Promise<Claimed> => {
   const message = row.payload as Message | undefined
-  if (!row.event.startsWith('message.') || !message || message.type === 'text' || 'file' in message) return row
+  if (!row.event.startsWith('message.') || !message || message.type === 'text' || 'file' in message)
+    return row
   const [withFile] = await withFiles(db, [message])
   return { ...row, payload: withFile }
 }
