@@ -12,6 +12,7 @@ import {
 } from './helpers'
 import { startSink, type Sink } from './helpers/webhook-sink'
 import { checkTarget, refusedAddress, TargetRefused } from '../src/services/webhooks/target-guard'
+import { backoffMs, webhookBody } from '../src/services/webhooks/dispatcher'
 
 // The SSRF guard of outgoing webhooks (SPEC §15): with private targets not allowed (the default), loopback,
 // private, link-local, metadata, CGNAT, multicast and IPv4-mapped addresses are refused on create and patch
@@ -154,6 +155,34 @@ describe('webhook targets (SSRF guard)', () => {
       await sleep(200)
       assert.equal(sink.received.length, 0)
       await db('webhooks').where({ webhook_id: webhookId }).delete()
+    })
+  })
+})
+
+describe('webhook retries and bodies', () => {
+  it('back-off grows exponentially with jitter, capped; by default the first retry comes within 10 s', () => {
+    for (let i = 0; i < 200; i++) {
+      const first = backoffMs(1, 2000, 600_000)
+      assert.ok(first >= 1000 && first <= 2000, `first retry ${first} ms`)
+      const fifth = backoffMs(5, 2000, 600_000)
+      assert.ok(fifth >= 16_000 && fifth <= 32_000, `fifth ${fifth} ms`)
+      const late = backoffMs(40, 2000, 600_000)
+      assert.ok(late >= 300_000 && late <= 600_000, `capped ${late} ms`)
+    }
+  })
+
+  it('a body is {type, timestamp, data} with the API timestamp form', () => {
+    const body = JSON.parse(
+      webhookBody({
+        event: 'message.created',
+        created_at: '2026-12-03T06:00:00.123Z',
+        payload: { message_id: 'm', created_at: '2026-12-03T06:00:00.123456+00:00', edited_at: null }
+      })
+    )
+    assert.deepEqual(body, {
+      type: 'message.created',
+      timestamp: '2026-12-03T06:00:00.123Z',
+      data: { message_id: 'm', created_at: '2026-12-03T06:00:00.123Z', edited_at: null }
     })
   })
 })

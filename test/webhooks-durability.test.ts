@@ -5,13 +5,16 @@ import {
   eventually,
   http,
   killSpawnedServers,
+  liveSocket,
+  recordEvents,
   sendText,
   spawnServer,
   startServer,
+  type SocketClient,
   type TestServer,
   type TestUser
 } from './helpers'
-import { testDatabase, testKeyPrefix } from './setup'
+import { testDatabase, testKeyPrefix, testRedis } from './setup'
 import { startSink, type Sink } from './helpers/webhook-sink'
 
 // Outgoing webhooks (SPEC §15), the durable queue: deliveries pending when a server dies are sent by the
@@ -161,6 +164,57 @@ describe('outgoing webhooks: durability', () => {
       const counts = [a, b].map((s) => s.app.get('webhookDispatcher')!.counts.delivered)
       assert.equal(counts[0] + counts[1], perChat * groups.length + 0)
     } finally {
+      await a.stop()
+      await b.stop()
+    }
+  })
+  it('disabled by another instance: the creator hears it on this one (the event crosses Redis), the admin not', async function () {
+    this.timeout(60_000)
+    if (!testRedis.url) this.skip() // events cross instances through Redis
+    const settings = {
+      webhooks: {
+        allowPrivateTargets: true,
+        retryBaseMs: 30,
+        retryMaxMs: 60,
+        pollMs: 50,
+        maxConsecutiveFailures: 3
+      }
+    }
+    const redis = { keyPrefix: testKeyPrefix() }
+    const a: TestServer = await startServer({ settings: { ...settings, redis } as any })
+    const b: TestServer = await startServer({ settings: { ...settings, redis } as any })
+    const opened: SocketClient[] = []
+    try {
+      await a.app.get('webhookDispatcher')!.stop() // only b delivers (and disables)
+      const sink = await startSink()
+      sinks.push(sink)
+      sink.answerAlways(500)
+      const owner = await createUser(a.url, 'Far Owner')
+      const admin = await createUser(a.url, 'Far Admin')
+      const group = await createGroup(a.url, owner, 'Far')
+      await http(a.url, 'POST', `/api/groups/${group.group_id}/members`, {
+        token: owner.access_token,
+        body: { user_id: admin.user_id, role: 'admin' }
+      })
+      const ownerSocket = await liveSocket(a.url, owner, opened)
+      const adminSocket = await liveSocket(a.url, admin, opened)
+      const ownerEvents = recordEvents(ownerSocket.client, 'api/webhooks', ['patched'])
+      const adminEvents = recordEvents(adminSocket.client, 'api/webhooks', ['patched'])
+      const made = await http(a.url, 'POST', '/api/webhooks', {
+        token: owner.access_token,
+        body: { url: sink.url, events: ['message.created'], chat_id: group.chat_id }
+      })
+      assert.equal(made.status, 201, made.text)
+      await sendText(a.url, owner, group.chat_id, 'fails far away')
+      await eventually(() => {
+        assert.equal(ownerEvents.length, 1)
+        assert.equal(ownerEvents[0].data.active, false)
+        assert.equal(ownerEvents[0].data.secret, undefined)
+      }, 20000)
+      assert.equal(b.app.get('webhookDispatcher')!.counts.failed, 3)
+      assert.deepEqual(adminEvents, [])
+    } finally {
+      opened.forEach((s) => s.close())
       await a.stop()
       await b.stop()
     }
