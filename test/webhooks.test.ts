@@ -468,6 +468,13 @@ describe('outgoing webhooks', () => {
     await eventually(() => assert.equal(sink.delivered().length, 1), 10000)
     assert.equal(sink.delivered()[0].payload.data.content, 'will fail')
     assert.deepEqual(memberEvents, [])
+
+    // The metrics count attempts by outcome, disabled webhooks and the queue.
+    const metrics = await fetch(`${url}/metrics`).then((r) => r.text())
+    assert.match(metrics, /chat_webhook_attempts_total\{outcome="failed"\} [1-9]/)
+    assert.match(metrics, /chat_webhook_attempts_total\{outcome="delivered"\} [1-9]/)
+    assert.match(metrics, /chat_webhooks_disabled_total [1-9]/)
+    assert.match(metrics, /chat_webhook_deliveries_pending \d+/)
     await remove(webhook.webhook_id)
   })
 })
