@@ -48,6 +48,10 @@ export async function up(knex: Knex): Promise<void> {
   await knex.schema.raw(
     `CREATE INDEX idx_webhook_deliveries_queue ON webhook_deliveries (webhook_id, chat_id, id) WHERE state = 'pending'`
   )
+  // Delivered deliveries (and their attempts) are pruned after `webhooks.retentionDays`.
+  await knex.schema.raw(
+    `CREATE INDEX idx_webhook_deliveries_done ON webhook_deliveries (finished_at) WHERE state = 'delivered'`
+  )
   await knex.schema.createTable('webhook_attempts', (t) => {
     t.bigIncrements('id').primary()
     t.bigInteger('delivery_id')

@@ -101,7 +101,8 @@ export const configurationSchema = Type.Object(
       retryMaxMs: positiveInt(),
       pollMs: positiveInt({ minimum: 10 }),
       maxPerChat: positiveInt(),
-      concurrency: positiveInt({ maximum: 256 })
+      concurrency: positiveInt({ maximum: 256 }),
+      retentionDays: positiveInt()
     })
   },
   { additionalProperties: true }

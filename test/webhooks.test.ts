@@ -411,6 +411,28 @@ describe('outgoing webhooks', () => {
     await remove(webhook.webhook_id)
   })
 
+  it('the delivery log keeps delivered deliveries for retentionDays, pending ones always', async () => {
+    const sink = await newSink()
+    const webhook = await hook(sink, ['message.created'])
+    const db = server.app.get('postgresqlClient')
+    const row = (state: string, daysAgo: number) => ({
+      webhook_id: webhook.webhook_id,
+      chat_id: group.chat_id,
+      event: 'message.created',
+      payload: JSON.stringify({}),
+      state,
+      finished_at: state === 'delivered' ? db.raw(`now() - (? * interval '1 day')`, [daysAgo]) : null,
+      next_attempt_at: db.raw(`now() + interval '1 day'`)
+    })
+    const [old, recent, waiting] = await db('webhook_deliveries')
+      .insert([row('delivered', 30), row('delivered', 1), row('pending', 0)])
+      .returning('id')
+    await server.app.get('webhookDispatcher')!.prune()
+    const left = await db('webhook_deliveries').whereIn('id', [old.id, recent.id, waiting.id]).pluck('id')
+    assert.deepEqual(left.sort(), [recent.id, waiting.id].sort())
+    await remove(webhook.webhook_id)
+  })
+
   it('a redirect is not followed: the attempt fails', async () => {
     const sink = await newSink()
     const elsewhere = await newSink()

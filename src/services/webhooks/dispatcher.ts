@@ -67,6 +67,9 @@ export const backoffMs = (attempt: number, baseMs: number, maxMs: number) => {
 /** How long a claim holds a delivery: its request's timeout, and time to record the outcome. */
 const leaseMs = (timeoutMs: number) => 2 * timeoutMs + 5000
 
+/** How often each instance prunes the delivery log. */
+const PRUNE_EVERY_MS = 10 * 60_000
+
 /** Deliveries of one (webhook, chat) claimed together and sent one after the other, in order. */
 export const DELIVERIES_PER_CLAIM = 20
 
@@ -134,6 +137,7 @@ export class WebhookDispatcher {
   /** Claims being worked on, by token: each a set of (webhook, chat) queues sent in order. */
   private readonly inFlight = new Map<number, Promise<void>>()
   private readonly openClaims = new Map<number, string>()
+  private prunedAt = 0
   /** Chats with an active webhook (and whether a system-wide one exists), reloaded every few polls. */
   private watched = { chats: new Set<string>(), global: false, loadedAt: 0 }
   /** Attempts made by this instance (the benchmark and tests read them). */
@@ -200,6 +204,18 @@ export class WebhookDispatcher {
     }
   }
 
+  /** Removes delivered deliveries (their attempts with them) older than `retentionDays`, a bounded batch. */
+  async prune() {
+    this.prunedAt = Date.now()
+    await this.db.raw(
+      `DELETE FROM webhook_deliveries WHERE id IN (
+         SELECT id FROM webhook_deliveries
+         WHERE state = 'delivered' AND finished_at < now() - (?::int * interval '1 day')
+         LIMIT 10000)`,
+      [this.settings.retentionDays]
+    )
+  }
+
   private idle(ms: number) {
     if (this.woken || !this.running) return Promise.resolve()
     return new Promise<void>((resolve) => {
@@ -220,6 +236,7 @@ export class WebhookDispatcher {
       try {
         const { pollMs, concurrency, timeoutMs } = this.settings
         if (Date.now() - this.watched.loadedAt > Math.max(5 * pollMs, 5000)) await this.reloadWatched()
+        if (Date.now() - this.prunedAt > PRUNE_EVERY_MS) await this.prune()
         const free = concurrency - this.inFlight.size
         if (free > 0) {
           const claim = randomUUID()
