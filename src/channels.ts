@@ -146,6 +146,14 @@ export const channels = (app: Application) => {
     .service('api/groups/:group_id/members')
     .publish((member: any) => app.channel(chatChannel(member.chat_id), userChannel(member.user_id)))
 
+  // Outgoing webhooks (SPEC §15): a webhook's events (its disabling after a run of failures among them) go to
+  // the user who created it only; a system-wide one (no creator) is announced to nobody.
+  app
+    .service('api/webhooks')
+    .publish((webhook: any) =>
+      webhook.created_by ? app.channel(userChannel(webhook.created_by)) : undefined
+    )
+
   // The reader's own connections get their new counts too (to update their badges); the others the pointer.
   app.service('api/chats/:chat_id/mark-read').publish('read', (receipt: ReadReceipt) => {
     const chat = app.channel(chatChannel(receipt.chat_id))

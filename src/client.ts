@@ -33,6 +33,9 @@ import { pinClient } from './services/chats/pins/pins.shared'
 // Incoming webhooks (SPEC §15)
 import { incomingWebhookClient } from './services/incoming-webhooks/incoming-webhooks.shared'
 import { hookPostClient } from './services/incoming-webhooks/posts/hook-posts.shared'
+// Outgoing webhooks (SPEC §15)
+import { webhookClient } from './services/webhooks/webhooks.shared'
+import { webhookDeliveryClient } from './services/webhooks/deliveries/deliveries.shared'
 
 export type {
   PublicUser,
@@ -80,6 +83,19 @@ export type {
   IncomingWebhookQuery
 } from './services/incoming-webhooks/incoming-webhooks.shared'
 export type { HookPostData } from './services/incoming-webhooks/posts/hook-posts.shared'
+// Outgoing webhooks (SPEC §15)
+export type {
+  CreatedWebhook,
+  WebhookData,
+  WebhookPatch,
+  WebhookQuery,
+  WebhookRecord
+} from './services/webhooks/webhooks.shared'
+export type {
+  DeliveryAttempt,
+  DeliveryPage,
+  DeliveryQuery
+} from './services/webhooks/deliveries/deliveries.shared'
 
 export interface Configuration {
   connection: TransportConnection<ServiceTypes>
@@ -210,5 +226,8 @@ export const createClient = (
   client.configure(pinClient)
   client.configure(incomingWebhookClient)
   client.configure(hookPostClient)
+  // Outgoing webhooks (SPEC §15)
+  client.configure(webhookClient)
+  client.configure(webhookDeliveryClient)
   return client
 }

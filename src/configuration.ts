@@ -94,6 +94,18 @@ export const configurationSchema = Type.Object(
       admissionStallMs: positiveInt(),
       bodyIdleTimeoutMs: positiveInt(),
       bodyTimeoutMs: positiveInt()
+    }),
+    // Outgoing webhooks (SPEC §15)
+    webhooks: Type.Object({
+      allowPrivateTargets: Type.Boolean(),
+      timeoutMs: positiveInt({ maximum: 60_000 }),
+      maxConsecutiveFailures: positiveInt(),
+      retryBaseMs: positiveInt(),
+      retryMaxMs: positiveInt(),
+      pollMs: positiveInt({ minimum: 10 }),
+      maxPerChat: positiveInt(),
+      concurrency: positiveInt({ maximum: 256 }),
+      retentionDays: positiveInt()
     })
   },
   { additionalProperties: true }

@@ -68,6 +68,33 @@ const createMetrics = (app: Application) => {
         this.set({ state: 'pending' }, p.numPendingAcquires())
       }
     }),
+    // Outgoing webhooks (SPEC §15)
+    webhookAttempts: new Counter({
+      name: 'chat_webhook_attempts_total',
+      help: 'Webhook delivery attempts made by this instance, by outcome (delivered, failed)',
+      labelNames: ['outcome'],
+      registers: [registry]
+    }),
+    webhooksDisabled: new Counter({
+      name: 'chat_webhooks_disabled_total',
+      help: 'Webhooks this instance disabled after a run of failed attempts',
+      registers: [registry]
+    }),
+    webhookQueue: new Gauge({
+      name: 'chat_webhook_deliveries_pending',
+      help: 'Webhook deliveries waiting in the queue (all instances; read at scrape time)',
+      registers: [registry],
+      async collect() {
+        const db = app.get('postgresqlClient')
+        if (!db) return
+        const row = await db('webhook_deliveries')
+          .where('state', 'pending')
+          .count({ n: '*' })
+          .first()
+          .catch(() => undefined)
+        if (row) this.set(Number(row.n))
+      }
+    }),
     redisUp: new Gauge({
       name: 'chat_redis_up',
       help: '1 when Redis is connected, 0 when it is configured but down, -1 when not configured',

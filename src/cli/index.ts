@@ -11,6 +11,8 @@ import { registerChatCommands } from './commands/chat'
 import { registerMessageCommands } from './commands/message'
 import { registerGroupCommands } from './commands/group'
 import { registerFilesCommands } from './commands/files'
+// Outgoing webhooks (SPEC §15)
+import { registerWebhookCommands } from './commands/webhook'
 import { reportError } from './output'
 
 export const createProgram = () => {
@@ -25,6 +27,7 @@ export const createProgram = () => {
   registerMessageCommands(program)
   registerGroupCommands(program)
   registerFilesCommands(program)
+  registerWebhookCommands(program) // outgoing webhooks (SPEC §15)
   return program
 }
 

@@ -22,6 +22,7 @@ membership changes move live connections at once.
 | own profile changed | \`api/users\` · \`patched\` | the user | that user's own connections |
 | reaction added / removed | \`api/messages/:message_id/reactions\` · \`created\` / \`removed\` | \`{chat_id, message_id, emoji, user_id, count}\` | members of the chat |
 | pin added / removed | \`api/chats/:chat_id/pins\` · \`created\` / \`removed\` | \`{chat_id, message_id, pinned_at, pinned_by}\` | members of the chat |
+| webhook registered / changed (disabled after failures) / removed | \`api/webhooks\` · \`created\` / \`patched\` / \`removed\` | the webhook, never its secret | the user who created it |
 
 Events are emitted under the service's **template path**, so a client listens on
 \`client.service('api/chats/:chat_id/typing').on('typing_start', …)\` and filters on \`chat_id\`.

@@ -31,6 +31,8 @@ import { pin } from './chats/pins/pins'
 // Incoming webhooks (SPEC §15)
 import { incomingWebhooks } from './incoming-webhooks/incoming-webhooks'
 import { hookPosts } from './incoming-webhooks/posts/hook-posts'
+// Outgoing webhooks (SPEC §15)
+import { webhooks } from './webhooks/webhooks'
 
 export const services = (app: Application) => {
   app.configure(user)
@@ -62,5 +64,7 @@ export const services = (app: Application) => {
   app.configure(pin)
   app.configure(incomingWebhooks)
   app.configure(hookPosts)
+  // Outgoing webhooks (SPEC §15)
+  app.configure(webhooks)
   // All services will be registered here
 }

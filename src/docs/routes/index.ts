@@ -12,6 +12,8 @@ import { groupsRoutes } from './groups'
 import { filesRoutes } from './files'
 import { operationsRoutes } from './operations'
 import { incomingWebhooksRoutes } from './incoming-webhooks'
+// Outgoing webhooks (SPEC §15)
+import { webhooksRoutes } from './webhooks'
 import type { RouteDoc } from './types'
 
 export type { Auth, HttpMethod, ResponseDoc, RouteDoc } from './types'
@@ -23,7 +25,8 @@ export const tags = [
   { name: 'messages', description: 'History, sending, search, editing and deleting' },
   { name: 'groups', description: 'Groups and their members' },
   { name: 'files', description: 'Uploads and file content' },
-  { name: 'integrations', description: 'Bots and webhooks' },
+  { name: 'integrations', description: 'Bots and incoming webhooks' },
+  { name: 'webhooks', description: 'Outgoing webhooks and their delivery log' },
   { name: 'operations', description: 'Health and metrics' }
 ]
 
@@ -37,5 +40,6 @@ export const routes: RouteDoc[] = [
   ...groupsRoutes,
   ...filesRoutes,
   ...incomingWebhooksRoutes,
+  ...webhooksRoutes,
   ...operationsRoutes
 ]

@@ -10,6 +10,8 @@ import type { Application } from '../../declarations'
 import { addParticipants, memberIdsOfChat } from '../chats/membership'
 import { chatMembers } from '../chats/chat-views'
 import { EditInPlace } from '../edit-in-place'
+// Outgoing webhooks (SPEC §15)
+import { enqueueMemberAdded } from '../webhooks/outbox'
 import { groupColumns, type Group, type GroupData, type GroupPatch } from './groups.schema'
 
 export type { Group, GroupData, GroupPatch }
@@ -57,8 +59,8 @@ export class GroupService extends EditInPlace<Group, GroupPatch> {
     await assertUsersExist(this.db, memberIds, 'member_ids')
 
     const groupId = newId()
+    const chatId = newId()
     await this.db.transaction(async (trx) => {
-      const chatId = newId()
       await trx('chats').insert({
         chat_id: chatId,
         type: 'group',
@@ -81,7 +83,10 @@ export class GroupService extends EditInPlace<Group, GroupPatch> {
         ...memberIds.map((user_id) => ({ group_id: groupId, user_id, role: 'member' }))
       ])
       await addParticipants(trx, chatId, [ownerId, ...memberIds])
+      // Outgoing webhooks (SPEC §15): a new chat has none of its own; system-wide ones hear its first members.
+      await enqueueMemberAdded(trx, groupId, chatId, [ownerId, ...memberIds])
     })
+    this.app.get('webhookDispatcher')?.maybeWake(chatId)
     return this.get(groupId)
   }
 

@@ -2,6 +2,8 @@
 // one that stores a single message when a batch statement fails.
 import { messageColumns, type Message } from './messages.schema'
 import { threadMentionCtes, updatedRootRows } from './thread-mention-statements'
+// Outgoing webhooks (SPEC §15): new messages enter the outbox in the same statement.
+import { messageCreatedCte } from '../webhooks/outbox'
 
 /** A message as the service builds it, before PostgreSQL gives it a `seq` and timestamps. */
 export interface NewMessage {
@@ -79,7 +81,7 @@ WITH input AS (
   UPDATE chat_participants SET last_read_seq = own.seq, last_delivered_seq = own.seq
   FROM (SELECT chat_id, sender_id, max(seq) AS seq FROM numbered GROUP BY chat_id, sender_id) own
   WHERE chat_participants.chat_id = own.chat_id AND chat_participants.user_id = own.sender_id
-)${threadMentionCtes}
+)${threadMentionCtes}${messageCreatedCte}
 SELECT message.*, NULL::text AS retry_id, false AS root_update FROM message
 UNION ALL
 ${updatedRootRows}
@@ -119,7 +121,7 @@ WITH chat AS (
 ), read_own AS (
   UPDATE chat_participants SET last_read_seq = (SELECT seq FROM message), last_delivered_seq = (SELECT seq FROM message)
   WHERE chat_id = ? AND user_id = ?
-)${threadMentionCtes}
+)${threadMentionCtes}${messageCreatedCte}
 SELECT message.*, NULL::text AS retry_id, false AS root_update FROM message
 UNION ALL
 ${updatedRootRows}`

@@ -49,6 +49,9 @@ export class MessageService extends EditInPlace<Message, MessagePatch> {
   private async committed(messages: Message[], updatedRoots: Message[]) {
     const roots = updatedRoots.length ? await withFiles(this.db, updatedRoots) : updatedRoots
     await messagesCommitted(this.app, messages, roots)
+    // Outgoing webhooks (SPEC §15): the batch statement queued their deliveries; wake this instance's worker.
+    const dispatcher = this.app.get('webhookDispatcher')
+    if (dispatcher) for (const m of messages) dispatcher.maybeWake(m.chat_id)
     for (const root of roots) this.app.service('api/messages').emit('patched', root)
   }
 
@@ -146,6 +149,7 @@ export class MessageService extends EditInPlace<Message, MessagePatch> {
   async get(id: Id, params?: MessageParams): Promise<Message> {
     const message = await this.select().where('message_id', String(id)).first()
     if (!message) throw messageNotFound()
+    this.app.get('webhookDispatcher')?.maybeWake(message.chat_id)
     return (await this.mine([await this.withFile(message)], params))[0]
   }
 
@@ -197,6 +201,7 @@ export class MessageService extends EditInPlace<Message, MessagePatch> {
   protected async erase(id: string): Promise<Message> {
     const deleted = await deleteMessage(this.db, id)
     if (!deleted) throw messageNotFound()
+    this.app.get('webhookDispatcher')?.maybeWake(deleted.message.chat_id)
     if (deleted.root) {
       // A deleted reply changes its root's summary: cached and announced as after new replies.
       const root = await this.withFile(deleted.root)

@@ -8,6 +8,8 @@ import type { Application } from '../../../declarations'
 import { addParticipants } from '../../chats/membership'
 import { assertUsersExist, refreshMemberCount } from '../groups.class'
 import type { GroupMember, GroupMemberData } from '../groups.schema'
+// Outgoing webhooks (SPEC §15): membership events enter the outbox in the membership transaction.
+import { enqueueMemberAdded, enqueueWebhookEvent } from '../../webhooks/outbox'
 
 export type { GroupMember, GroupMemberData }
 
@@ -79,9 +81,11 @@ export class GroupMemberService {
       const chat = await trx('chats').where({ chat_id: group.chat_id }).first('last_seq')
       await addParticipants(trx, group.chat_id, fresh, chat.last_seq)
       await refreshMemberCount(trx, groupId)
+      await enqueueMemberAdded(trx, groupId, group.chat_id, fresh)
       return fresh
     })
     if (added.length === 0) return []
+    this.app.get('webhookDispatcher')?.maybeWake(group.chat_id)
     return memberView(this.db, groupId).whereIn('m.user_id', added)
   }
 
@@ -100,6 +104,10 @@ export class GroupMemberService {
       await trx('groups').where({ group_id: groupId }).forUpdate().first('group_id')
       await trx('group_members').where({ group_id: groupId, user_id: member.user_id }).delete()
       await trx('chat_participants').where({ chat_id: group.chat_id, user_id: member.user_id }).delete()
+      await enqueueWebhookEvent(trx, 'member.removed', group.chat_id, {
+        ...member,
+        reason: params?.leaving ? 'left' : 'removed'
+      })
       const successor = await trx('group_members')
         .where({ group_id: groupId })
         .orderByRaw(`CASE role WHEN 'admin' THEN 0 ELSE 1 END, joined_at, id`)
@@ -118,6 +126,7 @@ export class GroupMemberService {
       }
     })
 
+    this.app.get('webhookDispatcher')?.maybeWake(group.chat_id)
     if (outcome.deleteGroup) {
       await this.app.service('api/groups').remove(groupId)
       if (params) params.groupDeleted = true

@@ -4,6 +4,8 @@ import type { Knex } from 'knex'
 import { messageColumns, type Message } from '../messages.schema'
 import { deleteMentionRows, replaceMentionRows } from '../mention-store'
 import { RECOUNT_THREAD_SQL } from '../thread-mention-statements'
+// Outgoing webhooks (SPEC §15): the event enters the outbox in the edit's or deletion's transaction.
+import { enqueueWebhookEvent } from '../../webhooks/outbox'
 
 /**
  * Edits a message that is not deleted; undefined if there is none. The row lock orders concurrent edits.
@@ -31,6 +33,7 @@ export const editMessage = (db: Knex, messageId: string, content: string, mentio
       content: current.content,
       edited_at: message.edited_at
     })
+    await enqueueWebhookEvent(trx, 'message.updated', message.chat_id, message)
     return message
   })
 
@@ -67,6 +70,7 @@ export const deleteMessage = (db: Knex, messageId: string) =>
     await deleteMentionRows(trx, messageId)
     await trx('message_reactions').where({ message_id: messageId }).delete()
     await trx('message_edits').where({ message_id: messageId }).delete()
+    await enqueueWebhookEvent(trx, 'message.deleted', message.chat_id, message)
     if (!message.thread_root_id) return { message }
     await trx('messages').where({ message_id: message.thread_root_id }).forUpdate().first('message_id')
     const recounted = await trx.raw(RECOUNT_THREAD_SQL, [message.thread_root_id])

@@ -5,6 +5,8 @@ import { BadRequest } from '@feathersjs/errors'
 import type { Knex } from 'knex'
 import { messageNotFound } from '../../../errors'
 import { messageColumns, type Message } from '../messages.schema'
+// Outgoing webhooks (SPEC §15): a reaction enters the outbox in its own transaction.
+import { enqueueWebhookEvent, type WebhookEvent } from '../../webhooks/outbox'
 
 export const MAX_DISTINCT_EMOJI = 50
 export const REACTION_USERS_SHOWN = 50
@@ -50,6 +52,22 @@ const recount = async (trx: Knex.Transaction, messageId: string): Promise<Messag
 const countOf = (message: Message, emoji: string) =>
   (message.reactions as unknown as StoredReaction[]).find((r) => r.emoji === emoji)?.count ?? 0
 
+/** The reaction event (the same shape members receive) into the webhook outbox. */
+const enqueueReaction = (
+  trx: Knex.Transaction,
+  event: WebhookEvent,
+  message: Message,
+  userId: string,
+  emoji: string
+) =>
+  enqueueWebhookEvent(trx, event, message.chat_id, {
+    chat_id: message.chat_id,
+    message_id: message.message_id,
+    emoji,
+    user_id: userId,
+    count: countOf(message, emoji)
+  })
+
 export const addReaction = (db: Knex, messageId: string, userId: string, emoji: string) =>
   db.transaction(async (trx): Promise<ReactionChange> => {
     const locked = await lockMessage(trx, messageId)
@@ -66,6 +84,7 @@ export const addReaction = (db: Knex, messageId: string, userId: string, emoji: 
     const message = inserted.length
       ? await recount(trx, messageId)
       : await trx('messages').where({ message_id: messageId }).first(messageColumns)
+    if (inserted.length) await enqueueReaction(trx, 'reaction.added', message, userId, emoji)
     return { changed: inserted.length > 0, message, count: countOf(message, emoji) }
   })
 
@@ -80,6 +99,7 @@ export const removeReaction = (db: Knex, messageId: string, userId: string, emoj
     const message = deleted.length
       ? await recount(trx, messageId)
       : await trx('messages').where({ message_id: messageId }).first(messageColumns)
+    if (deleted.length) await enqueueReaction(trx, 'reaction.removed', message, userId, emoji)
     return { changed: deleted.length > 0, message, count: countOf(message, emoji) }
   })
 

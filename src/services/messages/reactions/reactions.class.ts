@@ -39,6 +39,7 @@ export class ReactionService {
 
   private answer(change: ReactionChange, emoji: string, userId: string, params: ReactionParams) {
     params.changed = change.changed
+    if (change.changed) this.app.get('webhookDispatcher')?.maybeWake(change.message.chat_id)
     params.changedMessage = change.message
     const { chat_id, message_id } = change.message
     return { chat_id, message_id, emoji, user_id: userId, count: change.count }

@@ -1,0 +1,391 @@
+// The delivery worker of outgoing webhooks (SPEC §15), one per server instance. It claims due deliveries
+// from the outbox (`webhook_deliveries`) with FOR UPDATE SKIP LOCKED and a lease (`locked_until`): two
+// instances never send the same attempt at once, and a crashed worker's rows come back when its lease
+// expires. Only the oldest pending delivery of each (webhook, chat) can be claimed, so a chat's events reach
+// a webhook in order, one at a time. At least once: a delivery is marked delivered only after a 2xx answer;
+// a failure is retried with exponential back-off and jitter; after `maxConsecutiveFailures` failed attempts
+// in a row the webhook is disabled and its creator told (`patched` on api/webhooks, channels.ts).
+// The worker wakes at once when this instance enqueues for a chat it knows has webhooks, and polls every
+// `pollMs` for the rest (retries, other instances' events, a stale list of watched chats).
+import { randomUUID } from 'node:crypto'
+import { Webhook } from 'standardwebhooks'
+import type { Knex } from 'knex'
+import type { Application } from '../../declarations'
+import { checkTarget, TargetRefused } from './target-guard'
+import { postWebhook, type AttemptResult } from './sender'
+import { webhookColumns, type WebhookRecord } from './webhooks.schema'
+import { withFiles } from '../messages/message-store'
+import type { Message } from '../messages/messages.schema'
+
+interface Claimed {
+  id: number
+  webhook_id: string
+  chat_id: string
+  event: string
+  msg_id: string
+  payload: unknown
+  attempts: number
+  created_at: string
+  url: string
+  secret: string
+}
+
+/** jsonb answers timestamps in PostgreSQL's form: the API's (ISO, milliseconds, Z) instead. */
+const isoTimestamps = (value: any): any => {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return value
+  const copy: Record<string, unknown> = { ...value }
+  for (const [key, v] of Object.entries(copy)) {
+    if (key.endsWith('_at') && typeof v === 'string' && !Number.isNaN(Date.parse(v)))
+      copy[key] = new Date(v).toISOString()
+  }
+  return copy
+}
+
+/** The body of a delivery: `{type, timestamp, data}`, the same on every attempt. */
+export const webhookBody = (row: Pick<Claimed, 'event' | 'created_at' | 'payload'>) =>
+  JSON.stringify({
+    type: row.event,
+    timestamp: new Date(row.created_at).toISOString(),
+    data: isoTimestamps(row.payload)
+  })
+
+/** Image and file messages carry their attachment's metadata as members get it (`file`), looked up now. */
+const withAttachment = async (db: Knex, row: Claimed): Promise<Claimed> => {
+  const message = row.payload as Message | undefined
+  if (!row.event.startsWith('message.') || !message || message.type === 'text' || 'file' in message)
+    return row
+  const [withFile] = await withFiles(db, [message])
+  return { ...row, payload: withFile }
+}
+
+/** Exponential back-off with jitter: attempt n waits between half and all of base·2^(n-1), capped. */
+export const backoffMs = (attempt: number, baseMs: number, maxMs: number) => {
+  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.min(attempt - 1, 30))
+  return Math.round(ceiling / 2 + Math.random() * (ceiling / 2))
+}
+
+/** How long a claim holds a delivery: its request's timeout, and time to record the outcome. */
+const leaseMs = (timeoutMs: number) => 2 * timeoutMs + 5000
+
+/** How often each instance prunes the delivery log. */
+const PRUNE_EVERY_MS = 10 * 60_000
+
+/** Deliveries of one (webhook, chat) claimed together and sent one after the other, in order. */
+export const DELIVERIES_PER_CLAIM = 20
+
+// The head of each (webhook, chat) queue (its oldest pending delivery) is the only way into that queue: a
+// worker must lock the head (SKIP LOCKED: a head another worker holds is passed over) and then leases the
+// head and up to DELIVERIES_PER_CLAIM - 1 deliveries after it, which it sends one at a time in order. While
+// the head is leased no other worker can take the queue; `claim` (a token per claiming statement) is the
+// lease's owner, so a worker whose lease expired and was taken over records nothing.
+const CLAIM_SQL = `
+WITH heads AS (
+  SELECT DISTINCT ON (webhook_id, chat_id) id, webhook_id, next_attempt_at, locked_until
+  FROM webhook_deliveries WHERE state = 'pending'
+  ORDER BY webhook_id, chat_id, id
+), ready AS (
+  SELECT h.id FROM heads h JOIN webhooks w ON w.webhook_id = h.webhook_id AND w.active
+  WHERE h.next_attempt_at <= now() AND (h.locked_until IS NULL OR h.locked_until < now())
+  ORDER BY h.next_attempt_at, h.id
+  LIMIT ?
+), locked AS (
+  SELECT d.id, d.webhook_id, d.chat_id FROM webhook_deliveries d
+  WHERE d.id IN (SELECT id FROM ready) AND d.state = 'pending' AND d.next_attempt_at <= now()
+    AND (d.locked_until IS NULL OR d.locked_until < now())
+  FOR UPDATE SKIP LOCKED
+), batch AS (
+  SELECT b.id FROM locked l CROSS JOIN LATERAL (
+    SELECT o.id FROM webhook_deliveries o
+    WHERE o.webhook_id = l.webhook_id AND o.chat_id = l.chat_id AND o.state = 'pending' AND o.id >= l.id
+    ORDER BY o.id LIMIT ${DELIVERIES_PER_CLAIM}
+  ) b
+)
+UPDATE webhook_deliveries d
+SET locked_until = now() + (?::int * interval '1 millisecond'), claim = ?
+FROM batch, webhooks w
+WHERE d.id = batch.id AND w.webhook_id = d.webhook_id
+RETURNING d.id, d.webhook_id, d.chat_id, d.event, d.msg_id, d.payload, d.attempts, d.created_at, w.url, w.secret`
+
+// A delivered attempt, in one statement: the delivery marked, its log row, the webhook's failure run reset,
+// and the lease of the next delivery of the same claim renewed (only while the webhook is still active with
+// the same URL: otherwise the worker stops that queue and gives the rest back).
+const DELIVERED_SQL = `
+WITH done AS (
+  UPDATE webhook_deliveries SET state = 'delivered', attempts = attempts + 1, locked_until = NULL, claim = NULL,
+    finished_at = now()
+  WHERE id = ? AND claim = ? AND state = 'pending'
+  RETURNING id, webhook_id, attempts
+), logged AS (
+  INSERT INTO webhook_attempts (delivery_id, webhook_id, attempt, status_code, duration_ms, error, ok)
+  SELECT id, webhook_id, attempts, ?::int, ?::int, NULL, true FROM done
+), reset AS (
+  UPDATE webhooks SET consecutive_failures = 0
+  WHERE webhook_id = (SELECT webhook_id FROM done) AND consecutive_failures > 0
+), renewed AS (
+  UPDATE webhook_deliveries SET locked_until = now() + (?::int * interval '1 millisecond')
+  WHERE id = ? AND claim = ? AND state = 'pending' AND EXISTS (SELECT 1 FROM done)
+    AND EXISTS (SELECT 1 FROM webhooks WHERE webhook_id = (SELECT webhook_id FROM done) AND active AND url = ?)
+  RETURNING id
+)
+SELECT (SELECT count(*)::int FROM done) AS done, (SELECT count(*)::int FROM renewed) AS renewed`
+
+export class WebhookDispatcher {
+  private running = false
+  private loopDone?: Promise<void>
+  private woken = false
+  private wakeUp?: () => void
+  /** Claims being worked on, by token: each a set of (webhook, chat) queues sent in order. */
+  private readonly inFlight = new Map<number, Promise<void>>()
+  private readonly openClaims = new Map<number, string>()
+  private prunedAt = 0
+  /** Chats with an active webhook (and whether a system-wide one exists), reloaded every few polls. */
+  private watched = { chats: new Set<string>(), global: false, loadedAt: 0 }
+  /** Attempts made by this instance (the benchmark and tests read them). */
+  readonly counts = { delivered: 0, failed: 0 }
+
+  constructor(private readonly app: Application) {}
+
+  private get db(): Knex {
+    return this.app.get('postgresqlClient')
+  }
+
+  private get settings() {
+    return this.app.get('webhooks')
+  }
+
+  start() {
+    if (this.running) return
+    this.running = true
+    this.loopDone = this.loop()
+  }
+
+  /**
+   * Stops claiming, lets the attempts in flight finish (up to the request timeout), then gives back the
+   * lease of any still running, so another instance retries them at once instead of after the lease.
+   */
+  async stop() {
+    if (!this.running) return
+    this.running = false
+    this.wake()
+    await this.loopDone
+    const finished = Promise.allSettled([...this.inFlight.values()])
+    const deadline = new Promise((resolve) => setTimeout(resolve, this.settings.timeoutMs + 500).unref())
+    await Promise.race([finished, deadline])
+    // Whatever is still claimed goes back to the queue at once (another instance takes it over).
+    const claims = [...new Set(this.openClaims.values())]
+    if (claims.length)
+      await this.db('webhook_deliveries')
+        .whereIn('claim', claims)
+        .where('state', 'pending')
+        .update({ locked_until: null, claim: null })
+        .catch(() => undefined)
+  }
+
+  /** A local enqueue for `chatId` happened: wake the worker if any webhook may want it. */
+  maybeWake(chatId: string) {
+    if (this.watched.global || this.watched.chats.has(chatId)) this.wake()
+  }
+
+  /** Wakes the worker now (and reloads the watched chats: a webhook was created or changed). */
+  wake(reload = false) {
+    if (reload) this.watched.loadedAt = 0
+    this.woken = true
+    this.wakeUp?.()
+  }
+
+  private async reloadWatched() {
+    const rows: Array<{ chat_id: string | null }> = await this.db('webhooks')
+      .where('active', true)
+      .distinct('chat_id')
+    this.watched = {
+      chats: new Set(rows.filter((r) => r.chat_id).map((r) => r.chat_id!)),
+      global: rows.some((r) => r.chat_id === null),
+      loadedAt: Date.now()
+    }
+  }
+
+  /** Removes delivered deliveries (their attempts with them) older than `retentionDays`, a bounded batch. */
+  async prune() {
+    this.prunedAt = Date.now()
+    await this.db.raw(
+      `DELETE FROM webhook_deliveries WHERE id IN (
+         SELECT id FROM webhook_deliveries
+         WHERE state = 'delivered' AND finished_at < now() - (?::int * interval '1 day')
+         LIMIT 10000)`,
+      [this.settings.retentionDays]
+    )
+  }
+
+  private idle(ms: number) {
+    if (this.woken || !this.running) return Promise.resolve()
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms)
+      this.wakeUp = () => {
+        clearTimeout(timer)
+        resolve()
+      }
+    })
+  }
+
+  private async loop() {
+    const log = this.app.get('logger')
+    while (this.running) {
+      this.woken = false
+      this.wakeUp = undefined
+      let full = false
+      try {
+        const { pollMs, concurrency, timeoutMs } = this.settings
+        if (Date.now() - this.watched.loadedAt > Math.max(5 * pollMs, 5000)) await this.reloadWatched()
+        if (Date.now() - this.prunedAt > PRUNE_EVERY_MS) await this.prune()
+        const free = concurrency - this.inFlight.size
+        if (free > 0) {
+          const claim = randomUUID()
+          const rows: Claimed[] = (await this.db.raw(CLAIM_SQL, [free, leaseMs(timeoutMs), claim])).rows
+          const queues = new Map<string, Claimed[]>()
+          for (const row of rows.sort((x, y) => Number(x.id) - Number(y.id))) {
+            const key = `${row.webhook_id}\t${row.chat_id}`
+            queues.set(key, [...(queues.get(key) ?? []), row])
+          }
+          full = queues.size === free
+          for (const queue of queues.values()) this.track(queue, claim)
+        }
+      } catch (error) {
+        if (this.running) log.warn({ err: error }, 'webhook worker: claiming deliveries failed')
+      }
+      if (!full) await this.idle(this.settings.pollMs)
+      else if (this.inFlight.size >= this.settings.concurrency) await this.idle(this.settings.pollMs)
+    }
+  }
+
+  private track(queue: Claimed[], claim: string) {
+    const key = Number(queue[0].id)
+    this.openClaims.set(key, claim)
+    const work = this.sendQueue(queue, claim)
+      .catch((error) => this.app.get('logger').warn({ err: error }, 'webhook worker: a delivery failed'))
+      .finally(() => {
+        this.inFlight.delete(key)
+        this.openClaims.delete(key)
+        this.wake() // that queue's next deliveries may be due now
+      })
+    this.inFlight.set(key, work)
+  }
+
+  /** One queue's claimed deliveries, in order; stops at a failure (or when stopping) and gives the rest back. */
+  private async sendQueue(queue: Claimed[], claim: string) {
+    let i = 0
+    for (; i < queue.length && this.running; i++) {
+      const result = await this.attempt(queue[i])
+      const next = queue[i + 1]
+      const carryOn = result.ok
+        ? await this.recordDelivered(queue[i], result, claim, next)
+        : (await this.recordFailed(queue[i], result, claim), false)
+      if (!carryOn) {
+        i++
+        break
+      }
+    }
+    const rest = queue.slice(i).map((row) => row.id)
+    if (rest.length)
+      await this.db('webhook_deliveries')
+        .whereIn('id', rest)
+        .where({ claim, state: 'pending' })
+        .update({ locked_until: null, claim: null })
+  }
+
+  private async attempt(row: Claimed): Promise<AttemptResult> {
+    const { allowPrivateTargets, timeoutMs } = this.settings
+    let result: AttemptResult
+    const started = performance.now()
+    try {
+      const target = await checkTarget(row.url, allowPrivateTargets)
+      const body = webhookBody(await withAttachment(this.db, row))
+      // Whole seconds: the signed timestamp is the one in `webhook-timestamp`.
+      const now = new Date(Math.floor(Date.now() / 1000) * 1000)
+      const headers = {
+        'content-type': 'application/json',
+        'user-agent': 'chat-backend-webhooks/1',
+        'webhook-id': row.msg_id,
+        'webhook-timestamp': String(now.getTime() / 1000),
+        'webhook-signature': new Webhook(row.secret).sign(row.msg_id, now, body)
+      }
+      result = await postWebhook(target, headers, body, timeoutMs)
+    } catch (error) {
+      const refused = error instanceof TargetRefused
+      result = {
+        ok: false,
+        error: refused ? `target refused: ${error.message}` : String((error as Error)?.message ?? error),
+        durationMs: Math.round(performance.now() - started)
+      }
+    }
+    this.counts[result.ok ? 'delivered' : 'failed']++
+    this.app.get('metrics')?.webhookAttempts?.inc({ outcome: result.ok ? 'delivered' : 'failed' })
+    return result
+  }
+
+  /** A 2xx: one statement (DELIVERED_SQL). Answers whether the next delivery of the claim may go. */
+  private async recordDelivered(row: Claimed, result: AttemptResult, claim: string, next?: Claimed) {
+    const { rows } = await this.db.raw(DELIVERED_SQL, [
+      row.id,
+      claim,
+      result.status ?? null,
+      result.durationMs,
+      leaseMs(this.settings.timeoutMs),
+      next?.id ?? null,
+      claim,
+      row.url
+    ])
+    return Boolean(next) && rows[0]?.done === 1 && rows[0]?.renewed === 1
+  }
+
+  /** A failure: the log row, the retry's time and the webhook's failure run (disabled at its limit). */
+  private async recordFailed(row: Claimed, result: AttemptResult, claim: string) {
+    const { retryBaseMs, retryMaxMs, maxConsecutiveFailures } = this.settings
+    const metrics = this.app.get('metrics')
+    const attempt = row.attempts + 1
+    const disabled = await this.db.transaction(async (trx) => {
+      // Still ours? (a lease that expired may have let another worker claim it again)
+      const updated = await trx('webhook_deliveries')
+        .where({ id: row.id, claim, state: 'pending' })
+        .update({
+          attempts: attempt,
+          locked_until: null,
+          claim: null,
+          next_attempt_at: trx.raw(`now() + (?::int * interval '1 millisecond')`, [
+            backoffMs(attempt, retryBaseMs, retryMaxMs)
+          ])
+        })
+        .returning('id')
+      if (!updated.length) return undefined
+      await trx('webhook_attempts').insert({
+        delivery_id: row.id,
+        webhook_id: row.webhook_id,
+        attempt,
+        status_code: result.status ?? null,
+        duration_ms: result.durationMs,
+        error: result.error?.slice(0, 1000) ?? null,
+        ok: false
+      })
+      const webhook = await trx('webhooks')
+        .where({ webhook_id: row.webhook_id })
+        .forUpdate()
+        .first('active', 'consecutive_failures')
+      if (!webhook) return undefined
+      const failures = webhook.consecutive_failures + 1
+      const disable = webhook.active && failures >= maxConsecutiveFailures
+      const [changed] = await trx('webhooks')
+        .where({ webhook_id: row.webhook_id })
+        .update({
+          consecutive_failures: failures,
+          ...(disable ? { active: false, updated_at: trx.fn.now() } : {})
+        })
+        .returning(webhookColumns)
+      return disable ? (changed as WebhookRecord) : undefined
+    })
+    if (disabled) {
+      metrics?.webhooksDisabled?.inc()
+      this.app.get('logger').warn({ webhook_id: disabled.webhook_id }, 'webhook disabled after failures')
+      this.wake(true)
+      this.app.service('api/webhooks').emit('patched', disabled)
+    }
+  }
+}
