@@ -30,6 +30,11 @@ import { mentionClient } from './services/mentions/mentions.shared'
 import { reactionClient } from './services/messages/reactions/reactions.shared'
 import { messageEditClient } from './services/messages/edits/edits.shared'
 import { pinClient } from './services/chats/pins/pins.shared'
+// Moderation (SPEC §15)
+import { messageReportClient } from './services/messages/reports/reports.shared'
+import { groupReportClient } from './services/groups/reports/reports.shared'
+import { muteClient } from './services/groups/mute/mute.shared'
+import { groupBanClient } from './services/groups/bans/bans.shared'
 
 export type {
   PublicUser,
@@ -69,6 +74,11 @@ export type {
 } from './services/messages/reactions/reactions.shared'
 export type { MessageEdit } from './services/messages/edits/edits.shared'
 export type { Pin, PinData, PinPage, PinQuery } from './services/chats/pins/pins.shared'
+// Moderation (SPEC §15)
+export type { Report, ReportData } from './services/messages/reports/reports.shared'
+export type { ReportPage, ReportPatch, ReportQuery } from './services/groups/reports/reports.shared'
+export type { Mute, MuteData } from './services/groups/mute/mute.shared'
+export type { GroupBan, GroupBanPage, GroupBanQuery } from './services/groups/bans/bans.shared'
 
 export interface Configuration {
   connection: TransportConnection<ServiceTypes>
@@ -197,5 +207,10 @@ export const createClient = (
   client.configure(reactionClient)
   client.configure(messageEditClient)
   client.configure(pinClient)
+  // Moderation (SPEC §15)
+  client.configure(messageReportClient)
+  client.configure(groupReportClient)
+  client.configure(muteClient)
+  client.configure(groupBanClient)
   return client
 }

@@ -11,6 +11,9 @@ import { registerChatCommands } from './commands/chat'
 import { registerMessageCommands } from './commands/message'
 import { registerGroupCommands } from './commands/group'
 import { registerFilesCommands } from './commands/files'
+// Moderation (SPEC §15)
+import { registerAuditCommands } from './commands/audit'
+import { registerReportCommands } from './commands/report'
 import { reportError } from './output'
 
 export const createProgram = () => {
@@ -25,6 +28,8 @@ export const createProgram = () => {
   registerMessageCommands(program)
   registerGroupCommands(program)
   registerFilesCommands(program)
+  registerAuditCommands(program)
+  registerReportCommands(program)
   return program
 }
 

@@ -28,6 +28,11 @@ import { mention } from './mentions/mentions'
 import { reaction } from './messages/reactions/reactions'
 import { messageEdits } from './messages/edits/edits'
 import { pin } from './chats/pins/pins'
+// Moderation: reports, mutes, group bans (SPEC §15)
+import { messageReports } from './messages/reports/reports'
+import { groupReports } from './groups/reports/reports'
+import { mute } from './groups/mute/mute'
+import { groupBans } from './groups/bans/bans'
 
 export const services = (app: Application) => {
   app.configure(user)
@@ -57,5 +62,10 @@ export const services = (app: Application) => {
   app.configure(reaction)
   app.configure(messageEdits)
   app.configure(pin)
+  // Moderation (SPEC §15)
+  app.configure(messageReports)
+  app.configure(groupReports)
+  app.configure(mute)
+  app.configure(groupBans)
   // All services will be registered here
 }

@@ -4,6 +4,7 @@ import type { Application } from '../../../declarations'
 import { requireGroupMember, requireGroupRole } from '../../../hooks/authorization/require-group-role'
 import { onlyOwnerGrantsAdmin, protectOwnerAndAdmins } from '../../../hooks/authorization/group-member-rules'
 import { groupMemberDataValidator } from '../groups.schema'
+import { memberRemoveQueryValidator } from '../moderation.schema'
 import { answerOkWhen } from '../../../hooks/answer-ok'
 import { GroupMemberService } from './members.class'
 import { groupMemberMethods, groupMemberPath } from './members.shared'
@@ -20,7 +21,11 @@ export const groupMembers = (app: Application) => {
         schemaHooks.validateData(groupMemberDataValidator),
         onlyOwnerGrantsAdmin
       ],
-      remove: [requireGroupRole('owner', 'admin'), protectOwnerAndAdmins]
+      remove: [
+        requireGroupRole('owner', 'admin'),
+        schemaHooks.validateQuery(memberRemoveQueryValidator), // `?ban=true` (SPEC §15)
+        protectOwnerAndAdmins
+      ]
     },
     after: {
       // chat lists: src/caches/chat-lists.ts
