@@ -11,6 +11,8 @@ import { reactionsPinsRoutes } from './reactions-pins'
 import { groupsRoutes } from './groups'
 import { filesRoutes } from './files'
 import { operationsRoutes } from './operations'
+// Moderation (SPEC §15)
+import { moderationRoutes } from './moderation'
 import type { RouteDoc } from './types'
 
 export type { Auth, HttpMethod, ResponseDoc, RouteDoc } from './types'
@@ -22,7 +24,9 @@ export const tags = [
   { name: 'messages', description: 'History, sending, search, editing and deleting' },
   { name: 'groups', description: 'Groups and their members' },
   { name: 'files', description: 'Uploads and file content' },
-  { name: 'operations', description: 'Health and metrics' }
+  { name: 'operations', description: 'Health and metrics' },
+  // Moderation (SPEC §15)
+  { name: 'moderation', description: 'Reports, mutes and group bans' }
 ]
 
 export const routes: RouteDoc[] = [
@@ -34,5 +38,7 @@ export const routes: RouteDoc[] = [
   ...reactionsPinsRoutes,
   ...groupsRoutes,
   ...filesRoutes,
-  ...operationsRoutes
+  ...operationsRoutes,
+  // Moderation (SPEC §15)
+  ...moderationRoutes
 ]
