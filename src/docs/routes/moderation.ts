@@ -111,7 +111,7 @@ export const moderationRoutes: RouteDoc[] = [
     summary: 'Mute a member',
     description:
       'Owner or admin (an admin cannot mute the owner or another admin; nobody mutes themself). Until `until` ' +
-      '(future, ≤ 366 days) the member cannot send (thread replies included), edit, react or type: 403 with ' +
+      '(future, ≤ `MUTE_MAX_DAYS`, 366 by default) the member cannot send (thread replies included), edit, react or type: 403 with ' +
       '`data.muted_until`, on every instance. The chat gets `created` on ' +
       '`api/groups/:group_id/members/:member_id/mute`. Muting again sets the new time. Audited.',
     feathers: { service: 'api/groups/:group_id/members/:member_id/mute', method: 'create' },

@@ -4,13 +4,11 @@ import { Type, getValidator } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
 import { dataValidator, queryValidator, DateTime, Nullable, OffsetPage } from '../../validators'
 
-/** The longest mute: a year and a day. */
-export const MAX_MUTE_MS = 366 * 24 * 3600 * 1000
-
 export const muteDataSchema = Type.Object(
   {
     until: DateTime({
-      description: 'When the mute ends (ISO 8601 date-time in the future, at most 366 days)'
+      description:
+        'When the mute ends (ISO 8601 date-time in the future, at most `MUTE_MAX_DAYS` ahead, 366 by default)'
     })
   },
   { $id: 'MuteData', additionalProperties: false }

@@ -6,7 +6,9 @@ import type { Knex } from 'knex'
 import type { Application } from '../../../declarations'
 import { auditActor, recordAudit } from '../../../audit/audit-log'
 import { groupNotFound, memberNotFound } from '../../../errors'
-import { MAX_MUTE_MS, type Mute, type MuteData } from '../moderation.schema'
+import type { Mute, MuteData } from '../moderation.schema'
+
+const DAY_MS = 24 * 3600 * 1000
 
 export type { Mute, MuteData }
 
@@ -25,7 +27,8 @@ export class MuteService {
     const now = Date.now()
     if (Number.isNaN(until.getTime())) throw invalidUntil('must be a date-time')
     if (until.getTime() <= now) throw invalidUntil('must be in the future')
-    if (until.getTime() > now + MAX_MUTE_MS) throw invalidUntil('must be at most 366 days ahead')
+    const maxDays = this.app.get('limits').muteMaxDays ?? 366
+    if (until.getTime() > now + maxDays * DAY_MS) throw invalidUntil(`must be at most ${maxDays} days ahead`)
     return this.setMute(params, until.toISOString())
   }
 
