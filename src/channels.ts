@@ -14,6 +14,8 @@ import type { Chat, ReadReceipt, TypingEvent } from './services/chats/chats.sche
 import type { Group, GroupMember } from './services/groups/groups.schema'
 import type { UserStatus } from './services/users/status/status.schema'
 import { reactorsOf, viewReactions } from './services/messages/reactions/reaction-store'
+import { moderatorIdsOf } from './services/groups/reports/report-store'
+import type { Mute } from './services/groups/moderation.schema'
 
 const hasReactions = (message: any) => Array.isArray(message?.reactions) && message.reactions.length > 0
 
@@ -82,6 +84,13 @@ export const channels = (app: Application) => {
   app
     .service('api/groups/:group_id/members')
     .on('removed', (member: GroupMember) => leaveChat(app, [member.user_id], member.chat_id))
+
+  // Moderation (SPEC §15): a mute or unmute takes effect at once on every instance (these listeners run for
+  // synced events too): the member's cached membership, which carries the mute, is forgotten.
+  for (const event of ['created', 'removed'])
+    app
+      .service('api/groups/:group_id/members/:member_id/mute')
+      .on(event, (mute: Mute) => app.get('memberships').forget(mute.chat_id, mute.user_id))
 
   // Publishing rules. Nothing is published unless listed here.
   app.publish(() => undefined)
@@ -153,6 +162,17 @@ export const channels = (app: Application) => {
     .publish((webhook: any) =>
       webhook.created_by ? app.channel(userChannel(webhook.created_by)) : undefined
     )
+  // Moderation (SPEC §15). Mutes go to the group's chat (clients show who is muted); reports, to the group's
+  // owners and admins only (a private chat's report to nobody: the admin CLI lists those).
+  app
+    .service('api/groups/:group_id/members/:member_id/mute')
+    .publish((mute: Mute) => app.channel(chatChannel(mute.chat_id), userChannel(mute.user_id)))
+  const toModerators = async (report: any) =>
+    report.group_id
+      ? app.channel((await moderatorIdsOf(app.get('postgresqlClient'), report.group_id)).map(userChannel))
+      : undefined
+  app.service('api/messages/:message_id/reports').publish('created', toModerators)
+  app.service('api/groups/:group_id/reports').publish('patched', toModerators)
 
   // The reader's own connections get their new counts too (to update their badges); the others the pointer.
   app.service('api/chats/:chat_id/mark-read').publish('read', (receipt: ReadReceipt) => {

@@ -36,6 +36,11 @@ import { hookPostClient } from './services/incoming-webhooks/posts/hook-posts.sh
 // Outgoing webhooks (SPEC §15)
 import { webhookClient } from './services/webhooks/webhooks.shared'
 import { webhookDeliveryClient } from './services/webhooks/deliveries/deliveries.shared'
+// Moderation (SPEC §15)
+import { messageReportClient } from './services/messages/reports/reports.shared'
+import { groupReportClient } from './services/groups/reports/reports.shared'
+import { muteClient } from './services/groups/mute/mute.shared'
+import { groupBanClient } from './services/groups/bans/bans.shared'
 
 export type {
   PublicUser,
@@ -96,6 +101,11 @@ export type {
   DeliveryPage,
   DeliveryQuery
 } from './services/webhooks/deliveries/deliveries.shared'
+// Moderation (SPEC §15)
+export type { Report, ReportData } from './services/messages/reports/reports.shared'
+export type { ReportPage, ReportPatch, ReportQuery } from './services/groups/reports/reports.shared'
+export type { Mute, MuteData } from './services/groups/mute/mute.shared'
+export type { GroupBan, GroupBanPage, GroupBanQuery } from './services/groups/bans/bans.shared'
 
 export interface Configuration {
   connection: TransportConnection<ServiceTypes>
@@ -229,5 +239,10 @@ export const createClient = (
   // Outgoing webhooks (SPEC §15)
   client.configure(webhookClient)
   client.configure(webhookDeliveryClient)
+  // Moderation (SPEC §15)
+  client.configure(messageReportClient)
+  client.configure(groupReportClient)
+  client.configure(muteClient)
+  client.configure(groupBanClient)
   return client
 }

@@ -93,7 +93,9 @@ export const configurationSchema = Type.Object(
       maxConcurrentUploadsPerUser: positiveInt(),
       admissionStallMs: positiveInt(),
       bodyIdleTimeoutMs: positiveInt(),
-      bodyTimeoutMs: positiveInt()
+      bodyTimeoutMs: positiveInt(),
+      // Moderation (SPEC §15): the longest mute a group owner or admin can set.
+      muteMaxDays: positiveInt({ maximum: 3650 })
     }),
     // Outgoing webhooks (SPEC §15)
     webhooks: Type.Object({

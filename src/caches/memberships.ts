@@ -10,11 +10,14 @@ declare module '../declarations' {
   }
 }
 
+// Moderation (SPEC §15): an entry also keeps the member's mute (`muted_until` in ms, 0 for none), so the
+// send, reaction and typing paths check it without a query. A mute or unmute forgets the entry on every
+// instance (channels.ts, from the synced mute events), like a removal.
 export class MembershipCache {
-  private readonly members: LRUCache<string, true>
+  private readonly members: LRUCache<string, number>
 
   constructor(keepMs = 30_000, maxEntries = 50_000) {
-    this.members = new LRUCache<string, true>({ max: maxEntries, ttl: keepMs, ttlAutopurge: false })
+    this.members = new LRUCache<string, number>({ max: maxEntries, ttl: keepMs, ttlAutopurge: false })
   }
 
   private key(chatId: string, userId: string) {
@@ -22,11 +25,16 @@ export class MembershipCache {
   }
 
   has(chatId: string, userId: string) {
-    return this.members.get(this.key(chatId, userId)) === true
+    return this.members.get(this.key(chatId, userId)) !== undefined
   }
 
-  remember(chatId: string, userId: string) {
-    this.members.set(this.key(chatId, userId), true)
+  /** The remembered member's mute end (ms since the epoch, 0 when not muted); undefined if not remembered. */
+  mutedUntil(chatId: string, userId: string): number | undefined {
+    return this.members.get(this.key(chatId, userId))
+  }
+
+  remember(chatId: string, userId: string, mutedUntil: string | Date | null = null) {
+    this.members.set(this.key(chatId, userId), mutedUntil ? new Date(mutedUntil).getTime() : 0)
   }
 
   forget(chatId: string, userId: string) {

@@ -13,6 +13,9 @@ import { registerGroupCommands } from './commands/group'
 import { registerFilesCommands } from './commands/files'
 // Outgoing webhooks (SPEC §15)
 import { registerWebhookCommands } from './commands/webhook'
+// Moderation (SPEC §15)
+import { registerAuditCommands } from './commands/audit'
+import { registerReportCommands } from './commands/report'
 import { reportError } from './output'
 
 export const createProgram = () => {
@@ -28,6 +31,8 @@ export const createProgram = () => {
   registerGroupCommands(program)
   registerFilesCommands(program)
   registerWebhookCommands(program) // outgoing webhooks (SPEC §15)
+  registerAuditCommands(program)
+  registerReportCommands(program)
   return program
 }
 

@@ -23,6 +23,9 @@ membership changes move live connections at once.
 | reaction added / removed | \`api/messages/:message_id/reactions\` · \`created\` / \`removed\` | \`{chat_id, message_id, emoji, user_id, count}\` | members of the chat |
 | pin added / removed | \`api/chats/:chat_id/pins\` · \`created\` / \`removed\` | \`{chat_id, message_id, pinned_at, pinned_by}\` | members of the chat |
 | webhook registered / changed (disabled after failures) / removed | \`api/webhooks\` · \`created\` / \`patched\` / \`removed\` | the webhook, never its secret | the user who created it |
+| member muted / unmuted | \`api/groups/:group_id/members/:member_id/mute\` · \`created\` / \`removed\` | \`{group_id, chat_id, user_id, muted_until, muted_by}\` | members of the group's chat |
+| new report | \`api/messages/:message_id/reports\` · \`created\` | the report | the group's owners and admins only |
+| report resolved | \`api/groups/:group_id/reports\` · \`patched\` | the report | the group's owners and admins only |
 
 Events are emitted under the service's **template path**, so a client listens on
 \`client.service('api/chats/:chat_id/typing').on('typing_start', …)\` and filters on \`chat_id\`.

@@ -33,6 +33,11 @@ import { incomingWebhooks } from './incoming-webhooks/incoming-webhooks'
 import { hookPosts } from './incoming-webhooks/posts/hook-posts'
 // Outgoing webhooks (SPEC §15)
 import { webhooks } from './webhooks/webhooks'
+// Moderation: reports, mutes, group bans (SPEC §15)
+import { messageReports } from './messages/reports/reports'
+import { groupReports } from './groups/reports/reports'
+import { mute } from './groups/mute/mute'
+import { groupBans } from './groups/bans/bans'
 
 export const services = (app: Application) => {
   app.configure(user)
@@ -66,5 +71,10 @@ export const services = (app: Application) => {
   app.configure(hookPosts)
   // Outgoing webhooks (SPEC §15)
   app.configure(webhooks)
+  // Moderation (SPEC §15)
+  app.configure(messageReports)
+  app.configure(groupReports)
+  app.configure(mute)
+  app.configure(groupBans)
   // All services will be registered here
 }

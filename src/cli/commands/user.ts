@@ -2,7 +2,9 @@
 // `api/auth/register` as internal calls (same validation and events as the API, no authorization).
 import type { Command } from 'commander'
 import type { Application } from '../../declarations'
-import type { User, UserPage } from '../../services/users/users.schema'
+import type { KnexAdapterParams } from '@feathersjs/knex'
+import type { User, UserPage, UserPatch } from '../../services/users/users.schema'
+import { recordAudit } from '../../audit/audit-log'
 import { checkPasswordPolicy } from '../../auth/password-policy'
 import { chatCountOf } from '../../services/chats/membership'
 import { appCommand } from '../boot'
@@ -36,12 +38,32 @@ const showUser = async (app: Application, user: User, options: OutputOptions) =>
   else printRecord(record)
 }
 
+/**
+ * A users service patch and its audit row (SPEC §15) in one transaction. The service's hooks (a ban revokes
+ * the sessions and, through Redis, disconnects the sockets everywhere) take effect once it is committed.
+ */
+const patchAudited = async (app: Application, user: User, data: UserPatch, action: string) => {
+  const params: KnexAdapterParams = {}
+  const patched = await app.get('postgresqlClient').transaction(async (trx) => {
+    params.transaction = { trx, starting: false }
+    const result = await app.service('api/users').patch(user.user_id, data, params)
+    await recordAudit(trx, {
+      actor_id: null,
+      actor_kind: 'cli',
+      action,
+      target_type: 'user',
+      target_id: user.user_id
+    })
+    return result
+  })
+  await params.afterCommit
+  return patched
+}
+
 const setBan = (banned: boolean) => async (app: Application, ref: string, options: OutputOptions) => {
   const user = await resolveUser(app, ref)
-  // The users service's hooks revoke the sessions and (through Redis) disconnect the sockets everywhere.
-  const patched = await app
-    .service('api/users')
-    .patch(user.user_id, { banned_at: banned ? new Date().toISOString() : null })
+  const data = { banned_at: banned ? new Date().toISOString() : null }
+  const patched = await patchAudited(app, user, data, banned ? 'user.banned' : 'user.unbanned')
   await showUser(app, patched, options)
 }
 
@@ -107,7 +129,7 @@ export const registerUserCommands = (program: Command) => {
       // account's own name and email.
       const { name, email } = user
       checkPasswordPolicy(options.password, { name, email }, app.get('limits').passwordMinLength)
-      await app.service('api/users').patch(user.user_id, { password: options.password })
+      await patchAudited(app, user, { password: options.password }, 'user.password_reset')
       await app.get('refreshTokens').revokeUser(user.user_id)
       await showUser(app, await resolveUser(app, user.user_id), options)
     }

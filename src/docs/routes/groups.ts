@@ -8,6 +8,7 @@ import {
   groupSchema,
   leaveResultSchema
 } from '../../services/groups/groups.schema'
+import { memberRemoveQuerySchema } from '../../services/groups/moderation.schema'
 import * as ex from '../examples'
 import { json, type RouteDoc } from './types'
 
@@ -114,9 +115,12 @@ export const groupsRoutes: RouteDoc[] = [
     path: '/api/groups/{group_id}/members/{member_id}',
     tag: 'groups',
     summary: 'Remove a member',
-    description: 'Owner or admin; an admin cannot remove the owner or another admin.',
+    description:
+      'Owner or admin; an admin cannot remove the owner or another admin. With `?ban=true` the user is also ' +
+      'banned (`reason: "banned"`): no re-add until `DELETE /api/groups/{group_id}/bans/{user_id}`. Audited.',
     feathers: { service: 'api/groups/:group_id/members', method: 'remove' },
     auth: 'bearer',
+    query: memberRemoveQuerySchema,
     responses: { 200: json(groupMemberSchema, { ...ex.exampleGroupMember, reason: 'removed' }) },
     errors: [403, 404]
   },

@@ -14,6 +14,8 @@ import { operationsRoutes } from './operations'
 import { incomingWebhooksRoutes } from './incoming-webhooks'
 // Outgoing webhooks (SPEC §15)
 import { webhooksRoutes } from './webhooks'
+// Moderation (SPEC §15)
+import { moderationRoutes } from './moderation'
 import type { RouteDoc } from './types'
 
 export type { Auth, HttpMethod, ResponseDoc, RouteDoc } from './types'
@@ -27,6 +29,8 @@ export const tags = [
   { name: 'files', description: 'Uploads and file content' },
   { name: 'integrations', description: 'Bots and incoming webhooks' },
   { name: 'webhooks', description: 'Outgoing webhooks and their delivery log' },
+  // Moderation (SPEC §15)
+  { name: 'moderation', description: 'Reports, mutes and group bans' },
   { name: 'operations', description: 'Health and metrics' }
 ]
 
@@ -41,5 +45,7 @@ export const routes: RouteDoc[] = [
   ...filesRoutes,
   ...incomingWebhooksRoutes,
   ...webhooksRoutes,
+  // Moderation (SPEC §15)
+  ...moderationRoutes,
   ...operationsRoutes
 ]

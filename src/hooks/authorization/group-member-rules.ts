@@ -2,6 +2,7 @@
 import { BadRequest, Forbidden } from '@feathersjs/errors'
 import type { HookContext } from '../../declarations'
 import { groupRoleOf } from '../../services/groups/group-store'
+import { routeParam } from './route-param'
 
 /** Only the owner makes admins. */
 export const onlyOwnerGrantsAdmin = async (context: HookContext) => {
@@ -11,11 +12,16 @@ export const onlyOwnerGrantsAdmin = async (context: HookContext) => {
   }
 }
 
-/** An admin cannot remove the owner or another admin; nobody removes themself here (that is leaving). */
+/**
+ * An admin cannot remove (or ban, or mute) the owner or another admin; nobody removes or mutes themself here
+ * (removing oneself is leaving). The target is the call's id (removal) or the route's `:member_id` (mute).
+ */
 export const protectOwnerAndAdmins = async (context: HookContext) => {
   if (!context.params.provider) return
-  const targetId = String(context.id)
+  const muting = context.path === 'api/groups/:group_id/members/:member_id/mute'
+  const targetId = muting ? routeParam(context, 'member_id') : String(context.id)
   if (targetId === context.params.user?.user_id) {
+    if (muting) throw new BadRequest('You cannot mute yourself')
     throw new BadRequest('Use POST /api/groups/:group_id/leave to leave a group')
   }
   if (context.params.groupRole === 'owner') return
@@ -24,5 +30,7 @@ export const protectOwnerAndAdmins = async (context: HookContext) => {
     { groupId: context.params.group!.group_id },
     targetId
   )
-  if (role && role !== 'member') throw new Forbidden('An admin cannot remove the owner or another admin')
+  if (role && role !== 'member') {
+    throw new Forbidden(`An admin cannot ${muting ? 'mute' : 'remove'} the owner or another admin`)
+  }
 }

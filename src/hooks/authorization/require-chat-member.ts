@@ -8,7 +8,7 @@ import { routeParam } from './route-param'
 declare module '@feathersjs/feathers' {
   interface Params {
     /** The chat the caller was proven a member of (requireChatMember, requireMessageAccess). */
-    membership?: { chat_id: string; user_id: string }
+    membership?: { chat_id: string; user_id: string; muted_until?: string | Date | null }
   }
 }
 
@@ -20,9 +20,16 @@ export const requireChatMember = async (context: HookContext) => {
   const userId = context.params.user?.user_id
   if (!chatId || !userId) throw chatNotFound()
   const memberships = context.app.get('memberships')
-  if (!memberships.has(chatId, userId)) {
-    if (!(await findParticipant(context.app.get('postgresqlClient'), chatId, userId))) throw chatNotFound()
-    memberships.remember(chatId, userId)
+  let mutedUntil = memberships.mutedUntil(chatId, userId)
+  if (mutedUntil === undefined) {
+    const participant = await findParticipant(context.app.get('postgresqlClient'), chatId, userId)
+    if (!participant) throw chatNotFound()
+    memberships.remember(chatId, userId, participant.muted_until)
+    mutedUntil = memberships.mutedUntil(chatId, userId) ?? 0
   }
-  context.params.membership = { chat_id: chatId, user_id: userId }
+  context.params.membership = {
+    chat_id: chatId,
+    user_id: userId,
+    muted_until: mutedUntil ? new Date(mutedUntil).toISOString() : null
+  }
 }

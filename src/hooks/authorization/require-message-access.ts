@@ -34,7 +34,11 @@ const authorizeMessage = async (context: HookContext, messageId: string) => {
   const participant = message && userId && (await findParticipant(db, message.chat_id, userId))
   if (!message || !participant) throw messageNotFound()
   context.params.message = message
-  context.params.membership = { chat_id: message.chat_id, user_id: userId }
+  context.params.membership = {
+    chat_id: message.chat_id,
+    user_id: userId,
+    muted_until: participant.muted_until ?? null
+  }
 }
 
 /** Only the sender may edit. Runs after requireMessageAccess. */

@@ -84,4 +84,6 @@ export const chatMembers = async (db: Knex, chatId: string): Promise<ChatMember[
       { column: 'p.id', order: 'asc' }
     ])
     .select([...chatUserColumns.map((c) => `u.${c}`), 'p.joined_at', 'p.last_read_seq', 'm.role'])
+    // Moderation (SPEC §15): a mute that has not ended yet.
+    .select(db.raw('CASE WHEN p.muted_until > now() THEN p.muted_until END AS muted_until'))
     .then((rows: any[]) => rows.map((row) => (row.role ? row : { ...row, role: undefined })))

@@ -36,7 +36,10 @@ export const chatMemberSchema = Type.Object(
     ...chatUserSchema.properties,
     joined_at: DateTime(),
     last_read_seq: Type.Integer(),
-    role: Type.Optional(Enum([...memberRoles], 'Group chats only'))
+    role: Type.Optional(Enum([...memberRoles], 'Group chats only')),
+    muted_until: Type.Optional(
+      Nullable(DateTime({ description: 'Group chats: until when the member is muted' }))
+    )
   },
   { $id: 'ChatMember', additionalProperties: false }
 )

@@ -8,6 +8,8 @@ export interface Participant {
   joined_at: string
   last_read_seq: number
   last_delivered_seq: number
+  /** Moderation (SPEC §15): the member cannot send, react or type before this time (group chats). */
+  muted_until?: string | Date | null
 }
 
 export const findParticipant = (db: Knex, chatId: string, userId: string): Promise<Participant | undefined> =>

@@ -12,6 +12,7 @@ import { chatMembers } from '../chats/chat-views'
 import { EditInPlace } from '../edit-in-place'
 // Outgoing webhooks (SPEC §15)
 import { enqueueMemberAdded } from '../webhooks/outbox'
+import { auditActor, recordAudit } from '../../audit/audit-log'
 import { groupColumns, type Group, type GroupData, type GroupPatch } from './groups.schema'
 
 export type { Group, GroupData, GroupPatch }
@@ -93,7 +94,7 @@ export class GroupService extends EditInPlace<Group, GroupPatch> {
   protected readonly records = 'groups'
 
   /** Name, description and avatar change on the group and its chat together (PATCH and PUT alike). */
-  protected async edit(id: string, data: GroupPatch): Promise<Group> {
+  protected async edit(id: string, data: GroupPatch, params?: Params): Promise<Group> {
     const changes = { ...data, ...(data.name ? { name: cleanName(data.name) } : {}) }
     const updated = await this.db.transaction(async (trx) => {
       const [group] = await trx('groups')
@@ -104,6 +105,15 @@ export class GroupService extends EditInPlace<Group, GroupPatch> {
       await trx('chats')
         .where({ chat_id: group.chat_id })
         .update({ ...changes, updated_at: trx.fn.now() })
+      await recordAudit(trx, {
+        ...auditActor(params),
+        action: 'group.updated',
+        target_type: 'group',
+        target_id: String(id),
+        group_id: String(id),
+        chat_id: group.chat_id,
+        details: { fields: Object.keys(data) }
+      })
       return true
     })
     if (!updated) throw groupNotFound()
@@ -111,11 +121,24 @@ export class GroupService extends EditInPlace<Group, GroupPatch> {
   }
 
   /** Deleting the group's chat cascades to the group, its members, participants and messages. */
-  protected async erase(id: string): Promise<Group> {
+  protected async erase(id: string, params?: Params): Promise<Group> {
     const group = await this.db('groups').where({ group_id: id }).first(groupColumns)
     if (!group) throw groupNotFound()
     const member_ids = await memberIdsOfChat(this.db, group.chat_id)
-    await this.db('chats').where({ chat_id: group.chat_id }).delete()
+    await this.db.transaction(async (trx) => {
+      await trx('chats').where({ chat_id: group.chat_id }).delete()
+      // The last member leaving deletes the group too (an internal call): only a deliberate delete is audited.
+      if (!params?.lastMemberLeft)
+        await recordAudit(trx, {
+          ...auditActor(params),
+          action: 'group.deleted',
+          target_type: 'group',
+          target_id: id,
+          group_id: id,
+          chat_id: group.chat_id,
+          details: { name: group.name, member_count: member_ids.length }
+        })
+    })
     return { ...group, member_ids }
   }
 }

@@ -95,7 +95,10 @@ export const groupMemberSchema = Type.Object(
     joined_at: DateTime(),
     name: Type.Optional(Type.String()),
     avatar_url: Type.Optional(Nullable(Type.String())),
-    reason: Type.Optional(Enum(['removed', 'left'], 'On removal'))
+    muted_until: Type.Optional(
+      Nullable(DateTime({ description: 'Until when the member is muted (SPEC §15)' }))
+    ),
+    reason: Type.Optional(Enum(['removed', 'left', 'banned'], 'On removal'))
   },
   { $id: 'GroupMember', additionalProperties: false }
 )

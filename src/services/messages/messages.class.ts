@@ -1,6 +1,7 @@
 // For more information about this file see https://dove.feathersjs.com/guides/cli/service.class.html
 // The canonical messages service: every message event comes from here (`api/messages`), whether the
 // request arrived at `api/chats/:chat_id/messages` or `api/messages/:message_id`, over REST or a socket.
+import { auditActor, recordAudit } from '../../audit/audit-log'
 import { BadRequest } from '@feathersjs/errors'
 import { messageNotFound } from '../../errors'
 import type { Id, Params } from '@feathersjs/feathers'
@@ -198,8 +199,22 @@ export class MessageService extends EditInPlace<Message, MessagePatch> {
    * reactions, pin and edit history go in the same transaction (edit-store.ts), and a reply stops counting in
    * its root's thread summary.
    */
-  protected async erase(id: string): Promise<Message> {
-    const deleted = await deleteMessage(this.db, id)
+  protected async erase(id: string, params?: Params): Promise<Message> {
+    // Moderation (SPEC §15): a delete by anyone but the sender (a group owner or admin, the admin CLI) is
+    // audited, in the deletion's transaction.
+    const deleted = await deleteMessage(this.db, id, async (trx, message) => {
+      if (params?.user?.user_id === message.sender_id) return
+      const group = await trx('groups').where({ chat_id: message.chat_id }).first('group_id')
+      await recordAudit(trx, {
+        ...auditActor(params),
+        action: 'message.deleted',
+        target_type: 'message',
+        target_id: message.message_id,
+        group_id: group?.group_id ?? null,
+        chat_id: message.chat_id,
+        details: { sender_id: message.sender_id }
+      })
+    })
     if (!deleted) throw messageNotFound()
     this.app.get('webhookDispatcher')?.maybeWake(deleted.message.chat_id)
     if (deleted.root) {

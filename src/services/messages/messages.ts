@@ -7,6 +7,7 @@ import {
   requireSender,
   requireSenderOrGroupAdmin
 } from '../../hooks/authorization/require-message-access'
+import { refuseMuted } from '../../hooks/authorization/refuse-muted'
 import { enforceEditRules } from '../../hooks/message-rules'
 import { validateMentions } from '../../hooks/mention-rules'
 import { announceAsPatched } from '../../hooks/announce-as-patched'
@@ -37,6 +38,7 @@ export const message = (app: Application) => {
         enforceEditRules,
         requireMessageAccess,
         requireSender,
+        refuseMuted,
         validateMentions,
         announceAsPatched
       ],
@@ -45,6 +47,7 @@ export const message = (app: Application) => {
         enforceEditRules,
         requireMessageAccess,
         requireSender,
+        refuseMuted,
         validateMentions
       ],
       remove: [requireMessageAccess, requireSenderOrGroupAdmin]

@@ -27,12 +27,26 @@ export * from './users.schema'
  */
 const enforceBan = async (context: HookContext) => {
   const users = Array.isArray(context.result) ? context.result : [context.result]
-  for (const user of users) {
-    if (!user.banned_at || context.data?.banned_at === undefined) continue
-    // `banned` first: the revocation announces each ended session, which detaches the user's connections, and
-    // the `banned` listeners (channels.ts) find the sockets to close through those connections.
-    context.app.service(userPath).emit('banned', { user_id: user.user_id })
-    await context.app.get('refreshTokens').revokeUser(user.user_id)
+  const enforce = async () => {
+    for (const user of users) {
+      if (!user.banned_at || context.data?.banned_at === undefined) continue
+      // `banned` first: the revocation announces each ended session, which detaches the user's connections, and
+      // the `banned` listeners (channels.ts) find the sockets to close through those connections.
+      context.app.service(userPath).emit('banned', { user_id: user.user_id })
+      await context.app.get('refreshTokens').revokeUser(user.user_id)
+    }
+  }
+  // A patch inside a caller's transaction (the admin CLI writes the ban and its audit row together, SPEC §15):
+  // the ban takes effect once it is committed; the caller awaits `params.afterCommit`.
+  const trx = context.params.transaction?.trx
+  if (trx) context.params.afterCommit = trx.executionPromise.then(enforce, () => undefined)
+  else await enforce()
+}
+
+declare module '@feathersjs/feathers' {
+  interface Params {
+    /** What a hook left to do once the caller's transaction (`params.transaction`) has committed. */
+    afterCommit?: Promise<void>
   }
 }
 

@@ -6,6 +6,7 @@ import { enforceMessageRules } from '../../../hooks/message-rules'
 import { validateMentions } from '../../../hooks/mention-rules'
 import { validateThreadRoot } from '../../../hooks/thread-rules'
 import { noEvents } from '../../../hooks/no-events'
+import { refuseMuted } from '../../../hooks/authorization/refuse-muted'
 import { rateLimitMessages } from '../../../hooks/rate-limit'
 import { messageDataValidator, messageQueryValidator } from '../../messages/messages.schema'
 import { ChatMessageService } from './messages.class'
@@ -26,6 +27,7 @@ export const chatMessages = (app: Application) => {
       all: [requireChatMember, noEvents],
       find: [schemaHooks.validateQuery(messageQueryValidator)],
       create: [
+        refuseMuted, // moderation (SPEC §15)
         rateLimitMessages,
         schemaHooks.validateData(messageDataValidator),
         enforceMessageRules,

@@ -1,6 +1,7 @@
 // `api/groups/:group_id/members`: adding, listing and removing group members. Group membership and chat
 // participation change together in one transaction, and `member_count` is recomputed in it.
-import { BadRequest } from '@feathersjs/errors'
+import { BadRequest, Forbidden } from '@feathersjs/errors'
+import { auditActor, recordAudit } from '../../../audit/audit-log'
 import { groupNotFound, memberNotFound } from '../../../errors'
 import type { Id, NullableId, Params } from '@feathersjs/feathers'
 import type { Knex } from 'knex'
@@ -20,12 +21,24 @@ export interface MemberParams extends Params {
   groupDeleted?: boolean
 }
 
+declare module '@feathersjs/feathers' {
+  interface Params {
+    /** On `api/groups` remove: the last member left (not audited as a deletion). */
+    lastMemberLeft?: boolean
+  }
+}
+
 const memberView = (db: Knex, groupId: string) =>
   db('group_members as m')
     .join('groups as g', 'g.group_id', 'm.group_id')
     .join('users as u', 'u.user_id', 'm.user_id')
     .where('m.group_id', groupId)
+    .leftJoin('chat_participants as p', function () {
+      this.on('p.chat_id', '=', 'g.chat_id').andOn('p.user_id', '=', 'm.user_id')
+    })
     .select('m.group_id', 'g.chat_id', 'm.user_id', 'm.role', 'm.joined_at', 'u.name', 'u.avatar_url')
+    // Moderation (SPEC §15): a mute that has not ended yet.
+    .select(db.raw('CASE WHEN p.muted_until > now() THEN p.muted_until END AS muted_until'))
 
 export class GroupMemberService {
   constructor(private readonly app: Application) {}
@@ -72,6 +85,17 @@ export class GroupMemberService {
         await trx('group_members').where({ group_id: groupId }).whereIn('user_id', requested).pluck('user_id')
       )
       const fresh = requested.filter((id) => !existing.has(id))
+      // Moderation (SPEC §15): a banned user cannot be added back; nobody is added when one of them is banned.
+      const banned: string[] = await trx('group_bans')
+        .where({ group_id: groupId })
+        .whereIn('user_id', fresh)
+        .pluck('user_id')
+      if (banned.length)
+        throw new Forbidden(
+          `Banned from this group: ${banned.slice(0, 5).join(', ')} (an owner or admin can lift the ban with ` +
+            'DELETE /api/groups/:group_id/bans/:user_id)',
+          { banned_user_ids: banned }
+        )
       const [{ count }] = await trx('group_members').where({ group_id: groupId }).count({ count: '*' })
       if (Number(count) + fresh.length > max)
         throw new BadRequest(`Invalid data: a group has at most ${max} members`)
@@ -82,6 +106,16 @@ export class GroupMemberService {
       await addParticipants(trx, group.chat_id, fresh, chat.last_seq)
       await refreshMemberCount(trx, groupId)
       await enqueueMemberAdded(trx, groupId, group.chat_id, fresh)
+      for (const user_id of fresh)
+        await recordAudit(trx, {
+          ...auditActor(params),
+          action: 'group.member_added',
+          target_type: 'user',
+          target_id: user_id,
+          group_id: groupId,
+          chat_id: group.chat_id,
+          details: { role }
+        })
       return fresh
     })
     if (added.length === 0) return []
@@ -99,9 +133,27 @@ export class GroupMemberService {
     const group = await this.group(groupId)
     const [member] = await memberView(this.db, groupId).where('m.user_id', String(id))
     if (!member) throw memberNotFound()
+    const ban = !params?.leaving && (params?.query as any)?.ban === true
 
     const outcome = await this.db.transaction(async (trx) => {
       await trx('groups').where({ group_id: groupId }).forUpdate().first('group_id')
+      if (!params?.leaving) {
+        // Moderation (SPEC §15): a removal by an owner or admin (or the CLI) is audited; `?ban=true` bans too.
+        if (ban)
+          await trx('group_bans')
+            .insert({ group_id: groupId, user_id: member.user_id, banned_by: params?.user?.user_id ?? null })
+            .onConflict(['group_id', 'user_id'])
+            .ignore()
+        await recordAudit(trx, {
+          ...auditActor(params),
+          action: ban ? 'group.member_banned' : 'group.member_removed',
+          target_type: 'user',
+          target_id: member.user_id,
+          group_id: groupId,
+          chat_id: group.chat_id,
+          details: { role: member.role }
+        })
+      }
       await trx('group_members').where({ group_id: groupId, user_id: member.user_id }).delete()
       await trx('chat_participants').where({ chat_id: group.chat_id, user_id: member.user_id }).delete()
       await enqueueWebhookEvent(trx, 'member.removed', group.chat_id, {
@@ -128,13 +180,13 @@ export class GroupMemberService {
 
     this.app.get('webhookDispatcher')?.maybeWake(group.chat_id)
     if (outcome.deleteGroup) {
-      await this.app.service('api/groups').remove(groupId)
+      await this.app.service('api/groups').remove(groupId, { lastMemberLeft: true })
       if (params) params.groupDeleted = true
     } else if (outcome.newOwner) {
       // Announce the hand-over as a group change (owner_id) to the remaining members.
       this.app.service('api/groups').emit('patched', await this.app.service('api/groups').get(groupId))
     }
-    return { ...member, reason: params?.leaving ? 'left' : 'removed' }
+    return { ...member, reason: params?.leaving ? 'left' : ban ? 'banned' : 'removed' }
   }
 
   async get(id: Id, params?: Params): Promise<GroupMember> {

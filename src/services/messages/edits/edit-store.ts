@@ -51,7 +51,12 @@ export interface DeletedMessage {
  * by a statement of its own for the same reason: a batch of new replies that held it has committed before
  * the recount reads the replies (and a batch that comes after adds to the recounted summary).
  */
-export const deleteMessage = (db: Knex, messageId: string) =>
+/** `inTransaction`: more writes in the deletion's transaction (the audit row of a moderator's delete). */
+export const deleteMessage = (
+  db: Knex,
+  messageId: string,
+  inTransaction?: (trx: Knex.Transaction, message: Message) => Promise<void>
+) =>
   db.transaction(async (trx): Promise<DeletedMessage | undefined> => {
     const [message] = await trx('messages')
       .where({ message_id: messageId })
@@ -67,6 +72,7 @@ export const deleteMessage = (db: Knex, messageId: string) =>
       })
       .returning(messageColumns)
     if (!message) return undefined
+    await inTransaction?.(trx, message)
     await deleteMentionRows(trx, messageId)
     await trx('message_reactions').where({ message_id: messageId }).delete()
     await trx('message_edits').where({ message_id: messageId }).delete()

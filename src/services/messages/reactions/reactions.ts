@@ -4,6 +4,7 @@ import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application } from '../../../declarations'
 import { requireRouteMessageAccess } from '../../../hooks/authorization/require-message-access'
 import { refuseDeletedMessage, requireReactionEmoji } from '../../../hooks/reaction-rules'
+import { refuseMuted } from '../../../hooks/authorization/refuse-muted'
 import { silenceUnchanged, unchangedCreate } from '../../../hooks/silence-unchanged'
 import { ReactionService } from './reactions.class'
 import { reactionDataValidator } from './reactions.schema'
@@ -24,7 +25,12 @@ export const reaction = (app: Application) => {
     before: {
       all: [requireRouteMessageAccess],
       find: [],
-      create: [schemaHooks.validateData(reactionDataValidator), requireReactionEmoji, refuseDeletedMessage],
+      create: [
+        refuseMuted, // moderation (SPEC §15)
+        schemaHooks.validateData(reactionDataValidator),
+        requireReactionEmoji,
+        refuseDeletedMessage
+      ],
       remove: [requireReactionEmoji]
     },
     after: {
