@@ -134,6 +134,10 @@ describe('moderation', function () {
       assert.equal((await callAs(a.url, admin, 'PATCH', resolve, { status: 'open' })).status, 400)
       assert.equal((await callAs(a.url, admin, 'PATCH', `${list}/nope`, { status: 'resolved' })).status, 404)
 
+      const ownerSocket = await liveSocket(b.url, owner, sockets)
+      const memberSocket = await liveSocket(b.url, member, sockets)
+      const toOwner = recordEvents(ownerSocket.client, 'api/groups/:group_id/reports', ['patched'])
+      const toMember = recordEvents(memberSocket.client, 'api/groups/:group_id/reports', ['patched'])
       const resolved = await callAs(a.url, admin, 'PATCH', resolve, {
         status: 'resolved',
         resolution: 'warned the sender'
@@ -142,6 +146,9 @@ describe('moderation', function () {
       assert.equal(resolved.body.status, 'resolved')
       assert.equal(resolved.body.resolved_by, admin.user_id)
       assert.equal(resolved.body.resolution, 'warned the sender')
+      await eventually(() => assert.equal(toOwner.length, 1))
+      assert.equal(toOwner[0].data.status, 'resolved')
+      assert.equal(toMember.length, 0)
       const twice = await callAs(a.url, owner, 'PATCH', resolve, { status: 'resolved', resolution: 'again' })
       assert.equal(twice.body.resolution, 'warned the sender')
       const done = await callAs(b.url, owner, 'GET', `${list}?status=resolved&$limit=100`)
@@ -337,6 +344,10 @@ describe('moderation', function () {
       assert.equal(
         (await callAs(a.url, member, 'DELETE', `${members}/${victim.user_id}?ban=true`)).status,
         403
+      )
+      assert.equal(
+        (await callAs(a.url, outsider, 'DELETE', `${members}/${victim.user_id}?ban=true`)).status,
+        404
       )
       assert.equal((await callAs(a.url, admin, 'DELETE', `${members}/${owner.user_id}?ban=true`)).status, 403)
       const removed = await callAs(a.url, admin, 'DELETE', `${members}/${victim.user_id}?ban=true`)

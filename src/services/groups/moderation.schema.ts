@@ -2,11 +2,12 @@
 // (`api/groups/:group_id/bans`) and the `?ban=true` of a member's removal.
 import { Type, getValidator } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
-import { dataValidator, queryValidator, DateTime, Nullable, OffsetPage } from '../../validators'
+import { dataValidator, queryValidator, DateTime, Nullable, OffsetPage, Text } from '../../validators'
 
 export const muteDataSchema = Type.Object(
   {
-    until: DateTime({
+    until: Text({
+      format: 'date-time',
       description:
         'When the mute ends (ISO 8601 date-time in the future, at most `MUTE_MAX_DAYS` ahead, 366 by default)'
     })
