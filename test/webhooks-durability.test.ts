@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import {
   createGroup,
   createUser,
@@ -85,6 +88,48 @@ describe('outgoing webhooks: durability', () => {
       'every signature verifies'
     )
     await second.stop()
+  })
+
+  it('on the embedded PGlite too: deliveries pending when the server is killed go out after its restart', async function () {
+    this.timeout(120_000)
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'webhooks-pglite-'))
+    try {
+      const embedded = { ...env, DATABASE_URL: '', DB_HOST: '', PGLITE_DIR: dir, DB_MIGRATE_ON_START: 'true' }
+      const probe = await startSink()
+      const port = probe.port
+      await probe.close()
+      const first = await spawnServer(embedded)
+      const owner = await createUser(first.url, 'Embedded Owner')
+      const group = await createGroup(first.url, owner, 'Embedded')
+      const made = await http(first.url, 'POST', '/api/webhooks', {
+        token: owner.access_token,
+        body: { url: `http://127.0.0.1:${port}/hook`, events: ['message.created'], chat_id: group.chat_id }
+      })
+      assert.equal(made.status, 201, made.text)
+      const sent = []
+      for (let i = 1; i <= 3; i++) sent.push(await sendText(first.url, owner, group.chat_id, `embedded ${i}`))
+      await eventually(async () => {
+        const log = await http(first.url, 'GET', `/api/webhooks/${made.body.webhook_id}/deliveries`, {
+          token: owner.access_token
+        })
+        assert.ok(
+          log.body.data.some((a: any) => a.state === 'failed'),
+          'an attempt failed'
+        )
+      }, 15000)
+      await first.stop('SIGKILL')
+      const sink = await startSink({ port, secret: made.body.secret })
+      sinks.push(sink)
+      const second = await spawnServer(embedded)
+      await eventually(() => assert.equal(sink.delivered().length, 3), 30000)
+      assert.deepEqual(
+        sink.delivered().map((r) => r.payload.data.message_id),
+        sent.map((m) => m.message_id)
+      )
+      await second.stop()
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('a graceful stop (SIGTERM) lets the attempt in flight finish before the process exits', async function () {

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto'
 import { Webhook } from 'standardwebhooks'
 import type { Knex } from 'knex'
 import type { Application } from '../../declarations'
-import { checkTarget, TargetRefused } from './target-guard'
+import { checkTarget, TargetRefused, type CheckedTarget } from './target-guard'
 import { postWebhook, type AttemptResult } from './sender'
 import { webhookColumns, type WebhookRecord } from './webhooks.schema'
 import { withFiles } from '../messages/message-store'
@@ -272,9 +272,12 @@ export class WebhookDispatcher {
 
   /** One queue's claimed deliveries, in order; stops at a failure (or when stopping) and gives the rest back. */
   private async sendQueue(queue: Claimed[], claim: string) {
+    // The target is checked (DNS answers included) once per claim: its requests all go to that address.
+    let target: Promise<CheckedTarget> | undefined
+    const checked = () => (target ??= checkTarget(queue[0].url, this.settings.allowPrivateTargets))
     let i = 0
     for (; i < queue.length && this.running; i++) {
-      const result = await this.attempt(queue[i])
+      const result = await this.attempt(queue[i], checked)
       const next = queue[i + 1]
       const carryOn = result.ok
         ? await this.recordDelivered(queue[i], result, claim, next)
@@ -292,12 +295,12 @@ export class WebhookDispatcher {
         .update({ locked_until: null, claim: null })
   }
 
-  private async attempt(row: Claimed): Promise<AttemptResult> {
-    const { allowPrivateTargets, timeoutMs } = this.settings
+  private async attempt(row: Claimed, checked: () => Promise<CheckedTarget>): Promise<AttemptResult> {
+    const { timeoutMs } = this.settings
     let result: AttemptResult
     const started = performance.now()
     try {
-      const target = await checkTarget(row.url, allowPrivateTargets)
+      const target = await checked()
       const body = webhookBody(await withAttachment(this.db, row))
       // Whole seconds: the signed timestamp is the one in `webhook-timestamp`.
       const now = new Date(Math.floor(Date.now() / 1000) * 1000)
