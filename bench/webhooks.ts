@@ -108,7 +108,7 @@ export async function run(): Promise<ScenarioRow[]> {
         DATABASE_URL: db.url,
         WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
         // The throughput phase holds the first answer while the backlog builds: no timeout in that window.
-        WEBHOOK_TIMEOUT_MS: '120000'
+        WEBHOOK_TIMEOUT_MS: '60000'
       },
       'webhooks'
     )

@@ -18,7 +18,7 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now())
   })
   await knex.schema.raw(
-    `ALTER TABLE audit_log ADD CONSTRAINT audit_log_actor_kind CHECK (actor_kind IN ('user', 'cli'))`
+    `ALTER TABLE audit_log ADD CONSTRAINT audit_log_actor_kind CHECK (actor_kind IN ('user', 'cli', 'system'))`
   )
   // The CLI lists newest first, filtered by actor, action, target or group (each with the id order).
   await knex.schema.raw('CREATE INDEX idx_audit_log_created ON audit_log (created_at DESC, id DESC)')

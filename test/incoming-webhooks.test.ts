@@ -214,6 +214,19 @@ describe('incoming webhooks', () => {
     })
     assert.equal(kicked.status, 200, kicked.text)
     assert.equal((await post(other.url, { content: 'after removal' })).status, 404)
+
+    const audit = await server.app
+      .get('postgresqlClient')('audit_log')
+      .where({ target_id: hook.incoming_webhook_id })
+      .orderBy('id')
+      .select('action', 'actor_id', 'group_id')
+    assert.deepEqual(
+      audit.map((a: any) => [a.action, a.actor_id, a.group_id]),
+      [
+        ['incoming_webhook.created', owner.user_id, group.group_id],
+        ['incoming_webhook.revoked', admin.user_id, group.group_id]
+      ]
+    )
   })
 
   it('a chat has a bounded number of incoming webhooks, exact under concurrency', async () => {

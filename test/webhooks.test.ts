@@ -204,11 +204,10 @@ describe('outgoing webhooks', () => {
     assert.equal(badPatch.status, 400)
     assert.match(badPatch.text, /events/)
     for (const w of made) assert.equal((await remove(w.webhook_id)).status, 200)
-    // The id of the incoming-webhooks route is not a webhook of this service.
-    assert.equal(
-      (await http(url, 'GET', '/api/webhooks/incoming', { token: owner.access_token })).status,
-      404
-    )
+    // `/api/webhooks/incoming` is the incoming-webhooks service (it asks for its chat_id), not a webhook here.
+    const incoming = await http(url, 'GET', '/api/webhooks/incoming', { token: owner.access_token })
+    assert.equal(incoming.status, 400)
+    assert.match(incoming.body.message, /chat_id/)
   })
 
   it('delivers every event signed (verified by the sink), retrying failed answers, in order per chat', async () => {
@@ -498,5 +497,23 @@ describe('outgoing webhooks', () => {
     assert.match(metrics, /chat_webhooks_disabled_total [1-9]/)
     assert.match(metrics, /chat_webhook_deliveries_pending \d+/)
     await remove(webhook.webhook_id)
+
+    // The audit log has the webhook's life: made and re-enabled by people, disabled by the server, removed.
+    const audit = await server.app
+      .get('postgresqlClient')('audit_log')
+      .where({ target_id: webhook.webhook_id })
+      .orderBy('id')
+      .select('action', 'actor_id', 'actor_kind', 'details')
+    assert.deepEqual(
+      audit.map((a: any) => [a.action, a.actor_kind, a.actor_id]),
+      [
+        ['webhook.created', 'user', owner.user_id],
+        ['webhook.disabled', 'system', null],
+        ['webhook.updated', 'user', admin.user_id],
+        ['webhook.removed', 'user', owner.user_id]
+      ]
+    )
+    assert.equal(audit[1].details.consecutive_failures, fastRetries.maxConsecutiveFailures)
+    assert.ok(!JSON.stringify(audit).includes('whsec_'), 'no secret in the audit log')
   })
 })

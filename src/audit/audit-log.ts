@@ -4,7 +4,8 @@
 import type { Params } from '@feathersjs/feathers'
 import type { Knex } from 'knex'
 
-export type AuditActorKind = 'user' | 'cli'
+/** `system`: the server on its own (a webhook disabled after a run of failed deliveries). */
+export type AuditActorKind = 'user' | 'cli' | 'system'
 
 export interface AuditEntry {
   /** The user who acted; null for the admin CLI. */

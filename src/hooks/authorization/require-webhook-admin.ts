@@ -3,11 +3,10 @@
 // 400 naming `chat_id` (webhooks are for group chats). A webhook is found by its id (`:id`, or the route's
 // `:webhook_id` for its deliveries) and then checked the same way on its chat; a system-wide webhook
 // (`chat_id` null, made by the admin CLI) is not found by any client. Internal calls (no provider) pass.
-import { BadRequest, Forbidden } from '@feathersjs/errors'
+import { BadRequest } from '@feathersjs/errors'
 import type { HookContext } from '../../declarations'
 import { chatNotFound } from '../../errors'
-import { findParticipant } from '../../services/chats/membership'
-import { groupRoleOf } from '../../services/groups/group-store'
+import { assertGroupChatAdmin } from './group-chat-admin'
 import { webhookNotFound } from '../../services/webhooks/webhooks.class'
 import { routeParam } from './route-param'
 
@@ -23,25 +22,12 @@ const chatIdRequired = () => {
   return new BadRequest(`Invalid data: chat_id ${message}`, [{ instancePath: '/chat_id', message }])
 }
 
-/** The caller must own or administer the group of chat `chatId` (404 for non-members). */
-const assertChatAdmin = async (context: HookContext, chatId: string, notFound: () => Error) => {
-  const db = context.app.get('postgresqlClient')
-  const userId = context.params.user?.user_id
-  if (!userId || !(await findParticipant(db, chatId, userId))) throw notFound()
-  const role = await groupRoleOf(db, { chatId }, userId)
-  if (!role) {
-    const message = 'must be a group chat (private chats have no webhooks)'
-    throw new BadRequest(`Invalid data: chat_id ${message}`, [{ instancePath: '/chat_id', message }])
-  }
-  if (role === 'member') throw new Forbidden('Only a group owner or admin can manage its webhooks')
-}
-
 /** create: `data.chat_id`; find: `query.chat_id`. */
 export const requireWebhookChatAdmin = async (context: HookContext) => {
   if (!context.params.provider) return
   const chatId = context.method === 'create' ? context.data?.chat_id : context.params.query?.chat_id
   if (typeof chatId !== 'string' || !chatId) throw chatIdRequired()
-  await assertChatAdmin(context, chatId, chatNotFound)
+  await assertGroupChatAdmin(context, chatId, chatNotFound, 'webhooks')
 }
 
 /** get, patch, remove (`:id`) and the deliveries (`:webhook_id`): the webhook's chat. */
@@ -56,6 +42,6 @@ export const requireWebhookAdmin = async (context: HookContext) => {
         .first('webhook_id', 'chat_id')
     : undefined
   if (!webhook || !webhook.chat_id) throw webhookNotFound()
-  await assertChatAdmin(context, webhook.chat_id, webhookNotFound)
+  await assertGroupChatAdmin(context, webhook.chat_id, webhookNotFound, 'webhooks')
   context.params.webhook = webhook
 }

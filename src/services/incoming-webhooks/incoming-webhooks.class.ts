@@ -9,6 +9,7 @@ import type { Knex } from 'knex'
 import type { Application } from '../../declarations'
 import { chatNotFound, incomingWebhookNotFound } from '../../errors'
 import { hashToken } from '../../auth/refresh-tokens'
+import { auditActor, recordAudit } from '../../audit/audit-log'
 import { hashPassword } from '../../auth/passwords'
 import { newId } from '../../ids'
 import { cleanName } from '../../text'
@@ -91,6 +92,15 @@ export class IncomingWebhookService {
           created_by: creator
         })
         .returning([...incomingWebhookColumns])
+      await recordAudit(trx, {
+        ...auditActor(params),
+        action: 'incoming_webhook.created',
+        target_type: 'incoming_webhook',
+        target_id: row.incoming_webhook_id,
+        group_id: group.group_id,
+        chat_id: group.chat_id,
+        details: { name, integration_user_id: userId }
+      })
       return row as IncomingWebhook
     })
     try {
@@ -107,7 +117,18 @@ export class IncomingWebhookService {
 
   async remove(id: Id, params?: Params): Promise<IncomingWebhook> {
     const hook = await this.get(id)
-    await this.db('incoming_webhooks').where({ incoming_webhook_id: hook.incoming_webhook_id }).delete()
+    await this.db.transaction(async (trx) => {
+      await trx('incoming_webhooks').where({ incoming_webhook_id: hook.incoming_webhook_id }).delete()
+      await recordAudit(trx, {
+        ...auditActor(params),
+        action: 'incoming_webhook.revoked',
+        target_type: 'incoming_webhook',
+        target_id: hook.incoming_webhook_id,
+        group_id: hook.group_id,
+        chat_id: hook.chat_id,
+        details: { name: hook.name }
+      })
+    })
     await this.app
       .service(membersPath)
       .remove(hook.user_id, { route: { group_id: hook.group_id }, user: params?.user })

@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto'
 import { Webhook } from 'standardwebhooks'
 import type { Knex } from 'knex'
 import type { Application } from '../../declarations'
+import { recordAudit } from '../../audit/audit-log'
 import { checkTarget, TargetRefused, type CheckedTarget } from './target-guard'
 import { postWebhook, type AttemptResult } from './sender'
 import { webhookColumns, type WebhookRecord } from './webhooks.schema'
@@ -382,6 +383,17 @@ export class WebhookDispatcher {
           ...(disable ? { active: false, updated_at: trx.fn.now() } : {})
         })
         .returning(webhookColumns)
+      // The server itself acts here: the audit log says so (no actor), with the run that disabled it.
+      if (disable)
+        await recordAudit(trx, {
+          actor_id: null,
+          actor_kind: 'system',
+          action: 'webhook.disabled',
+          target_type: 'webhook',
+          target_id: row.webhook_id,
+          chat_id: row.chat_id,
+          details: { consecutive_failures: failures, last_error: result.error ?? `HTTP ${result.status}` }
+        })
       return disable ? (changed as WebhookRecord) : undefined
     })
     if (disabled) {

@@ -8,6 +8,7 @@ import type { Id, Params } from '@feathersjs/feathers'
 import type { Knex } from 'knex'
 import type { Application } from '../../declarations'
 import { newId } from '../../ids'
+import { auditActor, recordAudit } from '../../audit/audit-log'
 import {
   webhookColumns,
   type CreatedWebhook,
@@ -86,6 +87,14 @@ export class WebhookService {
           created_by: params?.user?.user_id ?? null
         })
         .returning(webhookColumns)
+      await recordAudit(trx, {
+        ...auditActor(params),
+        action: 'webhook.created',
+        target_type: 'webhook',
+        target_id: row.webhook_id,
+        chat_id: chatId,
+        details: { url: data.url, events: data.events }
+      })
       return row as WebhookRecord
     })
     this.changed()
@@ -93,28 +102,53 @@ export class WebhookService {
   }
 
   /** `active: true` re-enables and resets the failure run. */
-  async patch(id: Id | null, data: WebhookPatch): Promise<WebhookRecord> {
+  async patch(id: Id | null, data: WebhookPatch, params?: WebhookParams): Promise<WebhookRecord> {
     if (id === null) throw new BadRequest('Patching several webhooks at once is not supported')
-    const [row] = await this.db('webhooks')
-      .where('webhook_id', String(id))
-      .update({
-        ...(data.url !== undefined ? { url: data.url } : {}),
-        ...(data.events !== undefined ? { events: textArray(this.db, data.events) } : {}),
-        ...(data.active !== undefined ? { active: data.active } : {}),
-        ...(data.active === true ? { consecutive_failures: 0 } : {}),
-        updated_at: this.db.fn.now()
+    const row = await this.db.transaction(async (trx) => {
+      const [changed] = await trx('webhooks')
+        .where('webhook_id', String(id))
+        .update({
+          ...(data.url !== undefined ? { url: data.url } : {}),
+          ...(data.events !== undefined ? { events: textArray(trx, data.events) } : {}),
+          ...(data.active !== undefined ? { active: data.active } : {}),
+          ...(data.active === true ? { consecutive_failures: 0 } : {}),
+          updated_at: trx.fn.now()
+        })
+        .returning(webhookColumns)
+      if (!changed) throw webhookNotFound()
+      await recordAudit(trx, {
+        ...auditActor(params),
+        action: 'webhook.updated',
+        target_type: 'webhook',
+        target_id: changed.webhook_id,
+        chat_id: changed.chat_id,
+        details: { ...data }
       })
-      .returning(webhookColumns)
-    if (!row) throw webhookNotFound()
+      return changed as WebhookRecord
+    })
     this.changed()
     return row
   }
 
   /** Its queued deliveries and log go with it. */
-  async remove(id: Id | null): Promise<WebhookRecord> {
+  async remove(id: Id | null, params?: WebhookParams): Promise<WebhookRecord> {
     if (id === null) throw new BadRequest('Removing several webhooks at once is not supported')
-    const [row] = await this.db('webhooks').where('webhook_id', String(id)).delete().returning(webhookColumns)
-    if (!row) throw webhookNotFound()
+    const row = await this.db.transaction(async (trx) => {
+      const [removed] = await trx('webhooks')
+        .where('webhook_id', String(id))
+        .delete()
+        .returning(webhookColumns)
+      if (!removed) throw webhookNotFound()
+      await recordAudit(trx, {
+        ...auditActor(params),
+        action: 'webhook.removed',
+        target_type: 'webhook',
+        target_id: removed.webhook_id,
+        chat_id: removed.chat_id,
+        details: { url: removed.url }
+      })
+      return removed as WebhookRecord
+    })
     this.changed()
     return row
   }
