@@ -38,6 +38,7 @@ import { health } from './middleware/health'
 import { bodyTimeouts } from './middleware/body-timeout'
 import { multipartUploads } from './middleware/multipart'
 import { metrics, metricsRoute, timeServiceCall } from './metrics'
+import { drainUnreadBody } from './middleware/drain-unread-body'
 import { admissionControl, createAdmission } from './hooks/admission-control'
 import { noStreamsOverSockets } from './hooks/no-streams-over-sockets'
 import { createUploadAdmission } from './hooks/upload-admission'
@@ -81,6 +82,7 @@ export const createApp = (options: CreateAppOptions = {}): Application => {
   ;(app as any).maxIpsCount = 1
 
   // Set up Koa middleware
+  app.use(drainUnreadBody(app)) // outermost: an unread body is read off the wire before any answer leaves
   app.use(
     helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } })
   )
