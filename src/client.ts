@@ -30,6 +30,8 @@ import { mentionClient } from './services/mentions/mentions.shared'
 import { reactionClient } from './services/messages/reactions/reactions.shared'
 import { messageEditClient } from './services/messages/edits/edits.shared'
 import { pinClient } from './services/chats/pins/pins.shared'
+// Bots (SPEC §15)
+import { botClient } from './services/bots/bots.shared'
 
 export type {
   PublicUser,
@@ -69,6 +71,8 @@ export type {
 } from './services/messages/reactions/reactions.shared'
 export type { MessageEdit } from './services/messages/edits/edits.shared'
 export type { Pin, PinData, PinPage, PinQuery } from './services/chats/pins/pins.shared'
+// Bots (SPEC §15)
+export type { Bot, BotData, BotPage, BotQuery, BotWithToken } from './services/bots/bots.shared'
 
 export interface Configuration {
   connection: TransportConnection<ServiceTypes>
@@ -197,5 +201,6 @@ export const createClient = (
   client.configure(reactionClient)
   client.configure(messageEditClient)
   client.configure(pinClient)
+  client.configure(botClient) // Bots (SPEC §15)
   return client
 }

@@ -91,7 +91,9 @@ export const configurationSchema = Type.Object(
       admissionStallMs: positiveInt(),
       bodyIdleTimeoutMs: positiveInt(),
       bodyTimeoutMs: positiveInt()
-    })
+    }),
+    // Bots (SPEC §15)
+    bots: Type.Object({ maxPerOwner: positiveInt() })
   },
   { additionalProperties: true }
 )

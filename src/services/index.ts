@@ -28,6 +28,8 @@ import { mention } from './mentions/mentions'
 import { reaction } from './messages/reactions/reactions'
 import { messageEdits } from './messages/edits/edits'
 import { pin } from './chats/pins/pins'
+// Bots (SPEC §15)
+import { bot } from './bots/bots'
 
 export const services = (app: Application) => {
   app.configure(user)
@@ -57,5 +59,6 @@ export const services = (app: Application) => {
   app.configure(reaction)
   app.configure(messageEdits)
   app.configure(pin)
+  app.configure(bot) // Bots (SPEC §15)
   // All services will be registered here
 }

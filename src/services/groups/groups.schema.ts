@@ -95,6 +95,7 @@ export const groupMemberSchema = Type.Object(
     joined_at: DateTime(),
     name: Type.Optional(Type.String()),
     avatar_url: Type.Optional(Nullable(Type.String())),
+    is_bot: Type.Optional(Type.Boolean({ description: 'A bot account or an integration' })),
     reason: Type.Optional(Enum(['removed', 'left'], 'On removal'))
   },
   { $id: 'GroupMember', additionalProperties: false }

@@ -23,7 +23,16 @@ const memberView = (db: Knex, groupId: string) =>
     .join('groups as g', 'g.group_id', 'm.group_id')
     .join('users as u', 'u.user_id', 'm.user_id')
     .where('m.group_id', groupId)
-    .select('m.group_id', 'g.chat_id', 'm.user_id', 'm.role', 'm.joined_at', 'u.name', 'u.avatar_url')
+    .select(
+      'm.group_id',
+      'g.chat_id',
+      'm.user_id',
+      'm.role',
+      'm.joined_at',
+      'u.name',
+      'u.avatar_url',
+      'u.is_bot'
+    )
 
 export class GroupMemberService {
   constructor(private readonly app: Application) {}
