@@ -11,6 +11,8 @@ import { reactionsPinsRoutes } from './reactions-pins'
 import { groupsRoutes } from './groups'
 import { filesRoutes } from './files'
 import { operationsRoutes } from './operations'
+// Bots (SPEC §15)
+import { botsRoutes } from './bots'
 import type { RouteDoc } from './types'
 
 export type { Auth, HttpMethod, ResponseDoc, RouteDoc } from './types'
@@ -22,7 +24,8 @@ export const tags = [
   { name: 'messages', description: 'History, sending, search, editing and deleting' },
   { name: 'groups', description: 'Groups and their members' },
   { name: 'files', description: 'Uploads and file content' },
-  { name: 'operations', description: 'Health and metrics' }
+  { name: 'operations', description: 'Health and metrics' },
+  { name: 'bots', description: 'Bot accounts and their API tokens' } // Bots (SPEC §15)
 ]
 
 export const routes: RouteDoc[] = [
@@ -34,5 +37,6 @@ export const routes: RouteDoc[] = [
   ...reactionsPinsRoutes,
   ...groupsRoutes,
   ...filesRoutes,
-  ...operationsRoutes
+  ...operationsRoutes,
+  ...botsRoutes // Bots (SPEC §15)
 ]

@@ -110,5 +110,6 @@ export const authenticationResultSchema = Type.Object(
 export const ownUserResolver = resolve<any, HookContext>({
   id: async () => undefined,
   password_hash: async () => undefined,
-  banned_at: async () => undefined
+  banned_at: async () => undefined,
+  bot_owner_id: async () => undefined // Bots (SPEC §15)
 })
