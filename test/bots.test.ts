@@ -18,7 +18,8 @@ import {
   type TestServer,
   type TestUser
 } from './helpers'
-import { testRedis, testKeyPrefix } from './setup'
+import { testDatabase, testRedis, testKeyPrefix } from './setup'
+import { cliJson, runCli } from './cli-helpers'
 
 interface TestBot {
   user_id: string
@@ -360,5 +361,78 @@ describe('bot token rotation across two instances', function () {
     // The new token posts.
     const posted = await postMessage(b.url, { access_token: fresh }, chat.chat_id, { content: 'new token' })
     assert.equal(posted.status, 201, posted.text)
+  })
+})
+
+describe('admin CLI: bot list and bot revoke', function () {
+  this.timeout(120_000)
+  let server: TestServer
+  let env: Record<string, string>
+  const sockets: SocketClient[] = []
+
+  before(async function () {
+    if (!testDatabase.url) this.skip() // child processes cannot share the in-memory PGlite fallback
+    const redis = testRedis.url ? { url: testRedis.url, keyPrefix: testKeyPrefix() } : undefined
+    server = await startServer({ settings: redis ? { redis } : {} })
+    env = {
+      DATABASE_URL: testDatabase.url!,
+      ...(redis ? { REDIS_URL: redis.url, REDIS_KEY_PREFIX: redis.keyPrefix } : {})
+    }
+  })
+  after(async () => {
+    sockets.forEach((s) => s.close())
+    await server?.stop()
+  })
+
+  it('lists bots by owner with their token state; revoke ends the token at once (REST and the live socket)', async () => {
+    const owner = await createUser(server.url, 'Cli Owner')
+    const person = await createUser(server.url, 'Cli Person')
+    const bot = await makeBot(server.url, owner, 'Cli Bot')
+    const chat = await openPrivateChat(server.url, owner, bot.user_id)
+    const listed = await cliJson(['bot', 'list', '--owner', owner.user_id], env)
+    assert.deepEqual(
+      listed.map((b: any) => [b.user_id, b.owner_id, b.token]),
+      [[bot.user_id, owner.user_id, 'live']]
+    )
+    assert.ok(!JSON.stringify(listed).includes(bot.access_token), 'the CLI never shows a token')
+
+    const s = await botSocket(server.url, bot.access_token, sockets)
+    const heard = recordEvents(s.client, 'api/messages', ['created'])
+    assert.equal(
+      (await http(server.url, 'GET', '/api/users/profile', { token: bot.access_token })).status,
+      200
+    )
+    const revoked = await cliJson(['bot', 'revoke', bot.user_id], env)
+    assert.equal(revoked.token, 'revoked')
+    await eventually(async () =>
+      assert.equal(
+        (await http(server.url, 'GET', '/api/users/profile', { token: bot.access_token })).status,
+        401
+      )
+    )
+    const stillListed = await cliJson(['bot', 'list', '--owner', owner.user_id], env)
+    assert.equal(stillListed[0].token, 'revoked')
+    // Its socket hears nothing more; a person's own chat message is the barrier.
+    const personSocket = await botSocket(server.url, person.access_token, sockets)
+    const personHeard = recordEvents(personSocket.client, 'api/messages', ['created'])
+    const personChat = await openPrivateChat(server.url, owner, person)
+    await sendText(server.url, owner, chat.chat_id, 'after the revoke')
+    await sendText(server.url, owner, personChat.chat_id, 'barrier')
+    await eventually(() => assert.equal(personHeard.length, 1))
+    assert.equal(heard.length, 0)
+
+    // The owner rotates a new token, which works.
+    const rotated = await http(server.url, 'POST', `/api/bots/${bot.user_id}/token`, {
+      token: owner.access_token
+    })
+    assert.equal(rotated.status, 201, rotated.text)
+    assert.equal(
+      (await http(server.url, 'GET', '/api/users/profile', { token: rotated.body.token })).status,
+      200
+    )
+
+    const unknown = await runCli(['bot', 'revoke', person.user_id], env)
+    assert.notEqual(unknown.code, 0)
+    assert.match(unknown.stderr + unknown.stdout, /bot not found/)
   })
 })

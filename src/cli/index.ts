@@ -11,6 +11,8 @@ import { registerChatCommands } from './commands/chat'
 import { registerMessageCommands } from './commands/message'
 import { registerGroupCommands } from './commands/group'
 import { registerFilesCommands } from './commands/files'
+// Bots (SPEC §15)
+import { registerBotCommands } from './commands/bot'
 import { reportError } from './output'
 
 export const createProgram = () => {
@@ -25,6 +27,7 @@ export const createProgram = () => {
   registerMessageCommands(program)
   registerGroupCommands(program)
   registerFilesCommands(program)
+  registerBotCommands(program) // Bots (SPEC §15)
   return program
 }
 
