@@ -225,7 +225,8 @@ const externalUser = async (context: HookContext) => {
 /** Ending a session through the Feathers client (`client.logout()`) revokes it like `api/auth/logout`. */
 const revokeSession = async (context: HookContext) => {
   const sid = context.result?.authentication?.payload?.sid
-  if (!sid) return
+  // A bot's socket logging out only detaches; its token lives until the owner rotates it (SPEC §15).
+  if (!sid || context.result?.user?.is_bot) return
   await context.app.get('refreshTokens').revokeFamily(sid)
 }
 

@@ -129,6 +129,21 @@ describe('bots', () => {
     assert.equal(forged.status, 401)
   })
 
+  it("a bot's logout does not end its token (the owner rotates or deletes): REST 403, socket logout only detaches", async () => {
+    const owner = await createUser(url, 'Logout Owner')
+    const bot = await makeBot(url, owner, 'Logout Bot')
+    const res = await http(url, 'POST', '/api/auth/logout', { token: bot.access_token, body: {} })
+    assert.equal(res.status, 403)
+    const s = await botSocket(url, bot.access_token, sockets)
+    await s.client.logout()
+    assert.equal((await http(url, 'GET', '/api/users/profile', { token: bot.access_token })).status, 200)
+    // No refresh: a bot has no refresh token, and its token is not one.
+    const refresh = await http(url, 'POST', '/api/auth/refresh', {
+      body: { refresh_token: bot.access_token }
+    })
+    assert.equal(refresh.status, 401)
+  })
+
   it('a bot never logs in with a password: the same 401 as a wrong password, and no refresh token', async () => {
     const owner = await createUser(url, 'Another Owner') // BOTS_MAX_PER_OWNER is 3 here
     const bot = await makeBot(url, owner, 'Login Bot')
