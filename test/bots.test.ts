@@ -144,6 +144,22 @@ describe('bots', () => {
     assert.equal(refresh.status, 401)
   })
 
+  it("banning the owner ends their bots' tokens too (REST 401, socket detached)", async () => {
+    const owner = await createUser(url, 'Banned Owner')
+    const bot = await makeBot(url, owner, 'Orphan Bot')
+    const chat = await openPrivateChat(url, other, bot.user_id)
+    const s = await botSocket(url, bot.access_token, sockets)
+    const heard = recordEvents(s.client, 'api/messages', ['created'])
+    await server.app.service('api/users').patch(owner.user_id, { banned_at: new Date().toISOString() })
+    assert.equal((await http(url, 'GET', '/api/users/profile', { token: bot.access_token })).status, 401)
+    await sendText(url, other, chat.chat_id, 'anyone there?')
+    const barrier = await botSocket(url, other.access_token, sockets)
+    const barrierHeard = recordEvents(barrier.client, 'api/messages', ['created'])
+    await sendText(url, other, chat.chat_id, 'barrier')
+    await eventually(() => assert.equal(barrierHeard.length, 1))
+    assert.equal(heard.length, 0)
+  })
+
   it('a bot never logs in with a password: the same 401 as a wrong password, and no refresh token', async () => {
     const owner = await createUser(url, 'Another Owner') // BOTS_MAX_PER_OWNER is 3 here
     const bot = await makeBot(url, owner, 'Login Bot')
