@@ -160,6 +160,29 @@ describe('bots', () => {
     assert.equal(heard.length, 0)
   })
 
+  it('the typed Feathers client manages bots over Socket.IO: create, find, rotate, remove', async () => {
+    const owner = await createUser(url, 'Typed Owner')
+    const s = await botSocket(url, owner.access_token, sockets)
+    const made = await s.client.service('api/bots').create({ name: 'Typed Bot' })
+    assert.equal(made.bot.is_bot, true)
+    assert.match(made.token, /^fcb_/)
+    const page = await s.client.service('api/bots').find()
+    assert.deepEqual(
+      page.data.map((b) => b.user_id),
+      [made.bot.user_id]
+    )
+    const rotated = await s.client
+      .service('api/bots/:bot_id/token')
+      .create({}, { route: { bot_id: made.bot.user_id } })
+    assert.notEqual(rotated.token, made.token)
+    assert.equal((await http(url, 'GET', '/api/users/profile', { token: made.token })).status, 401)
+    assert.equal((await http(url, 'GET', '/api/users/profile', { token: rotated.token })).status, 200)
+    const removed = await s.client.service('api/bots').remove(made.bot.user_id)
+    assert.equal(removed.user_id, made.bot.user_id)
+    assert.equal((await http(url, 'GET', '/api/users/profile', { token: rotated.token })).status, 401)
+    await assert.rejects(s.client.service('api/bots').remove(made.bot.user_id), { name: 'NotFound' })
+  })
+
   it('a bot never logs in with a password: the same 401 as a wrong password, and no refresh token', async () => {
     const owner = await createUser(url, 'Another Owner') // BOTS_MAX_PER_OWNER is 3 here
     const bot = await makeBot(url, owner, 'Login Bot')
