@@ -17,6 +17,7 @@ import type { Application, HookContext } from './declarations'
 import { IdentityCache } from './caches/identity'
 import { hashPassword } from './auth/passwords'
 import { RefreshTokens } from './auth/refresh-tokens'
+import { botTokenExp, findBotToken, isBotToken } from './auth/bot-tokens'
 import { rateLimitLogin } from './hooks/rate-limit'
 import { answerOk } from './hooks/answer-ok'
 import { limitSocketsPerUser } from './hooks/limit-sockets-per-user'
@@ -70,6 +71,9 @@ class SessionJwtStrategy extends JWTStrategy {
     // the user and session lookups (src/caches/identity.ts says what drops it sooner).
     const identities = this.app!.get('identityCache')
     let result: AuthenticationResult | undefined = identities.get(authentication.accessToken)
+    if (!result && isBotToken(authentication.accessToken)) {
+      result = await this.authenticateBot(authentication.accessToken, params)
+    }
     if (!result) {
       result = (await super.authenticate(authentication, params)) as AuthenticationResult
       refusedIfBanned(result.user)
@@ -82,6 +86,32 @@ class SessionJwtStrategy extends JWTStrategy {
       const until = Math.min(Date.now() + IDENTITY_REUSE_MS, (payload.exp ?? 0) * 1000)
       identities.set(authentication.accessToken, result, payload.sid, result.user.user_id, until)
     }
+    return result
+  }
+  /**
+   * Bots (SPEC §15): a bot token (`fcb_…`) is looked up by its hash; its session (a refresh-token family of
+   * the bot, auth/bot-tokens.ts) must be live, so rotating or deleting the bot ends it like a logout. The
+   * result looks like a JWT login's (payload `sub`, `sid`, `exp`), so sockets, channels and the identity
+   * cache treat it alike.
+   */
+  private async authenticateBot(token: string, params: AuthenticationParams) {
+    const found = await findBotToken(this.app!.get('postgresqlClient'), token)
+    if (!found) throw new NotAuthenticated('Invalid bot token')
+    const user = await this.getEntity(found.bot_id, params)
+    refusedIfBanned(user)
+    if (!user?.is_bot) throw new NotAuthenticated('Invalid bot token')
+    const sessions = this.app!.get('refreshTokens')
+    if (!(await sessions.isActive(found.session_id, found.bot_id))) {
+      throw new NotAuthenticated('Invalid bot token')
+    }
+    const payload = { sub: found.bot_id, sid: found.session_id, exp: botTokenExp() }
+    const until = Date.now() + IDENTITY_REUSE_MS
+    const result = {
+      accessToken: token,
+      authentication: { strategy: 'jwt', accessToken: token, payload },
+      user
+    } as AuthenticationResult
+    this.app!.get('identityCache').set(token, result, found.session_id, found.bot_id, until)
     return result
   }
 }
@@ -130,6 +160,9 @@ export class EmailLocalStrategy extends LocalStrategy {
 
   async authenticate(data: AuthenticationRequest, params: Params) {
     const result = await super.authenticate(data, params)
+    // A bot never logs in with a password: the same answer as a wrong one (SPEC §15).
+    if ((result as AuthenticationResult).user?.is_bot)
+      throw new NotAuthenticated(this.configuration.errorMessage)
     refusedIfBanned((result as AuthenticationResult).user)
     return result
   }
@@ -192,7 +225,8 @@ const externalUser = async (context: HookContext) => {
 /** Ending a session through the Feathers client (`client.logout()`) revokes it like `api/auth/logout`. */
 const revokeSession = async (context: HookContext) => {
   const sid = context.result?.authentication?.payload?.sid
-  if (!sid) return
+  // A bot's socket logging out only detaches; its token lives until the owner rotates it (SPEC §15).
+  if (!sid || context.result?.user?.is_bot) return
   await context.app.get('refreshTokens').revokeFamily(sid)
 }
 

@@ -41,6 +41,8 @@ import { messageReportClient } from './services/messages/reports/reports.shared'
 import { groupReportClient } from './services/groups/reports/reports.shared'
 import { muteClient } from './services/groups/mute/mute.shared'
 import { groupBanClient } from './services/groups/bans/bans.shared'
+// Bots (SPEC §15)
+import { botClient } from './services/bots/bots.shared'
 
 export type {
   PublicUser,
@@ -106,6 +108,8 @@ export type { Report, ReportData } from './services/messages/reports/reports.sha
 export type { ReportPage, ReportPatch, ReportQuery } from './services/groups/reports/reports.shared'
 export type { Mute, MuteData } from './services/groups/mute/mute.shared'
 export type { GroupBan, GroupBanPage, GroupBanQuery } from './services/groups/bans/bans.shared'
+// Bots (SPEC §15)
+export type { Bot, BotData, BotPage, BotQuery, BotWithToken } from './services/bots/bots.shared'
 
 export interface Configuration {
   connection: TransportConnection<ServiceTypes>
@@ -244,5 +248,6 @@ export const createClient = (
   client.configure(groupReportClient)
   client.configure(muteClient)
   client.configure(groupBanClient)
+  client.configure(botClient) // Bots (SPEC §15)
   return client
 }

@@ -108,7 +108,9 @@ export const configurationSchema = Type.Object(
       maxPerChat: positiveInt(),
       concurrency: positiveInt({ maximum: 256 }),
       retentionDays: positiveInt()
-    })
+    }),
+    // Bots (SPEC §15)
+    bots: Type.Object({ maxPerOwner: positiveInt() })
   },
   { additionalProperties: true }
 )

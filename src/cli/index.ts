@@ -16,6 +16,8 @@ import { registerWebhookCommands } from './commands/webhook'
 // Moderation (SPEC §15)
 import { registerAuditCommands } from './commands/audit'
 import { registerReportCommands } from './commands/report'
+// Bots (SPEC §15)
+import { registerBotCommands } from './commands/bot'
 import { reportError } from './output'
 
 export const createProgram = () => {
@@ -33,6 +35,7 @@ export const createProgram = () => {
   registerWebhookCommands(program) // outgoing webhooks (SPEC §15)
   registerAuditCommands(program)
   registerReportCommands(program)
+  registerBotCommands(program) // Bots (SPEC §15)
   return program
 }
 

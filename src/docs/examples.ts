@@ -94,7 +94,8 @@ const chatUser = {
   name: 'Grace Hopper',
   avatar_url: null,
   status: 'away',
-  last_seen: later
+  last_seen: later,
+  is_bot: false
 }
 
 export const examplePrivateChat = {
@@ -135,6 +136,7 @@ export const exampleChatWithMembers = {
       avatar_url: null,
       status: 'online',
       last_seen: null,
+      is_bot: false,
       joined_at: at,
       last_read_seq: 40
     },
@@ -162,7 +164,8 @@ export const exampleGroupMember = {
   role: 'member',
   joined_at: at,
   name: 'Grace Hopper',
-  avatar_url: null
+  avatar_url: null,
+  is_bot: false
 }
 
 export const exampleTokenPair = {

@@ -38,6 +38,8 @@ import { messageReports } from './messages/reports/reports'
 import { groupReports } from './groups/reports/reports'
 import { mute } from './groups/mute/mute'
 import { groupBans } from './groups/bans/bans'
+// Bots (SPEC §15)
+import { bot } from './bots/bots'
 
 export const services = (app: Application) => {
   app.configure(user)
@@ -76,5 +78,6 @@ export const services = (app: Application) => {
   app.configure(groupReports)
   app.configure(mute)
   app.configure(groupBans)
+  app.configure(bot) // Bots (SPEC §15)
   // All services will be registered here
 }

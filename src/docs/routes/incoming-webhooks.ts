@@ -26,7 +26,7 @@ export const incomingWebhooksRoutes: RouteDoc[] = [
   {
     method: 'post',
     path: '/api/webhooks/incoming',
-    tag: 'integrations',
+    tag: 'webhooks',
     summary: 'Make an incoming webhook for a group chat',
     description:
       'Owner or admin of the group (403 for members, 404 for non-members; 400 for a private chat). Makes the ' +
@@ -44,7 +44,7 @@ export const incomingWebhooksRoutes: RouteDoc[] = [
   {
     method: 'get',
     path: '/api/webhooks/incoming',
-    tag: 'integrations',
+    tag: 'webhooks',
     summary: "A group chat's incoming webhooks",
     description: 'Owner or admin of the group. Oldest first; no secrets.',
     feathers: { service: 'api/webhooks/incoming', method: 'find' },
@@ -58,7 +58,7 @@ export const incomingWebhooksRoutes: RouteDoc[] = [
   {
     method: 'get',
     path: '/api/webhooks/incoming/{incoming_webhook_id}',
-    tag: 'integrations',
+    tag: 'webhooks',
     summary: 'One incoming webhook',
     description: 'Owner or admin of its group; no secret.',
     feathers: { service: 'api/webhooks/incoming', method: 'get' },
@@ -69,7 +69,7 @@ export const incomingWebhooksRoutes: RouteDoc[] = [
   {
     method: 'delete',
     path: '/api/webhooks/incoming/{incoming_webhook_id}',
-    tag: 'integrations',
+    tag: 'webhooks',
     summary: 'Revoke an incoming webhook',
     description:
       'Owner or admin of its group. The URL stops working at once and the integration leaves the group (its ' +
@@ -82,7 +82,7 @@ export const incomingWebhooksRoutes: RouteDoc[] = [
   {
     method: 'post',
     path: '/api/hooks/{token}',
-    tag: 'integrations',
+    tag: 'webhooks',
     summary: 'Post into the chat as the integration',
     description:
       'No `Authorization` header: the secret in the URL is the credential (an unknown, revoked or switched-off ' +

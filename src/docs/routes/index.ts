@@ -16,6 +16,8 @@ import { incomingWebhooksRoutes } from './incoming-webhooks'
 import { webhooksRoutes } from './webhooks'
 // Moderation (SPEC §15)
 import { moderationRoutes } from './moderation'
+// Bots (SPEC §15)
+import { botsRoutes } from './bots'
 import type { RouteDoc } from './types'
 
 export type { Auth, HttpMethod, ResponseDoc, RouteDoc } from './types'
@@ -27,9 +29,9 @@ export const tags = [
   { name: 'messages', description: 'History, sending, search, editing and deleting' },
   { name: 'groups', description: 'Groups and their members' },
   { name: 'files', description: 'Uploads and file content' },
-  { name: 'integrations', description: 'Bots and incoming webhooks' },
-  { name: 'webhooks', description: 'Outgoing webhooks and their delivery log' },
-  // Moderation (SPEC §15)
+  // Bots, webhooks, moderation (SPEC §15)
+  { name: 'bots', description: 'Bot accounts and their API tokens' },
+  { name: 'webhooks', description: 'Outgoing webhooks (signed deliveries, their log) and incoming webhooks' },
   { name: 'moderation', description: 'Reports, mutes and group bans' },
   { name: 'operations', description: 'Health and metrics' }
 ]
@@ -43,9 +45,10 @@ export const routes: RouteDoc[] = [
   ...reactionsPinsRoutes,
   ...groupsRoutes,
   ...filesRoutes,
-  ...incomingWebhooksRoutes,
+  // Bots, webhooks, moderation (SPEC §15)
+  ...botsRoutes,
   ...webhooksRoutes,
-  // Moderation (SPEC §15)
+  ...incomingWebhooksRoutes,
   ...moderationRoutes,
   ...operationsRoutes
 ]

@@ -111,5 +111,5 @@ export const ownUserResolver = resolve<any, HookContext>({
   id: async () => undefined,
   password_hash: async () => undefined,
   banned_at: async () => undefined,
-  bot_owner_id: async () => undefined
+  bot_owner_id: async () => undefined // Bots (SPEC §15)
 })

@@ -25,7 +25,8 @@ export const chatUserSchema = Type.Object(
     name: Type.String(),
     avatar_url: Nullable(Type.String()),
     status: StringEnum([...userStatuses]),
-    last_seen: Nullable(DateTime())
+    last_seen: Nullable(DateTime()),
+    is_bot: Type.Boolean({ description: 'A bot account or an integration' })
   },
   { $id: 'ChatUser', additionalProperties: false }
 )

@@ -98,6 +98,7 @@ export const groupMemberSchema = Type.Object(
     muted_until: Type.Optional(
       Nullable(DateTime({ description: 'Until when the member is muted (SPEC §15)' }))
     ),
+    is_bot: Type.Optional(Type.Boolean({ description: 'A bot account or an integration' })),
     reason: Type.Optional(Enum(['removed', 'left', 'banned'], 'On removal'))
   },
   { $id: 'GroupMember', additionalProperties: false }

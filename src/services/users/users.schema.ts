@@ -69,7 +69,8 @@ export const userExternalResolver = resolve<User, HookContext>({
   password_hash: async () => undefined,
   banned_at: async () => undefined,
   bot_owner_id: async () => undefined,
-  email: async (value, user, context) => (isSelf(user, context) ? value : undefined)
+  // A bot's address is synthetic (`<id>@bots.invalid`): never shown, not even to the bot (SPEC §15).
+  email: async (value, user, context) => (isSelf(user, context) && !user.is_bot ? value : undefined)
 })
 
 // Field rules shared by registration and profile updates.

@@ -34,6 +34,12 @@ const enforceBan = async (context: HookContext) => {
       // the `banned` listeners (channels.ts) find the sockets to close through those connections.
       context.app.service(userPath).emit('banned', { user_id: user.user_id })
       await context.app.get('refreshTokens').revokeUser(user.user_id)
+      // Bots (SPEC §15): a banned owner's bots lose their tokens too (the owner may rotate new ones once unbanned).
+      const bots: string[] = await context.app
+        .get('postgresqlClient')('users')
+        .where({ bot_owner_id: user.user_id })
+        .pluck('user_id')
+      for (const botId of bots) await context.app.get('refreshTokens').revokeUser(botId)
     }
   }
   // A patch inside a caller's transaction (the admin CLI writes the ban and its audit row together, SPEC §15):

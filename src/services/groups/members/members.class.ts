@@ -36,7 +36,16 @@ const memberView = (db: Knex, groupId: string) =>
     .leftJoin('chat_participants as p', function () {
       this.on('p.chat_id', '=', 'g.chat_id').andOn('p.user_id', '=', 'm.user_id')
     })
-    .select('m.group_id', 'g.chat_id', 'm.user_id', 'm.role', 'm.joined_at', 'u.name', 'u.avatar_url')
+    .select(
+      'm.group_id',
+      'g.chat_id',
+      'm.user_id',
+      'm.role',
+      'm.joined_at',
+      'u.name',
+      'u.avatar_url',
+      'u.is_bot'
+    )
     // Moderation (SPEC §15): a mute that has not ended yet.
     .select(db.raw('CASE WHEN p.muted_until > now() THEN p.muted_until END AS muted_until'))
 
