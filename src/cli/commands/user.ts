@@ -43,7 +43,7 @@ const showUser = async (app: Application, user: User, options: OutputOptions) =>
  * the sessions and, through Redis, disconnects the sockets everywhere) take effect once it is committed.
  */
 const patchAudited = async (app: Application, user: User, data: UserPatch, action: string) => {
-  const params: KnexAdapterParams = {}
+  const params: KnexAdapterParams = { afterCommit: [] }
   const patched = await app.get('postgresqlClient').transaction(async (trx) => {
     params.transaction = { trx, starting: false }
     const result = await app.service('api/users').patch(user.user_id, data, params)
@@ -56,7 +56,7 @@ const patchAudited = async (app: Application, user: User, data: UserPatch, actio
     })
     return result
   })
-  await params.afterCommit
+  await Promise.all(params.afterCommit!)
   return patched
 }
 

@@ -43,16 +43,18 @@ const enforceBan = async (context: HookContext) => {
     }
   }
   // A patch inside a caller's transaction (the admin CLI writes the ban and its audit row together, SPEC §15):
-  // the ban takes effect once it is committed; the caller awaits `params.afterCommit`.
+  // the ban takes effect once it is committed; the caller awaits what `params.afterCommit` collects. (An array
+  // the caller made: hooks replace `context.params` with copies, which keep the same array.)
   const trx = context.params.transaction?.trx
-  if (trx) context.params.afterCommit = trx.executionPromise.then(enforce, () => undefined)
+  if (trx && context.params.afterCommit)
+    context.params.afterCommit.push(trx.executionPromise.then(enforce, () => undefined))
   else await enforce()
 }
 
 declare module '@feathersjs/feathers' {
   interface Params {
-    /** What a hook left to do once the caller's transaction (`params.transaction`) has committed. */
-    afterCommit?: Promise<void>
+    /** What hooks left to do once the caller's transaction (`params.transaction`) has committed. */
+    afterCommit?: Promise<void>[]
   }
 }
 

@@ -3,7 +3,7 @@
 // the deliveries still waiting for a first attempt (`attempt` 0).
 import { Type, getValidator } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
-import { queryValidator, DateTime, Enum, Nullable, Page } from '../../../validators'
+import { queryValidator, DateTime, Enum, Nullable, Page, Text } from '../../../validators'
 
 export const deliveryAttemptSchema = Type.Object(
   {
@@ -42,7 +42,7 @@ export type DeliveryPage = Static<typeof deliveryPageSchema>
 export const deliveryQuerySchema = Type.Object(
   {
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
-    before: Type.Optional(Type.String({ pattern: '^[0-9]{1,18}$', description: 'A `cursor` from a page' }))
+    before: Type.Optional(Text({ pattern: '^[0-9]{1,18}$', description: 'A `cursor` from a page' }))
   },
   { additionalProperties: false }
 )
