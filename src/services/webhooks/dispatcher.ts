@@ -13,10 +13,23 @@ import type { Knex } from 'knex'
 import type { Application } from '../../declarations'
 import { recordAudit } from '../../audit/audit-log'
 import { checkTarget, TargetRefused, type CheckedTarget } from './target-guard'
-import { postWebhook, type AttemptResult } from './sender'
+import { createAgents, postWebhook, type AttemptResult } from './sender'
 import { webhookColumns, type WebhookRecord } from './webhooks.schema'
 import { withFiles } from '../messages/message-store'
 import type { Message } from '../messages/messages.schema'
+
+/**
+ * An integer array as a PostgreSQL array literal (`{1,2,NULL}`), one bound parameter: knex would expand a JS
+ * array into a list of parameters, and PGlite and node-postgres serialize arrays differently.
+ */
+const intArray = (values: Array<number | string | null | undefined>) =>
+  `{${values.map((v) => (v === null || v === undefined ? 'NULL' : String(Math.trunc(Number(v))))).join(',')}}`
+
+/** A delivery answered with a 2xx, not yet recorded. */
+interface Delivered {
+  row: Claimed
+  result: AttemptResult
+}
 
 interface Claimed {
   id: number
@@ -107,25 +120,30 @@ FROM batch, webhooks w
 WHERE d.id = batch.id AND w.webhook_id = d.webhook_id
 RETURNING d.id, d.webhook_id, d.chat_id, d.event, d.msg_id, d.payload, d.attempts, d.created_at, w.url, w.secret`
 
-// A delivered attempt, in one statement: the delivery marked, its log row, the webhook's failure run reset,
-// and the lease of the next delivery of the same claim renewed (only while the webhook is still active with
-// the same URL: otherwise the worker stops that queue and gives the rest back).
+// Delivered attempts, a run of them in one statement: the deliveries marked, their log rows, the webhook's
+// failure run reset, and the lease of the claim's remaining deliveries renewed (only while the webhook is
+// still active with the same URL: otherwise the worker stops that queue and gives the rest back). A run is
+// recorded at the end of the claim, before a failure is, when a third of the lease has passed, and when a
+// webhook changed on this instance; a crash before that sends the run again (at least once).
 const DELIVERED_SQL = `
-WITH done AS (
-  UPDATE webhook_deliveries SET state = 'delivered', attempts = attempts + 1, locked_until = NULL, claim = NULL,
-    finished_at = now()
-  WHERE id = ? AND claim = ? AND state = 'pending'
-  RETURNING id, webhook_id, attempts
+WITH input AS (
+  SELECT * FROM unnest(?::bigint[], ?::int[], ?::int[]) AS t(id, status_code, duration_ms)
+), done AS (
+  UPDATE webhook_deliveries d SET state = 'delivered', attempts = d.attempts + 1, locked_until = NULL,
+    claim = NULL, finished_at = now()
+  FROM input i
+  WHERE d.id = i.id AND d.claim = ? AND d.state = 'pending'
+  RETURNING d.id, d.webhook_id, d.attempts, i.status_code, i.duration_ms
 ), logged AS (
   INSERT INTO webhook_attempts (delivery_id, webhook_id, attempt, status_code, duration_ms, error, ok)
-  SELECT id, webhook_id, attempts, ?::int, ?::int, NULL, true FROM done
+  SELECT id, webhook_id, attempts, status_code, duration_ms, NULL, true FROM done
 ), reset AS (
   UPDATE webhooks SET consecutive_failures = 0
-  WHERE webhook_id = (SELECT webhook_id FROM done) AND consecutive_failures > 0
+  WHERE webhook_id = ? AND consecutive_failures > 0 AND EXISTS (SELECT 1 FROM done)
 ), renewed AS (
   UPDATE webhook_deliveries SET locked_until = now() + (?::int * interval '1 millisecond')
-  WHERE id = ? AND claim = ? AND state = 'pending' AND EXISTS (SELECT 1 FROM done)
-    AND EXISTS (SELECT 1 FROM webhooks WHERE webhook_id = (SELECT webhook_id FROM done) AND active AND url = ?)
+  WHERE id = ANY(?::bigint[]) AND claim = ? AND state = 'pending' AND EXISTS (SELECT 1 FROM done)
+    AND EXISTS (SELECT 1 FROM webhooks WHERE webhook_id = ? AND active AND url = ?)
   RETURNING id
 )
 SELECT (SELECT count(*)::int FROM done) AS done, (SELECT count(*)::int FROM renewed) AS renewed`
@@ -143,6 +161,10 @@ export class WebhookDispatcher {
   private watched = { chats: new Set<string>(), global: false, loadedAt: 0 }
   /** Attempts made by this instance (the benchmark and tests read them). */
   readonly counts = { delivered: 0, failed: 0 }
+  /** Bumped when a webhook changes on this instance: a run in progress is recorded and re-checked at once. */
+  private generation = 0
+  /** Keep-alive connections to the targets, this instance's own (closed on stop). */
+  private readonly agents = createAgents()
 
   constructor(private readonly app: Application) {}
 
@@ -180,6 +202,8 @@ export class WebhookDispatcher {
         .where('state', 'pending')
         .update({ locked_until: null, claim: null })
         .catch(() => undefined)
+    this.agents.http.destroy()
+    this.agents.https.destroy()
   }
 
   /** A local enqueue for `chatId` happened: wake the worker if any webhook may want it. */
@@ -189,7 +213,10 @@ export class WebhookDispatcher {
 
   /** Wakes the worker now (and reloads the watched chats: a webhook was created or changed). */
   wake(reload = false) {
-    if (reload) this.watched.loadedAt = 0
+    if (reload) {
+      this.watched.loadedAt = 0
+      this.generation++
+    }
     this.woken = true
     this.wakeUp?.()
   }
@@ -276,18 +303,30 @@ export class WebhookDispatcher {
     // The target is checked (DNS answers included) once per claim: its requests all go to that address.
     let target: Promise<CheckedTarget> | undefined
     const checked = () => (target ??= checkTarget(queue[0].url, this.settings.allowPrivateTargets))
+    const lease = leaseMs(this.settings.timeoutMs)
+    let delivered: Delivered[] = []
+    let recordedAt = performance.now()
+    let seen = this.generation
     let i = 0
-    for (; i < queue.length && this.running; i++) {
-      const result = await this.attempt(queue[i], checked)
-      const next = queue[i + 1]
-      const carryOn = result.ok
-        ? await this.recordDelivered(queue[i], result, claim, next)
-        : (await this.recordFailed(queue[i], result, claim), false)
-      if (!carryOn) {
-        i++
+    while (i < queue.length && this.running) {
+      const row = queue[i++]
+      const result = await this.attempt(row, checked)
+      if (!result.ok) {
+        if (delivered.length) await this.recordDelivered(delivered, claim, [])
+        delivered = []
+        await this.recordFailed(row, result, claim)
         break
       }
+      delivered.push({ row, result })
+      const rest = queue.slice(i)
+      if (rest.length && performance.now() - recordedAt < lease / 3 && this.generation === seen) continue
+      const carryOn = await this.recordDelivered(delivered, claim, rest)
+      delivered = []
+      recordedAt = performance.now()
+      seen = this.generation
+      if (!carryOn) break
     }
+    if (delivered.length) await this.recordDelivered(delivered, claim, [])
     const rest = queue.slice(i).map((row) => row.id)
     if (rest.length)
       await this.db('webhook_deliveries')
@@ -312,7 +351,7 @@ export class WebhookDispatcher {
         'webhook-timestamp': String(now.getTime() / 1000),
         'webhook-signature': new Webhook(row.secret).sign(row.msg_id, now, body)
       }
-      result = await postWebhook(target, headers, body, timeoutMs)
+      result = await postWebhook(target, headers, body, timeoutMs, this.agents)
     } catch (error) {
       const refused = error instanceof TargetRefused
       result = {
@@ -326,19 +365,25 @@ export class WebhookDispatcher {
     return result
   }
 
-  /** A 2xx: one statement (DELIVERED_SQL). Answers whether the next delivery of the claim may go. */
-  private async recordDelivered(row: Claimed, result: AttemptResult, claim: string, next?: Claimed) {
+  /**
+   * A run of 2xx answers: one statement (DELIVERED_SQL), which also renews the lease of `rest`. Answers
+   * whether `rest` may go: all of the run was still ours and the webhook is still active with the same URL.
+   */
+  private async recordDelivered(run: Delivered[], claim: string, rest: Claimed[]) {
+    const { row } = run[0]
     const { rows } = await this.db.raw(DELIVERED_SQL, [
-      row.id,
+      intArray(run.map((d) => d.row.id)),
+      intArray(run.map((d) => d.result.status)),
+      intArray(run.map((d) => d.result.durationMs)),
       claim,
-      result.status ?? null,
-      result.durationMs,
+      row.webhook_id,
       leaseMs(this.settings.timeoutMs),
-      next?.id ?? null,
+      intArray(rest.map((r) => r.id)),
       claim,
+      row.webhook_id,
       row.url
     ])
-    return Boolean(next) && rows[0]?.done === 1 && rows[0]?.renewed === 1
+    return rest.length > 0 && rows[0]?.done === run.length && rows[0]?.renewed === rest.length
   }
 
   /** A failure: the log row, the retry's time and the webhook's failure run (disabled at its limit). */
