@@ -85,7 +85,7 @@ const leaseMs = (timeoutMs: number) => 2 * timeoutMs + 5000
 const PRUNE_EVERY_MS = 10 * 60_000
 
 /** Deliveries of one (webhook, chat) claimed together and sent one after the other, in order. */
-export const DELIVERIES_PER_CLAIM = 20
+export const DELIVERIES_PER_CLAIM = 100
 
 // The head of each (webhook, chat) queue (its oldest pending delivery) is the only way into that queue: a
 // worker must lock the head (SKIP LOCKED: a head another worker holds is passed over) and then leases the
