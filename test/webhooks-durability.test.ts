@@ -15,7 +15,8 @@ import {
   startServer,
   type SocketClient,
   type TestServer,
-  type TestUser
+  type TestUser,
+  sleep
 } from './helpers'
 import { testDatabase, testKeyPrefix, testRedis } from './setup'
 import { startSink, type Sink } from './helpers/webhook-sink'
@@ -256,7 +257,17 @@ describe('outgoing webhooks: durability', () => {
         assert.equal(ownerEvents[0].data.active, false)
         assert.equal(ownerEvents[0].data.secret, undefined)
       }, 20000)
-      assert.equal(b.app.get('webhookDispatcher')!.counts.failed, 3)
+      // Disabled at the third failure in a row, and no attempt after it. (Under load one more attempt than the
+      // run can happen before the disabling commits; the webhook's own record says when it stopped.)
+      const failed = b.app.get('webhookDispatcher')!.counts.failed
+      assert.ok(failed >= 3, `${failed} attempts`)
+      const row = await b.app
+        .get('postgresqlClient')('webhooks')
+        .where({ webhook_id: made.body.webhook_id })
+        .first('active', 'consecutive_failures')
+      assert.deepEqual(row, { active: false, consecutive_failures: 3 })
+      await sleep(300)
+      assert.equal(b.app.get('webhookDispatcher')!.counts.failed, failed, 'no attempts once disabled')
       assert.deepEqual(adminEvents, [])
     } finally {
       opened.forEach((s) => s.close())

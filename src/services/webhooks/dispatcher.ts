@@ -12,6 +12,7 @@ import { Webhook } from 'standardwebhooks'
 import type { Knex } from 'knex'
 import type { Application } from '../../declarations'
 import { recordAudit } from '../../audit/audit-log'
+import { databaseError } from '../../errors'
 import { checkTarget, TargetRefused, type CheckedTarget } from './target-guard'
 import { createAgents, postWebhook, type AttemptResult } from './sender'
 import { webhookColumns, type WebhookRecord } from './webhooks.schema'
@@ -24,6 +25,17 @@ import type { Message } from '../messages/messages.schema'
  */
 const intArray = (values: Array<number | string | null | undefined>) =>
   `{${values.map((v) => (v === null || v === undefined ? 'NULL' : String(Math.trunc(Number(v))))).join(',')}}`
+
+/** Runs `fn` again (twice at most) when PostgreSQL chose it as a deadlock's victim (SQLSTATE 40P01). */
+export const retryDeadlock = async <T>(fn: () => Promise<T>, tries = 3): Promise<T> => {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn()
+    } catch (error) {
+      if (i >= tries || databaseError(error)?.code !== '40P01') throw error
+    }
+  }
+}
 
 /** A delivery answered with a 2xx, not yet recorded. */
 interface Delivered {
@@ -371,18 +383,20 @@ export class WebhookDispatcher {
    */
   private async recordDelivered(run: Delivered[], claim: string, rest: Claimed[]) {
     const { row } = run[0]
-    const { rows } = await this.db.raw(DELIVERED_SQL, [
-      intArray(run.map((d) => d.row.id)),
-      intArray(run.map((d) => d.result.status)),
-      intArray(run.map((d) => d.result.durationMs)),
-      claim,
-      row.webhook_id,
-      leaseMs(this.settings.timeoutMs),
-      intArray(rest.map((r) => r.id)),
-      claim,
-      row.webhook_id,
-      row.url
-    ])
+    const { rows } = await retryDeadlock(() =>
+      this.db.raw(DELIVERED_SQL, [
+        intArray(run.map((d) => d.row.id)),
+        intArray(run.map((d) => d.result.status)),
+        intArray(run.map((d) => d.result.durationMs)),
+        claim,
+        row.webhook_id,
+        leaseMs(this.settings.timeoutMs),
+        intArray(rest.map((r) => r.id)),
+        claim,
+        row.webhook_id,
+        row.url
+      ])
+    )
     return rest.length > 0 && rows[0]?.done === run.length && rows[0]?.renewed === rest.length
   }
 
@@ -391,56 +405,60 @@ export class WebhookDispatcher {
     const { retryBaseMs, retryMaxMs, maxConsecutiveFailures } = this.settings
     const metrics = this.app.get('metrics')
     const attempt = row.attempts + 1
-    const disabled = await this.db.transaction(async (trx) => {
-      // Still ours? (a lease that expired may have let another worker claim it again)
-      const updated = await trx('webhook_deliveries')
-        .where({ id: row.id, claim, state: 'pending' })
-        .update({
-          attempts: attempt,
-          locked_until: null,
-          claim: null,
-          next_attempt_at: trx.raw(`now() + (?::int * interval '1 millisecond')`, [
-            backoffMs(attempt, retryBaseMs, retryMaxMs)
-          ])
+    const disabled = await retryDeadlock(() =>
+      this.db.transaction(async (trx) => {
+        // The webhook row first, as a DELETE of the webhook locks it (then its deliveries by cascade): the same
+        // order in both, or the two deadlock.
+        const webhook = await trx('webhooks')
+          .where({ webhook_id: row.webhook_id })
+          .forUpdate()
+          .first('active', 'consecutive_failures')
+        if (!webhook) return undefined
+        // Still ours? (a lease that expired may have let another worker claim it again)
+        const updated = await trx('webhook_deliveries')
+          .where({ id: row.id, claim, state: 'pending' })
+          .update({
+            attempts: attempt,
+            locked_until: null,
+            claim: null,
+            next_attempt_at: trx.raw(`now() + (?::int * interval '1 millisecond')`, [
+              backoffMs(attempt, retryBaseMs, retryMaxMs)
+            ])
+          })
+          .returning('id')
+        if (!updated.length) return undefined
+        await trx('webhook_attempts').insert({
+          delivery_id: row.id,
+          webhook_id: row.webhook_id,
+          attempt,
+          status_code: result.status ?? null,
+          duration_ms: result.durationMs,
+          error: result.error?.slice(0, 1000) ?? null,
+          ok: false
         })
-        .returning('id')
-      if (!updated.length) return undefined
-      await trx('webhook_attempts').insert({
-        delivery_id: row.id,
-        webhook_id: row.webhook_id,
-        attempt,
-        status_code: result.status ?? null,
-        duration_ms: result.durationMs,
-        error: result.error?.slice(0, 1000) ?? null,
-        ok: false
+        const failures = webhook.consecutive_failures + 1
+        const disable = webhook.active && failures >= maxConsecutiveFailures
+        const [changed] = await trx('webhooks')
+          .where({ webhook_id: row.webhook_id })
+          .update({
+            consecutive_failures: failures,
+            ...(disable ? { active: false, updated_at: trx.fn.now() } : {})
+          })
+          .returning(webhookColumns)
+        // The server itself acts here: the audit log says so (no actor), with the run that disabled it.
+        if (disable)
+          await recordAudit(trx, {
+            actor_id: null,
+            actor_kind: 'system',
+            action: 'webhook.disabled',
+            target_type: 'webhook',
+            target_id: row.webhook_id,
+            chat_id: row.chat_id,
+            details: { consecutive_failures: failures, last_error: result.error ?? `HTTP ${result.status}` }
+          })
+        return disable ? (changed as WebhookRecord) : undefined
       })
-      const webhook = await trx('webhooks')
-        .where({ webhook_id: row.webhook_id })
-        .forUpdate()
-        .first('active', 'consecutive_failures')
-      if (!webhook) return undefined
-      const failures = webhook.consecutive_failures + 1
-      const disable = webhook.active && failures >= maxConsecutiveFailures
-      const [changed] = await trx('webhooks')
-        .where({ webhook_id: row.webhook_id })
-        .update({
-          consecutive_failures: failures,
-          ...(disable ? { active: false, updated_at: trx.fn.now() } : {})
-        })
-        .returning(webhookColumns)
-      // The server itself acts here: the audit log says so (no actor), with the run that disabled it.
-      if (disable)
-        await recordAudit(trx, {
-          actor_id: null,
-          actor_kind: 'system',
-          action: 'webhook.disabled',
-          target_type: 'webhook',
-          target_id: row.webhook_id,
-          chat_id: row.chat_id,
-          details: { consecutive_failures: failures, last_error: result.error ?? `HTTP ${result.status}` }
-        })
-      return disable ? (changed as WebhookRecord) : undefined
-    })
+    )
     if (disabled) {
       metrics?.webhooksDisabled?.inc()
       this.app.get('logger').warn({ webhook_id: disabled.webhook_id }, 'webhook disabled after failures')

@@ -9,6 +9,7 @@ import type { Knex } from 'knex'
 import type { Application } from '../../declarations'
 import { newId } from '../../ids'
 import { auditActor, recordAudit } from '../../audit/audit-log'
+import { retryDeadlock } from './dispatcher'
 import {
   webhookColumns,
   type CreatedWebhook,
@@ -133,22 +134,25 @@ export class WebhookService {
   /** Its queued deliveries and log go with it. */
   async remove(id: Id | null, params?: WebhookParams): Promise<WebhookRecord> {
     if (id === null) throw new BadRequest('Removing several webhooks at once is not supported')
-    const row = await this.db.transaction(async (trx) => {
-      const [removed] = await trx('webhooks')
-        .where('webhook_id', String(id))
-        .delete()
-        .returning(webhookColumns)
-      if (!removed) throw webhookNotFound()
-      await recordAudit(trx, {
-        ...auditActor(params),
-        action: 'webhook.removed',
-        target_type: 'webhook',
-        target_id: removed.webhook_id,
-        chat_id: removed.chat_id,
-        details: { url: removed.url }
+    // The worker may be recording an attempt of this webhook: a deadlock victim is retried.
+    const row = await retryDeadlock(() =>
+      this.db.transaction(async (trx) => {
+        const [removed] = await trx('webhooks')
+          .where('webhook_id', String(id))
+          .delete()
+          .returning(webhookColumns)
+        if (!removed) throw webhookNotFound()
+        await recordAudit(trx, {
+          ...auditActor(params),
+          action: 'webhook.removed',
+          target_type: 'webhook',
+          target_id: removed.webhook_id,
+          chat_id: removed.chat_id,
+          details: { url: removed.url }
+        })
+        return removed as WebhookRecord
       })
-      return removed as WebhookRecord
-    })
+    )
     this.changed()
     return row
   }
