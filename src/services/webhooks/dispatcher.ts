@@ -167,6 +167,8 @@ export class WebhookDispatcher {
   private wakeUp?: () => void
   /** Claims being worked on, by token: each a set of (webhook, chat) queues sent in order. */
   private readonly inFlight = new Map<number, Promise<void>>()
+  /** Chats with a queue being sent by this instance, and how many of their queues are. */
+  private readonly busyChats = new Map<string, number>()
   private readonly openClaims = new Map<number, string>()
   private prunedAt = 0
   /** Chats with an active webhook (and whether a system-wide one exists), reloaded every few polls. */
@@ -220,6 +222,10 @@ export class WebhookDispatcher {
 
   /** A local enqueue for `chatId` happened: wake the worker if any webhook may want it. */
   maybeWake(chatId: string) {
+    // A chat whose queue is being sent here needs no claim now: that queue wakes the worker when it is done,
+    // and its next claim takes the new deliveries in order. (Waking on every message of a busy chat ran one
+    // claim statement per message that found the queue's head leased.)
+    if (this.busyChats.has(chatId)) return
     if (this.watched.global || this.watched.chats.has(chatId)) this.wake()
   }
 
@@ -299,12 +305,17 @@ export class WebhookDispatcher {
 
   private track(queue: Claimed[], claim: string) {
     const key = Number(queue[0].id)
+    const chatId = queue[0].chat_id
     this.openClaims.set(key, claim)
+    this.busyChats.set(chatId, (this.busyChats.get(chatId) ?? 0) + 1)
     const work = this.sendQueue(queue, claim)
       .catch((error) => this.app.get('logger').warn({ err: error }, 'webhook worker: a delivery failed'))
       .finally(() => {
         this.inFlight.delete(key)
         this.openClaims.delete(key)
+        const busy = (this.busyChats.get(chatId) ?? 1) - 1
+        if (busy > 0) this.busyChats.set(chatId, busy)
+        else this.busyChats.delete(chatId)
         this.wake() // that queue's next deliveries may be due now
       })
     this.inFlight.set(key, work)
