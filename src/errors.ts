@@ -51,6 +51,17 @@ export const tooManyRequests = (refusal: RateLimiterRes) => {
 export const databaseError = (error: any): { code?: string; constraint?: string } | undefined =>
   error?.[ERROR] ?? (typeof error?.code === 'string' && error?.routine ? error : undefined)
 
+/** Runs `fn` again (twice at most) when PostgreSQL chose it as a deadlock's victim (SQLSTATE 40P01). */
+export const retryDeadlock = async <T>(fn: () => Promise<T>, tries = 3): Promise<T> => {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn()
+    } catch (error) {
+      if (i >= tries || databaseError(error)?.code !== '40P01') throw error
+    }
+  }
+}
+
 /** PostgreSQL reports a unique violation as SQLSTATE 23505. */
 export const isUniqueViolation = (error: any): boolean => databaseError(error)?.code === '23505'
 

@@ -1,5 +1,4 @@
 // For more information about this file see https://dove.feathersjs.com/guides/cli/service.class.html
-import crypto from 'node:crypto'
 import type { Id, Params } from '@feathersjs/feathers'
 import { Forbidden, NotFound } from '@feathersjs/errors'
 import type { Knex } from 'knex'
@@ -7,10 +6,10 @@ import type { Application } from '../../declarations'
 import { newId } from '../../ids'
 import { cleanName } from '../../text'
 import { offsetPage } from '../../validators'
-import { hashPassword } from '../../auth/passwords'
 import { hashToken } from '../../auth/refresh-tokens'
 import { startBotSession } from '../../auth/bot-tokens'
 import { publicUserSchema, type User } from '../users/users.schema'
+import { insertBotUser, unusablePasswordHash } from '../users/bot-accounts'
 import type { Bot, BotData, BotPage, BotQuery, BotWithToken } from './bots.schema'
 
 export type { Bot, BotData, BotPage, BotQuery, BotWithToken }
@@ -49,23 +48,19 @@ export class BotService {
     const max = this.app.get('bots').maxPerOwner
     const botId = newId()
     // Nobody knows this password, and the local strategy refuses bots anyway.
-    const passwordHash = await hashPassword(this.app, crypto.randomBytes(32).toString('base64url'))
+    const passwordHash = await unusablePasswordHash(this.app)
     return this.db.transaction(async (trx) => {
       // Lock the owner's row: two concurrent creations cannot both pass the limit.
       await trx('users').where({ user_id: ownerId }).forUpdate().first('user_id')
       const [{ count }] = await ownedBots(trx, ownerId).count({ count: '*' })
       if (Number(count) >= max) throw new Forbidden(`You already own ${max} bots, the most allowed`)
-      const [row] = await trx('users')
-        .insert({
-          user_id: botId,
-          email: `${botId.toLowerCase()}@bots.invalid`,
-          name: cleanName(data.name),
-          password_hash: passwordHash,
-          status: 'offline',
-          is_bot: true,
-          bot_owner_id: ownerId
-        })
-        .returning('*')
+      const row = await insertBotUser(trx, {
+        userId: botId,
+        name: cleanName(data.name),
+        ownerId,
+        passwordHash,
+        kind: 'bot'
+      })
       const session = await startBotSession(trx, botId)
       await trx('bot_tokens').insert({
         bot_id: botId,

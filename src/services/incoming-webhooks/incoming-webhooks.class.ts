@@ -2,7 +2,6 @@
 // Creating one makes its integration, a bot user owned by the creator, and adds it to the group through the
 // members service (so every instance's channels, chat lists and member lists learn of it as of any member);
 // revoking deletes the secret and takes the integration out of the group. Its messages stay.
-import { randomBytes } from 'node:crypto'
 import { BadRequest } from '@feathersjs/errors'
 import type { Id, Params } from '@feathersjs/feathers'
 import type { Knex } from 'knex'
@@ -10,7 +9,7 @@ import type { Application } from '../../declarations'
 import { chatNotFound, incomingWebhookNotFound } from '../../errors'
 import { hashToken } from '../../auth/refresh-tokens'
 import { auditActor, recordAudit } from '../../audit/audit-log'
-import { hashPassword } from '../../auth/passwords'
+import { insertBotUser, unusablePasswordHash } from '../users/bot-accounts'
 import { newId } from '../../ids'
 import { cleanName } from '../../text'
 import { offsetPage } from '../../validators'
@@ -61,7 +60,7 @@ export class IncomingWebhookService {
     const userId = newId()
     const name = cleanName(data.name)
     // Nobody knows this password, and the address cannot receive mail: the integration never logs in.
-    const unusableHash = await hashPassword(this.app, randomBytes(32).toString('base64url'))
+    const unusableHash = await unusablePasswordHash(this.app)
     const hook = await this.db.transaction(async (trx) => {
       // The group row lock serializes creations in one chat, so the limit holds under concurrency.
       await trx('groups').where({ group_id: group.group_id }).forUpdate().first('group_id')
@@ -72,14 +71,12 @@ export class IncomingWebhookService {
         const message = `a chat has at most ${max} incoming webhooks`
         throw new BadRequest(`Invalid data: chat_id: ${message}`, [{ instancePath: '/chat_id', message }])
       }
-      await trx('users').insert({
-        user_id: userId,
-        email: `${userId.toLowerCase()}@integrations.invalid`,
+      await insertBotUser(trx, {
+        userId,
         name,
-        password_hash: unusableHash,
-        status: 'offline',
-        is_bot: true,
-        bot_owner_id: creator
+        ownerId: creator,
+        passwordHash: unusableHash,
+        kind: 'integration'
       })
       const [row] = await trx('incoming_webhooks')
         .insert({

@@ -4,12 +4,12 @@
 // `create` only. Changes wake this instance's delivery worker (its list of watched chats is reloaded).
 import { randomBytes } from 'node:crypto'
 import { BadRequest, NotFound } from '@feathersjs/errors'
+import { retryDeadlock } from '../../errors'
 import type { Id, Params } from '@feathersjs/feathers'
 import type { Knex } from 'knex'
 import type { Application } from '../../declarations'
 import { newId } from '../../ids'
 import { auditActor, recordAudit } from '../../audit/audit-log'
-import { retryDeadlock } from './dispatcher'
 import {
   webhookColumns,
   type CreatedWebhook,
