@@ -7,14 +7,26 @@
 //    one room emit, `io.to('chats/<chat_id>').emit('api/messages created', message)` (one packet encode per
 //    event). With BASELINE_DISPATCH=per-socket (B1) it emits to each socket of the room in turn instead, the
 //    shape of Feathers' per-connection dispatcher.
+// Writes are coalesced like our server's (src/realtime/socket-write-batching.ts, the same module): frames queued
+// for a socket in one tick leave in one write, so the ceiling gets the optimisation the server relies on.
+// BASELINE_WRITES=plain keeps engine.io's stock write per frame, for reference.
 // The Feathers client emits `(method, path, ...args, callback)` and expects `callback(error, data)`
 // (@feathersjs/transport-commons lib/client.js `send`).
 //   PORT=8090 npx tsx bench/baseline-socketio.ts
 import { createServer } from 'node:http'
+import { createRequire } from 'node:module'
 import { Server } from 'socket.io'
+import { messageColumns } from '../src/services/messages/messages.schema'
+import { batchSocketWrites, socketWritesBatched } from '../src/realtime/socket-write-batching'
 
 const port = Number(process.env.PORT ?? 8090)
 const perSocket = process.env.BASELINE_DISPATCH === 'per-socket'
+const coalesced = process.env.BASELINE_WRITES !== 'plain'
+if (coalesced) batchSocketWrites()
+// The patch must be on the engine.io this Socket.IO loads, or the "coalesced" ceiling would not be one.
+const feathersSocketIo = createRequire(require.resolve('@feathersjs/socketio')).resolve('socket.io')
+if (coalesced !== socketWritesBatched() || require.resolve('socket.io') !== feathersSocketIo)
+  throw new Error('baseline: socket write batching is not in place on the Socket.IO this server runs')
 const messagePath = /^api\/chats\/([^/]+)\/messages$/
 
 const httpServer = createServer((_req, res) => {
@@ -25,6 +37,27 @@ const io = new Server(httpServer, { transports: ['websocket'], serveClient: fals
 
 let counter = 0
 const seqs = new Map<string, number>()
+// The message has our message's shape (every field of `messageColumns`, ULID-length ids, ISO timestamps, nulls
+// and empty arrays where a plain text message has them), so B0 encodes and the clients parse the same bytes.
+const ulidLength = (n: number) => `b${String(n).padStart(25, '0')}`
+const messageLike = (chatId: string, userId: string, content: string, seq: number) => {
+  const at = new Date().toISOString()
+  const known: Record<string, unknown> = {
+    message_id: ulidLength(++counter),
+    chat_id: chatId,
+    sender_id: userId,
+    sender_name: userId,
+    content,
+    type: 'text',
+    status: 'sent',
+    seq,
+    created_at: at,
+    updated_at: at,
+    mentions: [],
+    reactions: []
+  }
+  return Object.fromEntries(messageColumns.map((column) => [column, known[column] ?? null]))
+}
 const notFound = (path: string) => ({ name: 'NotFound', message: `Page not found: ${path}`, code: 404 })
 
 io.on('connection', (socket) => {
@@ -47,15 +80,7 @@ io.on('connection', (socket) => {
     const chatId = match[1]
     const seq = (seqs.get(chatId) ?? 0) + 1
     seqs.set(chatId, seq)
-    const message = {
-      message_id: `b${++counter}`,
-      chat_id: chatId,
-      sender_id: userId,
-      content: String(data?.content ?? ''),
-      type: 'text',
-      seq,
-      created_at: new Date().toISOString()
-    }
+    const message = messageLike(chatId, userId, String(data?.content ?? ''), seq)
     ack(null, message)
     const room = `chats/${chatId}`
     if (!perSocket) return void io.to(room).emit('api/messages created', message)

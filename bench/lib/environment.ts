@@ -144,3 +144,10 @@ export const rssBytes = async (pid: number) => {
   const kb = /VmRSS:\s+(\d+)/.exec(status)?.[1]
   return kb ? Number(kb) * 1024 : NaN
 }
+
+/** Write system calls (write, writev, sendmsg…) a process has made so far, from /proc/<pid>/io (Linux). */
+export const writeSyscalls = async (pid: number) => {
+  const fs = await import('node:fs/promises')
+  const io = await fs.readFile(`/proc/${pid}/io`, 'utf8').catch(() => '')
+  return Number(/syscw:\s+(\d+)/.exec(io)?.[1] ?? NaN)
+}

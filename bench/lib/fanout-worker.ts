@@ -6,13 +6,14 @@ import {
   LoadClients,
   type ClientSpec,
   type SendMode,
+  type SendShape,
   type SenderSpec,
   type Timeline
 } from './feathers-load-client'
 
 export type WorkerCommand =
   | { type: 'connect'; tag: string; clients: ClientSpec[]; concurrency: number }
-  | { type: 'run'; senders: SenderSpec[]; mode: SendMode; timeline: Timeline }
+  | { type: 'run'; senders: SenderSpec[]; mode: SendMode; timeline: Timeline; shape?: SendShape }
   | { type: 'status' }
   | { type: 'report' }
   | { type: 'exit' }
@@ -32,7 +33,9 @@ process.on('message', (command: WorkerCommand) => {
       break
     }
     case 'run':
-      load!.run(command.senders, command.mode, command.timeline).then(() => reply({ type: 'sent' }), fail)
+      load!
+        .run(command.senders, command.mode, command.timeline, command.shape)
+        .then(() => reply({ type: 'sent' }), fail)
       break
     case 'status':
       reply({ type: 'status', status: load?.getStatus() })

@@ -26,6 +26,11 @@ export interface SenderSpec {
 
 export type SendMode = { kind: 'closed'; inFlight: number } | { kind: 'open'; rate: number }
 
+/** What a run sends: `contentBytes` pads each message's content to that many characters (default: no padding). */
+export interface SendShape {
+  contentBytes?: number
+}
+
 /** Absolute times on `now()`'s clock: sending starts at `start`; messages sent in [measureFrom, measureTo) count. */
 export interface Timeline {
   start: number
@@ -39,7 +44,15 @@ export interface WorkerStatus {
   errors: number
 }
 
-export interface WorkerReport extends WorkerStatus {
+/** Order of delivery per receiver and chat, checked on every event by its `seq`. */
+export interface OrderCheck {
+  /** events whose seq was not above the last one this receiver saw in that chat (a duplicate or reordering) */
+  outOfOrder: number
+  /** events whose seq skipped past the next one expected (a message missing in between) */
+  gaps: number
+}
+
+export interface WorkerReport extends WorkerStatus, OrderCheck {
   /** acknowledged creates sent inside the window */
   created: number
   /** deliveries of messages sent inside the window */
@@ -48,6 +61,8 @@ export interface WorkerReport extends WorkerStatus {
   deliveryLatencies: Float64Array
   ackedIds: string[]
   errorSamples: string[]
+  /** per message sent inside the window (by its content label): its stamp, the latest receive time and receivers */
+  lastReceived: Map<string, { stamp: number; at: number; receivers: number }>
 }
 
 /** A growable Float64Array (a delivery run can hold millions of samples). */
@@ -85,6 +100,11 @@ export class LoadClients {
   private created = 0
   private deliveries = 0
   private status: WorkerStatus = { createdTotal: 0, deliveriesTotal: 0, errors: 0 }
+  private order: OrderCheck = { outOfOrder: 0, gaps: 0 }
+  /** last seq seen per receiver (client index) and chat; kept across runs, as the chat's seqs are */
+  private lastSeq: Map<string, number>[] = []
+  private lastReceived = new Map<string, { stamp: number; at: number; receivers: number }>()
+  private shape: SendShape = {}
 
   constructor(private readonly tag: string) {}
 
@@ -97,21 +117,42 @@ export class LoadClients {
           const i = next++
           const { client, socket } = await connectClient(specs[i])
           this.sockets.push(socket)
-          client.service('api/messages' as any).on('created', (message: any) => this.received(message))
+          this.lastSeq[i] = new Map()
+          client
+            .service('api/messages' as any)
+            .on('created', (message: any) => this.received(message, this.lastSeq[i]))
           this.clients[i] = client
         }
       })
     )
   }
 
-  private received(message: { content?: string }) {
+  private received(
+    message: { content?: string; seq?: number; chat_id?: string },
+    lastSeq: Map<string, number>
+  ) {
     const at = now()
     const content = message.content ?? ''
-    const stamp = Number(content.slice(content.lastIndexOf('|') + 1))
+    const bar = content.lastIndexOf('|')
+    const stamp = Number(content.slice(bar + 1))
     this.status.deliveriesTotal++
+    const chat = String(message.chat_id)
+    const seq = Number(message.seq)
+    const last = lastSeq.get(chat)
+    if (last !== undefined && !(seq > last)) this.order.outOfOrder++
+    else {
+      if (last !== undefined && seq > last + 1) this.order.gaps++
+      lastSeq.set(chat, seq)
+    }
     if (stamp >= this.timeline.measureFrom && stamp < this.timeline.measureTo) {
       this.deliveries++
       this.deliveryLatencies.push(at - stamp)
+      const label = content.slice(0, content.indexOf('|'))
+      const entry = this.lastReceived.get(label)
+      if (entry) {
+        entry.receivers++
+        if (at > entry.at) entry.at = at
+      } else this.lastReceived.set(label, { stamp, at, receivers: 1 })
     }
   }
 
@@ -120,10 +161,13 @@ export class LoadClients {
     // The receivers see the stamp as written (3 decimals): classify the message by that same value.
     const text = scheduled.toFixed(3)
     const stamp = Number(text)
+    const bare = `${label}||${text}`
+    const padding = Math.max(0, (this.shape.contentBytes ?? 0) - bare.length)
+    const content = padding ? `${label}|${'x'.repeat(padding)}|${text}` : `${label}|${text}`
     try {
       const message: any = await this.clients[sender.client]
         .service('api/chats/:chat_id/messages')
-        .create({ content: `${label}|${text}` }, { route: { chat_id: sender.chatId } })
+        .create({ content }, { route: { chat_id: sender.chatId } })
       this.status.createdTotal++
       this.ackedIds.push(message.message_id)
       if (stamp >= this.timeline.measureFrom && stamp < this.timeline.measureTo) {
@@ -137,9 +181,12 @@ export class LoadClients {
   }
 
   /** Sends until `timeline.measureTo`; resolves when every create has been answered. Counters start at 0. */
-  async run(senders: SenderSpec[], mode: SendMode, timeline: Timeline) {
+  async run(senders: SenderSpec[], mode: SendMode, timeline: Timeline, shape: SendShape = {}) {
     // A new run starts from zero (the driver drained the previous one).
     this.timeline = timeline
+    this.shape = shape
+    this.order = { outOfOrder: 0, gaps: 0 }
+    this.lastReceived = new Map()
     this.ackLatencies = new Samples()
     this.deliveryLatencies = new Samples()
     this.ackedIds = []
@@ -184,7 +231,9 @@ export class LoadClients {
       ackLatencies: this.ackLatencies.toArray(),
       deliveryLatencies: this.deliveryLatencies.toArray(),
       ackedIds: this.ackedIds,
-      errorSamples: this.errorSamples
+      errorSamples: this.errorSamples,
+      ...this.order,
+      lastReceived: this.lastReceived
     }
   }
 

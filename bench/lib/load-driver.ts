@@ -5,7 +5,7 @@
 // CPU seconds of the servers, the workers and the database's PostgreSQL backends are taken at the window's edges.
 import { fork, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
-import { cpuSeconds } from './environment'
+import { cpuSeconds, writeSyscalls } from './environment'
 import { percentile, progress, round } from './results'
 import {
   now,
@@ -37,6 +37,8 @@ export interface LoadRun {
   recipientsPerMessage: number
   warmupMs: number
   measureMs: number
+  /** pad every message's content to this many characters */
+  contentBytes?: number
 }
 
 export interface LatencySummary {
@@ -53,8 +55,16 @@ export interface LoadResult {
   createdPerSec: number
   deliveries: number
   deliveriesPerSec: number
+  /** deliveries / (created × recipients), exact (not rounded): 1 means every member got every message */
   deliveredRatio: number
+  /** created × recipients: the deliveries the window's messages owe */
+  expectedDeliveries: number
+  /** per receiver and chat, by seq: events not above the last seen (duplicates, reordering), and skipped seqs */
+  outOfOrder: number
+  gaps: number
   latency: LatencySummary
+  /** send → the last member's receipt, over the window's messages every member received */
+  lastMember: LatencySummary
   ack: LatencySummary
   createdTotal: number
   errors: number
@@ -62,6 +72,8 @@ export interface LoadResult {
   ackedIds: string[]
   /** CPU seconds used inside the measured window */
   cpu: { servers: number; generator: number; postgres: number }
+  /** write system calls the servers made inside the measured window (one per socket flush) */
+  serverWrites: number
   connectMs: number
   /** averages of the setup's `sample` over the window */
   diagnostics: Record<string, number>
@@ -135,6 +147,8 @@ class Worker {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)))
 const sumCpu = async (pids: number[]) => (await Promise.all(pids.map(cpuSeconds))).reduce((a, b) => a + b, 0)
+const sumWrites = async (pids: number[]) =>
+  (await Promise.all(pids.map(writeSyscalls))).reduce((a, b) => a + b, 0)
 
 export interface LoadSession {
   connectMs: number
@@ -203,7 +217,8 @@ export const openLoad = async (setup: LoadSetup): Promise<LoadSession> => {
       const cpuAt = async () => ({
         servers: await sumCpu(setup.serverPids),
         generator: await sumCpu(workerPids),
-        postgres: await sumCpu(pgPids)
+        postgres: await sumCpu(pgPids),
+        writes: await sumWrites(setup.serverPids)
       })
       const cpuFrom = sleep(timeline.measureFrom - now()).then(cpuAt)
       const cpuTo = sleep(timeline.measureTo - now()).then(cpuAt)
@@ -221,7 +236,7 @@ export const openLoad = async (setup: LoadSetup): Promise<LoadSession> => {
               ? { kind: 'open', rate: (plan.mode.rate * senders.length) / plan.senders.length }
               : plan.mode
           return worker.request(
-            { type: 'run', senders, mode, timeline },
+            { type: 'run', senders, mode, timeline, shape: { contentBytes: plan.contentBytes } },
             'sent',
             plan.warmupMs + plan.measureMs + 60_000
           )
@@ -267,14 +282,19 @@ export const openLoad = async (setup: LoadSetup): Promise<LoadSession> => {
       const seconds = plan.measureMs / 1000
       const created = reports.reduce((n, r) => n + r.created, 0)
       const deliveries = reports.reduce((n, r) => n + r.deliveries, 0)
+      const lastMember = lastMemberLatencies(reports, plan.recipientsPerMessage)
       const result: LoadResult = {
         seconds,
         created,
         createdPerSec: round(created / seconds, 1),
         deliveries,
         deliveriesPerSec: round(deliveries / seconds, 0),
-        deliveredRatio: created ? round(deliveries / (created * plan.recipientsPerMessage), 4) : NaN,
+        deliveredRatio: created ? deliveries / (created * plan.recipientsPerMessage) : NaN,
+        expectedDeliveries: created * plan.recipientsPerMessage,
+        outOfOrder: reports.reduce((n, r) => n + r.outOfOrder, 0),
+        gaps: reports.reduce((n, r) => n + r.gaps, 0),
         latency: summarizeTyped(reports.map((r) => r.deliveryLatencies)),
+        lastMember: summarizeTyped([lastMember]),
         ack: summarizeTyped(reports.map((r) => r.ackLatencies)),
         createdTotal: reports.reduce((n, r) => n + r.createdTotal, 0),
         errors: reports.reduce((n, r) => n + r.errors, 0),
@@ -285,14 +305,19 @@ export const openLoad = async (setup: LoadSetup): Promise<LoadSession> => {
           generator: round(to.generator - from.generator, 2),
           postgres: round(to.postgres - from.postgres, 2)
         },
+        serverWrites: to.writes - from.writes,
         connectMs,
         diagnostics: await samples
       }
       progress(
         `${plan.name}: ${result.createdPerSec} created/s, ${result.deliveriesPerSec} deliveries/s, ` +
-          `delivered ratio ${result.deliveredRatio}, latency p50/p99 ${result.latency.p50}/${result.latency.p99} ms, ` +
+          `delivered ratio ${result.deliveredRatio} (${deliveries} of ${result.expectedDeliveries}), ` +
+          `out of order ${result.outOfOrder}, gaps ${result.gaps}, last member p99 ${result.lastMember.p99} ms, latency p50/p99 ${result.latency.p50}/${result.latency.p99} ms, ` +
           `errors ${result.errors}, CPU s in window: servers ${result.cpu.servers}, generator ` +
-          `${result.cpu.generator}, postgres ${result.cpu.postgres}; ${JSON.stringify(result.diagnostics)}`
+          `${result.cpu.generator}, postgres ${result.cpu.postgres}; server writes per delivery ${round(
+            result.serverWrites / Math.max(result.deliveries, 1),
+            3
+          )}; ${JSON.stringify(result.diagnostics)}`
       )
       return result
     }
@@ -301,6 +326,23 @@ export const openLoad = async (setup: LoadSetup): Promise<LoadSession> => {
     await close()
     throw error
   }
+}
+
+/** Merges the workers' per-message receipts: the latest receive time of each message all members received. */
+const lastMemberLatencies = (reports: WorkerReport[], recipients: number) => {
+  const merged = new Map<string, { stamp: number; at: number; receivers: number }>()
+  for (const report of reports)
+    for (const [label, entry] of report.lastReceived) {
+      const seen = merged.get(label)
+      if (!seen) merged.set(label, { ...entry })
+      else {
+        seen.receivers += entry.receivers
+        seen.at = Math.max(seen.at, entry.at)
+      }
+    }
+  const out: number[] = []
+  for (const entry of merged.values()) if (entry.receivers >= recipients) out.push(entry.at - entry.stamp)
+  return Float64Array.from(out)
 }
 
 /** Waits (≤ 10 s) until the servers are quiet: < 0.1 CPU s per 0.5 s, e.g. after an overloaded run. */
