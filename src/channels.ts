@@ -53,6 +53,7 @@ const attachConnection = async (context: HookContext) => {
   for (const chatId of await chatIdsOfUser(app.get('postgresqlClient'), user.user_id)) {
     book(app).enter(chatChannel(chatId), connection)
   }
+  book(app).joinedAll(connection)
   await app.get('presenceTracker').connected(user.user_id, connection)
 }
 
@@ -189,9 +190,13 @@ export const channels = (app: Application) => {
   app.service('api/chats/:chat_id/typing').publish('typing_start', othersInChat)
   app.service('api/chats/:chat_id/typing').publish('typing_stop', othersInChat)
 
-  // Presence goes to users who share a chat with that user (and the user's own other connections).
+  // Presence goes to users who share a chat with that user (and the user's own other connections). Their
+  // chats are the channels a connection of theirs here joined (kept current by the membership events above);
+  // only a user with no connection here (offline, or online elsewhere) costs a query.
   app.service('api/users/status').publish('user_status', async (status: UserStatus): Promise<Channel> => {
-    const chatIds = await chatIdsOfUser(app.get('postgresqlClient'), status.user_id)
+    const chatIds =
+      book(app).chatsOfUser(connectionsOf(app, status.user_id)) ??
+      (await chatIdsOfUser(app.get('postgresqlClient'), status.user_id))
     return app.channel([userChannel(status.user_id), ...chatIds.map(chatChannel)])
   })
 }

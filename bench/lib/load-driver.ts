@@ -313,7 +313,7 @@ export const openLoad = async (setup: LoadSetup): Promise<LoadSession> => {
         `${plan.name}: ${result.createdPerSec} created/s, ${result.deliveriesPerSec} deliveries/s, ` +
           `delivered ratio ${result.deliveredRatio} (${deliveries} of ${result.expectedDeliveries}), ` +
           `out of order ${result.outOfOrder}, gaps ${result.gaps}, last member p99 ${result.lastMember.p99} ms, latency p50/p99 ${result.latency.p50}/${result.latency.p99} ms, ` +
-          `errors ${result.errors}, CPU s in window: servers ${result.cpu.servers}, generator ` +
+          `errors ${result.errors}${result.errors ? ` (${result.errorSamples.join('; ')})` : ''}, CPU s in window: servers ${result.cpu.servers}, generator ` +
           `${result.cpu.generator}, postgres ${result.cpu.postgres}; server writes per delivery ${round(
             result.serverWrites / Math.max(result.deliveries, 1),
             3

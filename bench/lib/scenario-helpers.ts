@@ -31,6 +31,10 @@ export class Resources {
     this.stack.push(() => db.drop())
     return db
   }
+  /** Runs `cleanup` at release (before the servers and databases pushed earlier are stopped). */
+  onRelease(cleanup: () => Promise<unknown>) {
+    this.stack.push(async () => void (await cleanup()))
+  }
   async release() {
     while (this.stack.length) await this.stack.pop()!().catch((e) => progress(`cleanup: ${e?.message ?? e}`))
   }

@@ -3,7 +3,7 @@
 // concerned from after-hooks it installs itself, so the change is gone from Redis before the response of
 // the call that made it (a client never reads its own write stale). Without Redis nothing is cached.
 import type { Application, HookContext } from '../declarations'
-import { memberIdsOfChat, memberIdsOfChats, privateContactsOf } from '../services/chats/membership'
+import { memberIdsOfChat, memberIdsOfChats, privateContactsOfUsers } from '../services/chats/membership'
 import { TTL } from './redis-cache'
 
 declare module '../declarations' {
@@ -57,8 +57,13 @@ export class ChatLists {
 
   /** A user's public profile or status changed: the lists of users who share a private chat with them. */
   async contactChanged(userId: string) {
-    if (!this.cache.enabled) return
-    await this.forget(await privateContactsOf(this.db, userId))
+    await this.contactsChanged([userId])
+  }
+
+  /** The same for several users at once (presence changes are written in batches). */
+  async contactsChanged(userIds: string[]) {
+    if (!this.cache.enabled || userIds.length === 0) return
+    await this.forget(await privateContactsOfUsers(this.db, userIds))
   }
 }
 

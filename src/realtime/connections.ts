@@ -26,6 +26,8 @@ const CHAT_PREFIX = 'chats/'
 
 export class ConnectionBook {
   private readonly joined = new WeakMap<RealTimeConnection, Set<string>>()
+  /** Connections that have joined every chat of their user (attach, then the chat channels, then this). */
+  private readonly complete = new WeakSet<RealTimeConnection>()
   private readonly sessions = new Map<string, Set<ChatConnection>>()
   private readonly live = new Set<ChatConnection>()
   private readonly versions = new Map<string, number>()
@@ -75,6 +77,7 @@ export class ConnectionBook {
       connection.room?.leave(name)
     }
     this.joined.delete(connection)
+    this.complete.delete(connection)
     this.forgetSession(connection)
     this.live.delete(connection)
     this.app.get('socketCap')?.release(connection, userId)
@@ -87,6 +90,20 @@ export class ConnectionBook {
       else this.touch(userId)
       void this.app.get('presenceTracker').disconnected(userId, connection)
     }
+  }
+
+  /** The connection is in all its user's chat channels; membership events keep it so from now on. */
+  joinedAll(connection: ChatConnection) {
+    this.complete.add(connection)
+  }
+
+  /**
+   * The chats of a user with a fully joined connection here (every such connection is in the same chats),
+   * or undefined: the caller asks PostgreSQL instead.
+   */
+  chatsOfUser(connections: ChatConnection[]): string[] | undefined {
+    const joined = connections.find((c) => this.complete.has(c))
+    return joined ? this.chatsOf(joined) : undefined
   }
 
   /** The chat ids whose channel this connection is in. */

@@ -113,20 +113,79 @@ export class Presence {
     if (left === 0) await this.setStatus(userId, 'offline')
   }
 
-  /** `online` only replaces `offline` (a chosen away/dnd stays); `offline` always applies, with last_seen. */
-  private async setStatus(userId: string, status: 'online' | 'offline') {
-    const db = this.app.get('postgresqlClient')
-    const query = db('users').where({ user_id: userId })
-    if (status === 'online') query.where({ status: 'offline' }).update({ status, updated_at: db.fn.now() })
-    else query.update({ status, last_seen: db.fn.now(), updated_at: db.fn.now() })
-    const [row] = await query.returning(['user_id', 'status', 'last_seen']).catch((error) => {
-      this.app.get('logger').warn({ err: error, userId }, 'presence not stored')
-      return []
+  /**
+   * `online` only replaces `offline` (a chosen away/dnd stays); `offline` always applies, with last_seen.
+   * Changes requested in the same tick are written together (one UPDATE per status, one contacts query for
+   * the chat-list cache), then announced one by one: a connection storm costs a few statements per batch
+   * instead of several per socket. Never rejects: a status that cannot be stored is logged and skipped.
+   */
+  private setStatus(userId: string, status: 'online' | 'offline'): Promise<void> {
+    return new Promise<void>((resolve) => {
+      // The latest request per user wins: online then offline in one tick stores offline, with last_seen.
+      this.pending.set(userId, { status, done: [...(this.pending.get(userId)?.done ?? []), resolve] })
+      if (this.pending.size === 1 && !this.writing) this.scheduleWrite()
     })
-    if (row) {
-      await this.app.get('chatLists').contactChanged(userId)
-      this.announce(row)
-    }
+  }
+
+  private readonly pending = new Map<string, { status: 'online' | 'offline'; done: (() => void)[] }>()
+  /** One batch at a time, so a user's later status is never overtaken by an earlier one still being written. */
+  private writing = false
+
+  private scheduleWrite() {
+    this.writing = true
+    setImmediate(
+      () =>
+        void this.writeStatuses().finally(() => {
+          this.writing = false
+          if (this.pending.size > 0) this.scheduleWrite()
+        })
+    )
+  }
+
+  /** Status batches written so far (each is one UPDATE per status at most). */
+  statusBatches = 0
+
+  private async writeStatuses() {
+    this.statusBatches++
+    const batch = [...this.pending]
+    this.pending.clear()
+    const ids = (status: string) => batch.filter(([, p]) => p.status === status).map(([userId]) => userId)
+    const db = this.app.get('postgresqlClient')
+    const stored = async (query: Promise<UserStatus[]>) =>
+      query.catch((error) => {
+        this.app.get('logger').warn({ err: error, users: batch.length }, 'presence not stored')
+        return [] as UserStatus[]
+      })
+    const columns = ['user_id', 'status', 'last_seen']
+    const online = ids('online')
+    const offline = ids('offline')
+    const rows = [
+      ...(online.length
+        ? await stored(
+            db('users')
+              .whereIn('user_id', online)
+              .where({ status: 'offline' })
+              .update({ status: 'online', updated_at: db.fn.now() })
+              .returning(columns)
+          )
+        : []),
+      ...(offline.length
+        ? await stored(
+            db('users')
+              .whereIn('user_id', offline)
+              .update({ status: 'offline', last_seen: db.fn.now(), updated_at: db.fn.now() })
+              .returning(columns)
+          )
+        : [])
+    ]
+    await this.app
+      .get('chatLists')
+      .contactsChanged(rows.map((row) => row.user_id))
+      .catch((error) =>
+        this.app.get('logger').warn({ err: error }, 'chat lists not refreshed after presence')
+      )
+    for (const row of rows) this.announce(row)
+    for (const [, p] of batch) p.done.forEach((resolve) => resolve())
   }
 
   announce(status: UserStatus) {

@@ -71,15 +71,13 @@ const corkSends = (prototype: WebSocketTransport) => {
   patched.add(prototype.send)
 }
 
-const defer: (fn: () => void) => void =
-  process.env.SOCKET_FLUSH_AT === 'immediate' ? (fn) => void setImmediate(fn) : process.nextTick
 const flushAfterTick = (engineSocket: EngineConnection) => {
   const flush = engineSocket.flush
   engineSocket.flush = function (this: EngineConnection) {
     if (this.transport?.name !== 'websocket') return flush.call(this)
     if (this.flushScheduled) return
     this.flushScheduled = true
-    defer(() => {
+    process.nextTick(() => {
       this.flushScheduled = false
       flush.call(this)
     })

@@ -32,15 +32,22 @@ export const memberIdsOfChats = async (db: Knex, chatIds: string[]): Promise<str
   (await db('chat_participants').whereIn('chat_id', chatIds).distinct().pluck('user_id')) as string[]
 
 /** Users who share a private chat with `userId` (their chat lists show this user's name, avatar, status). */
-export const privateContactsOf = async (db: Knex, userId: string): Promise<string[]> =>
-  (await db('chat_participants as mine')
-    .join('chats as c', function () {
-      this.on('c.chat_id', '=', 'mine.chat_id').andOnVal('c.type', '=', 'private')
-    })
-    .join('chat_participants as other', 'other.chat_id', 'mine.chat_id')
-    .where('mine.user_id', userId)
-    .whereNot('other.user_id', userId)
-    .pluck('other.user_id')) as string[]
+export const privateContactsOf = (db: Knex, userId: string): Promise<string[]> =>
+  privateContactsOfUsers(db, [userId])
+
+/** The users who share a private chat with any of these users (one query for a batch of status changes). */
+export const privateContactsOfUsers = async (db: Knex, userIds: string[]): Promise<string[]> =>
+  userIds.length === 0
+    ? []
+    : ((await db('chat_participants as mine')
+        .join('chats as c', function () {
+          this.on('c.chat_id', '=', 'mine.chat_id').andOnVal('c.type', '=', 'private')
+        })
+        .join('chat_participants as other', 'other.chat_id', 'mine.chat_id')
+        .whereIn('mine.user_id', userIds)
+        .whereRaw('other.user_id <> mine.user_id')
+        .distinct()
+        .pluck('other.user_id')) as string[])
 
 /** Adds participants (ignoring ones already there) inside the caller's transaction. */
 export const addParticipants = async (trx: Knex, chatId: string, userIds: string[], seq = 0) => {
