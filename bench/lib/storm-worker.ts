@@ -20,7 +20,7 @@ import { io, type Socket } from 'socket.io-client'
 
 const now = () => Number(process.hrtime.bigint()) / 1e6
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)))
-const ACK_MS = 60_000
+const ACK_MS = 30_000
 const CONNECT_MS = 60_000
 const PAGE = 100
 
@@ -67,17 +67,27 @@ const callOnce = (socket: Socket, method: string, path: string, ...args: unknown
  * The call, again after the server's `retryAfter` (± 50 %) each time it answers 503 busy (admission control,
  * src/hooks/admission-control.ts), as a well-behaved client does; each refusal is counted.
  */
-const call = async (socket: Socket, method: string, path: string, ...args: unknown[]) => {
+const callTrying = async (
+  attempts: number,
+  socket: Socket,
+  method: string,
+  path: string,
+  ...args: unknown[]
+) => {
   for (let attempt = 1; ; attempt++) {
     try {
       return await callOnce(socket, method, path, ...args)
     } catch (error) {
-      if (!(error instanceof CallError) || !error.busy || attempt >= 30 || !socket.connected) throw error
+      if (!(error instanceof CallError) || !error.busy || attempt >= attempts || !socket.connected)
+        throw error
       note(error)
       await sleep(error.retryAfter * 1000 * (0.5 + Math.random()))
     }
   }
 }
+
+const call = (socket: Socket, method: string, path: string, ...args: unknown[]) =>
+  callTrying(30, socket, method, path, ...args)
 
 const authenticate = async (socket: Socket, accessToken: string) => {
   const result = await call(socket, 'create', 'api/authentication', { strategy: 'jwt', accessToken }, {})
@@ -116,20 +126,41 @@ const note = (error: unknown) => {
 
 const stormSockets: Socket[] = []
 
-const storm = async ({ url, tokens, startAt }: { url: string; tokens: string[]; startAt: number }) => {
+/** Every socket opened at `startAt`; one not authenticated `limitMs` later counts as failed (and is closed). */
+const storm = async ({
+  url,
+  tokens,
+  startAt,
+  limitMs
+}: {
+  url: string
+  tokens: string[]
+  startAt: number
+  limitMs: number
+}) => {
   await sleep(startAt - now())
   const first = now()
+  const deadline = sleep(first + limitMs - now()).then(() => {
+    throw new Error(`not authenticated within ${limitMs / 1000} s`)
+  })
+  deadline.catch(() => undefined)
   const results = await Promise.all(
     tokens.map(async (token) => {
       const socket = open(url)
       stormSockets.push(socket)
-      try {
+      let connectedAt = NaN
+      const attempt = (async () => {
         await connected(socket)
-        const connectedAt = now()
+        connectedAt = now()
         await authenticate(socket, token)
+      })()
+      try {
+        await Promise.race([attempt, deadline])
         return { ok: true, connectedAt, at: now() }
       } catch (error) {
+        attempt.catch(() => undefined)
         note(error)
+        socket.disconnect()
         return { ok: false, connectedAt: NaN, at: now() }
       }
     })
@@ -211,6 +242,7 @@ const counters = {
   droppedBeforeArm: 0
 }
 let fallbackUrl = ''
+let reconnectDelayMs = 0
 let catchUp = false
 let armed = false
 
@@ -256,6 +288,8 @@ const lost = (client: Client) => {
 const reconnect = async (client: Client) => {
   // The highest seq held without a gap, per chat, as it was when the connection was lost.
   const from = new Map(client.contiguous)
+  // socket.io-client's default first reconnection delay: reconnectionDelay × (1 ± randomizationFactor 0.5).
+  await sleep(reconnectDelayMs * (0.5 + Math.random()))
   for (let attempt = 0; ; attempt++) {
     const socket = open(fallbackUrl)
     client.attach(socket)
@@ -274,7 +308,8 @@ const reconnect = async (client: Client) => {
     }
   }
   if (catchUp) {
-    await Promise.all(client.spec.chats.map((chat) => pageUp(client, chat, from.get(chat) ?? 0)))
+    // One chat after the other, one call in flight per client.
+    for (const chat of client.spec.chats) await pageUp(client, chat, from.get(chat) ?? 0)
     for (const chat of client.spec.chats) {
       const held = client.held.get(chat)!
       if (held.size !== client.contiguous.get(chat)) client.gapsAtRecovery++
@@ -332,7 +367,13 @@ const verify = ({ truth }: { truth: Record<string, Array<[number, string]>> }) =
   let wrong = 0
   let unacknowledged = 0
   let appDuplicates = 0
+  let unverified = 0
   for (const client of clients) {
+    // A client that never caught up is reported as not recovered, not checked here.
+    if (Number.isNaN(client.recoveredAt)) {
+      unverified++
+      continue
+    }
     const ids = new Set<string>()
     for (const chat of client.spec.chats) {
       const held = client.held.get(chat)!
@@ -352,7 +393,7 @@ const verify = ({ truth }: { truth: Record<string, Array<[number, string]>> }) =
       }
     }
   }
-  return { expected, missing, wrong, unacknowledged, appDuplicates }
+  return { expected, missing, wrong, unacknowledged, appDuplicates, unverified }
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -390,7 +431,8 @@ const send = ({ rate }: { rate: number }) => {
       while (sending && start + (n * 1000) / rate <= now()) {
         const sender = senderSockets[n % senderSockets.length]
         const chat = sender.chats[Math.floor(n / senderSockets.length) % sender.chats.length]
-        const p = call(
+        const p = callTrying(
+          3,
           sender.socket,
           'create',
           `api/chats/${chat}/messages`,
@@ -425,8 +467,9 @@ const stopSend = async () => {
 const handlers: Record<string, (message: any) => unknown> = {
   storm,
   hold,
-  arm: (m: { fallbackUrl: string; catchUp: boolean }) => {
+  arm: (m: { fallbackUrl: string; catchUp: boolean; delayMs: number }) => {
     fallbackUrl = m.fallbackUrl
+    reconnectDelayMs = m.delayMs
     catchUp = m.catchUp
     armed = true
     return {}
