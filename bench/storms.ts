@@ -604,7 +604,7 @@ const reconnectRows = (ours: ReconnectResult, bare: ReconnectResult, stored: num
         `recovered = every chat of the client paged with after_seq until has_more is false; ` +
         `${total(ours.status, 'pages')} pages (${total(ours.status, 'pageErrors')} errors), ` +
         `${total(ours.status, 'pageMessages')} messages fetched, ${total(ours.status, 'gapsAtRecovery')} chats ` +
-        `with a gap when recovered${ours.complete ? '' : '; NOT every client recovered within the limit'}; ` +
+        `with a gap when recovered; ` +
         `clients met (503 refusals retried after retryAfter): ${kindsText(ours.clientErrors)}`
     },
     {
@@ -645,6 +645,7 @@ const reconnectRows = (ours: ReconnectResult, bare: ReconnectResult, stored: num
       ratio: round(bare.cpuToRecovery / ours.cpuToRecovery, 3),
       better: 'lower',
       note:
+        (ours.complete ? '' : `to the ${RECOVERY_LIMIT_MS / 1000} s limit (not every client recovered); `) +
         `user+system CPU of B (/proc): ${round((ours.cpuToRecovery / ours.held) * 1000, 2)} ms per client ` +
         `(B0 ${round((bare.cpuToRecovery / bare.held) * 1000, 2)}); of it up to all re-authenticated ` +
         `${round(ours.cpuToReauth, 2)} s; B's steady CPU with the senders alone before the kill ` +
