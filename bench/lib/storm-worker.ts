@@ -102,7 +102,12 @@ const connected = (socket: Socket) =>
       socket.off('connect', ok)
       reject(new Error(why))
     }
-    const onError = (error: Error) => fail(`connect_error: ${error.message}`)()
+    const onError = (error: Error) => {
+      // engine.io's TransportError keeps the transport's own error (e.g. ECONNRESET) in `description`.
+      const cause = (error as any).description
+      const detail = cause?.message ?? cause?.error?.message ?? cause?.code
+      fail(`connect_error: ${error.message}${detail ? ` (${detail})` : ''}`)()
+    }
     const onDisconnect = (reason: string) => fail(`disconnected before authenticating: ${reason}`)()
     const ok = () => {
       socket.off('connect_error', onError)
