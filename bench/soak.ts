@@ -490,6 +490,7 @@ const rowsOf = (ours: SoakResult, b0: SoakResult | undefined, population: Popula
     caughtUp: sum(ours.reports.map((r) => r.caughtUp)),
     catchUpPages: sum(ours.reports.map((r) => r.catchUpPages)),
     reconnects: sum(ours.reports.map((r) => r.reconnects)),
+    dropped: sum(ours.reports.map((r) => r.dropped)),
     live: sum(ours.reports.map((r) => r.liveDeliveries)),
     errorSamples: ours.reports.flatMap((r) => r.errorSamples).slice(0, 4)
   }
@@ -580,7 +581,7 @@ const rowsOf = (ours: SoakResult, b0: SoakResult | undefined, population: Popula
         `${check.expected.toLocaleString('en')} (message, member) pairs checked by seq, the sender's own socket included; ${check.lostReconnected} of the lost at users who reconnected` +
         `; stored messages (up to chats.last_seq) missing at a member: ${check.missingStored}` +
         (check.lostSamples.length ? `; e.g. ${check.lostSamples.join('; ')}` : '') +
-        `; ${merged.reconnects} reconnects, ${merged.caughtUp} messages fetched by catch-up in ${merged.catchUpPages} pages (catch-up of all chats p50 ${ours.catchUp.p50} ms, p99 ${ours.catchUp.p99} ms)` +
+        `; ${merged.reconnects} planned reconnects and ${merged.dropped} connections dropped by the server (each followed by a reconnect with backoff and a catch-up), ${merged.caughtUp} messages fetched by catch-up in ${merged.catchUpPages} pages (catch-up of all chats p50 ${ours.catchUp.p50} ms, p99 ${ours.catchUp.p99} ms)` +
         `; ${merged.live.toLocaleString('en')} live deliveries, ${merged.overlaps} live copies of a seq already fetched by catch-up (expected around a reconnect, not duplicates), ${merged.outOfOrder} live deliveries below the highest seq already delivered, ${merged.unexpected} for an unknown chat.`
     },
     {

@@ -92,12 +92,18 @@ export interface SoakReport {
   catchUpPages: number
   catchUpMs: Float64Array
   reconnects: number
+  dropped: number
   ops: Record<string, number>
   events: Record<string, number>
   errors: number
   errorsByKind: Record<string, number>
   errorSamples: string[]
 }
+
+type ChatMessageFind = (params: {
+  route: { chat_id: string }
+  query: { after_seq: number; limit: number }
+}) => Promise<{ data: { seq: number }[]; has_more: boolean }>
 
 const LIVE = 1
 const CAUGHT_UP = 2
@@ -131,9 +137,18 @@ interface Slot {
   state: 'online' | 'offline'
   inFlight: number
   reconnected: boolean
+  /** bumped by every reconnect cycle, so an older one does not mark the slot online */
+  generation: number
   chats: Map<string, Received>
 }
 
+/** Forgets the slot's socket first (so its disconnect handler ignores it), then closes it. */
+const detach = (slot: Slot) => {
+  const socket = slot.socket
+  slot.socket = undefined
+  socket?.disconnect()
+}
+const isConnected = (slot: Slot) => Boolean(slot.socket?.connected)
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)))
 const pick = <T>(items: T[]) => items[Math.floor(Math.random() * items.length)]
 const STATUSES = ['online', 'away', 'dnd'] as const
@@ -158,6 +173,10 @@ class SoakClients {
   private caughtUp = 0
   private catchUpPages = 0
   private reconnects = 0
+  /** connections the server dropped (each followed by a reconnect and catch-up) */
+  private dropped = 0
+  private closing = false
+  private readonly recoveries = new Set<Promise<void>>()
   private ops: Record<string, number> = {}
   private events: Record<string, number> = {}
   private errors = 0
@@ -203,6 +222,14 @@ class SoakClients {
     })
     slot.socket = socket
     slot.client = client
+    // A connection the server dropped (not one the harness closed): reconnect and catch up, like a real client.
+    socket.on('disconnect', () => {
+      if (slot.socket !== socket || this.closing) return
+      this.dropped++
+      const recovery = this.cycle(slot, 500 + Math.random() * 1000)
+      this.recoveries.add(recovery)
+      void recovery.finally(() => this.recoveries.delete(recovery))
+    })
     const token = this.baseline
       ? `baseline:${slot.user.userId}:${slot.user.chats.map((c) => c.chatId).join(',')}`
       : slot.user.token
@@ -217,6 +244,7 @@ class SoakClients {
       state: 'offline',
       inFlight: 0,
       reconnected: false,
+      generation: 0,
       chats: new Map(user.chats.map((c) => [c.chatId, new Received()]))
     }))
     let next = 0
@@ -322,26 +350,34 @@ class SoakClients {
     )
   }
 
-  /** Disconnect, stay away, connect a new socket, authenticate, catch up on every chat. */
+  /** A planned reconnect: a random idle client disconnects, stays away, then comes back (`cycle`). */
   private async reconnect(offlineMs: [number, number]) {
     const slot = this.onlineSlot(true)
     if (!slot) return
+    this.reconnects++
+    await this.cycle(slot, offlineMs[0] + Math.random() * (offlineMs[1] - offlineMs[0]))
+  }
+
+  /**
+   * Disconnect (if still connected), stay away `awayMs`, connect a new socket and authenticate (retried with a
+   * backoff until it works, as a real client does), then catch up on every chat with `after_seq`.
+   */
+  private async cycle(slot: Slot, awayMs: number) {
+    const generation = ++slot.generation
     slot.state = 'offline'
     slot.reconnected = true
-    this.reconnects++
-    slot.socket?.disconnect()
-    await sleep(offlineMs[0] + Math.random() * (offlineMs[1] - offlineMs[0]))
-    try {
-      await this.open(slot)
-    } catch (error) {
-      this.fail('reconnect', error)
-      // Try once more after a second (a real client retries); the catch-up below covers the gap.
-      await sleep(1000)
+    detach(slot)
+    await sleep(awayMs)
+    for (let attempt = 1; ; attempt++) {
       try {
         await this.open(slot)
-      } catch (again) {
-        this.fail('reconnect', again)
-        return
+        if (generation !== slot.generation) return
+        break
+      } catch (error) {
+        this.fail('reconnect', error)
+        detach(slot)
+        if (this.closing || generation !== slot.generation) return
+        await sleep(Math.min(5000, 500 * attempt))
       }
     }
     if (!this.baseline) {
@@ -350,12 +386,21 @@ class SoakClients {
       try {
         for (const [chatId, received] of slot.chats) {
           let after = received.contiguous
-          for (;;) {
+          for (let failures = 0; ;) {
             this.catchUpPages++
-            const page = await slot.client!.service('api/chats/:chat_id/messages').find({
-              route: { chat_id: chatId },
-              query: { after_seq: after, limit: 100 }
-            })
+            let page: Awaited<ReturnType<ChatMessageFind>>
+            try {
+              page = await slot.client!.service('api/chats/:chat_id/messages').find({
+                route: { chat_id: chatId },
+                query: { after_seq: after, limit: 100 }
+              })
+            } catch (error) {
+              this.fail('catch-up', error)
+              // A real client retries the page; if the socket is gone, the disconnect handler starts over.
+              if (++failures >= 10 || !isConnected(slot) || generation !== slot.generation) throw error
+              await sleep(Math.min(3000, 500 * failures))
+              continue
+            }
             for (const m of page.data) {
               if (!(received.mark(m.seq, CAUGHT_UP) & (LIVE | CAUGHT_UP))) this.caughtUp++
               after = Math.max(after, m.seq)
@@ -364,13 +409,14 @@ class SoakClients {
           }
         }
         this.catchUpMs.push(now() - started)
-      } catch (error) {
-        this.fail('catch-up', error)
+      } catch {
+        // counted above
       } finally {
         slot.inFlight--
       }
     }
-    slot.state = 'online'
+    // A newer cycle (the server dropped this socket meanwhile) owns the slot now.
+    if (generation === slot.generation) slot.state = 'online'
   }
 
   /** Runs every open loop until `timeline.end`, then waits for everything outstanding. */
@@ -407,7 +453,7 @@ class SoakClients {
       })
       await sleep(Math.min(5, nextDue - now()))
     }
-    while (pending.size) await Promise.all([...pending])
+    while (pending.size || this.recoveries.size) await Promise.all([...pending, ...this.recoveries])
   }
 
   status(): SoakStatus {
@@ -458,6 +504,7 @@ class SoakClients {
       catchUpPages: this.catchUpPages,
       catchUpMs: this.catchUpMs.toArray(),
       reconnects: this.reconnects,
+      dropped: this.dropped,
       ops: this.ops,
       events: this.events,
       errors: this.errors,
@@ -467,6 +514,7 @@ class SoakClients {
   }
 
   close() {
+    this.closing = true
     for (const slot of this.slots) slot.socket?.disconnect()
   }
 }
