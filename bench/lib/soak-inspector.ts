@@ -1,0 +1,85 @@
+// The soak's view into a server process through the V8 inspector on loopback (the server runs with
+// `--inspect=127.0.0.1:<port>`; src/ is not touched): a forced full GC, then heapUsed. The same method as
+// bench/idle.ts, reduced to what the soak needs.
+import { once } from 'node:events'
+import { mkdir, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import WebSocket from 'ws'
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+export class SoakInspector {
+  private nextId = 1
+  private readonly pending = new Map<number, { resolve: (v: any) => void; reject: (e: Error) => void }>()
+
+  private constructor(private readonly ws: WebSocket) {
+    ws.on('message', (raw) => {
+      const message = JSON.parse(String(raw))
+      const waiter = message.id !== undefined ? this.pending.get(message.id) : undefined
+      if (!waiter) return
+      this.pending.delete(message.id)
+      if (message.error) waiter.reject(new Error(`inspector: ${message.error.message}`))
+      else waiter.resolve(message.result)
+    })
+    ws.on('close', () => {
+      for (const waiter of this.pending.values()) waiter.reject(new Error('inspector closed'))
+      this.pending.clear()
+    })
+  }
+
+  static async connect(port: number) {
+    const deadline = Date.now() + 10_000
+    for (;;) {
+      const list = await fetch(`http://127.0.0.1:${port}/json/list`).then(
+        (r) => r.json() as Promise<Array<{ webSocketDebuggerUrl: string }>>,
+        () => undefined
+      )
+      if (list?.[0]) {
+        const ws = new WebSocket(list[0].webSocketDebuggerUrl)
+        await once(ws, 'open')
+        return new SoakInspector(ws)
+      }
+      if (Date.now() > deadline) throw new Error('the inspector did not answer')
+      await sleep(100)
+    }
+  }
+
+  call(method: string, params: Record<string, unknown> = {}): Promise<any> {
+    const id = this.nextId++
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject })
+      this.ws.send(JSON.stringify({ id, method, params }))
+    })
+  }
+
+  /** Two forced full GCs, then `process.memoryUsage().heapUsed`; `gcMs` is how long the GCs took. */
+  async heapAfterGc() {
+    const started = performance.now()
+    await this.call('HeapProfiler.collectGarbage')
+    await this.call('HeapProfiler.collectGarbage')
+    const gcMs = performance.now() - started
+    const { result, exceptionDetails } = await this.call('Runtime.evaluate', {
+      expression: 'process.memoryUsage().heapUsed',
+      returnByValue: true
+    })
+    if (exceptionDetails) throw new Error(`inspector evaluate: ${exceptionDetails.exception?.description}`)
+    return { heap: result.value as number, gcMs }
+  }
+
+  async startProfile() {
+    await this.call('Profiler.enable')
+    await this.call('Profiler.setSamplingInterval', { interval: 1000 })
+    await this.call('Profiler.start')
+  }
+
+  /** Stops the CPU profile and writes it (open it in Chrome DevTools, Performance tab). */
+  async stopProfile(file: string) {
+    const { profile } = await this.call('Profiler.stop')
+    await mkdir(path.dirname(file), { recursive: true })
+    await writeFile(file, JSON.stringify(profile))
+  }
+
+  close() {
+    this.ws.close()
+  }
+}
