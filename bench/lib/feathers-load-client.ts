@@ -82,9 +82,11 @@ export class Samples {
   }
 }
 
-export const connectClient = async (spec: ClientSpec) => {
+/** `onCreated` listens before the authentication is sent, so an event right behind its answer is not missed. */
+export const connectClient = async (spec: ClientSpec, onCreated?: (message: any) => void) => {
   const socket = io(spec.url, { transports: ['websocket'], forceNew: true, reconnection: false })
   const client = createClient(socketioClient(socket))
+  if (onCreated) client.service('api/messages' as any).on('created', onCreated)
   await client.authenticate({ strategy: 'jwt', accessToken: spec.token })
   return { client, socket }
 }
@@ -115,12 +117,11 @@ export class LoadClients {
       Array.from({ length: Math.min(concurrency, specs.length) }, async () => {
         while (next < specs.length) {
           const i = next++
-          const { client, socket } = await connectClient(specs[i])
-          this.sockets.push(socket)
           this.lastSeq[i] = new Map()
-          client
-            .service('api/messages' as any)
-            .on('created', (message: any) => this.received(message, this.lastSeq[i]))
+          const { client, socket } = await connectClient(specs[i], (message: any) =>
+            this.received(message, this.lastSeq[i])
+          )
+          this.sockets.push(socket)
           this.clients[i] = client
         }
       })
