@@ -17,7 +17,8 @@
 // BENCH_SIZES_SENDERS (4), BENCH_SIZES_WARMUP_MS (2000) / BENCH_SIZES_MEASURE_MS (5000) for the large-group runs,
 // BENCH_SIZES_PROBE_MS (3000), BENCH_SIZES_RATE_FRACTION (0.5), BENCH_SIZES_BYTES (20,1024,4096,10000),
 // BENCH_SIZES_SWEEP_GROUP (100), BENCH_SIZES_SWEEP_WARMUP_MS (1000) / BENCH_SIZES_SWEEP_MEASURE_MS (4000),
-// BENCH_WORKERS (2), BENCH_CPU_PROF=<dir> (profiles of our server processes).
+// BENCH_SIZES_CONNECT_CONCURRENCY (64 sockets at a time per worker, large groups), BENCH_WORKERS (2),
+// BENCH_CPU_PROF=<dir> (profiles of our server processes).
 import { readFileSync } from 'node:fs'
 import { api, backendPids, createGroup, loginAll, seedUsers, serverSampler } from './lib/chat-setup'
 import type { BenchDatabase, ServerProcess } from './lib/environment'
@@ -48,6 +49,8 @@ const SWEEP_GROUP = env('BENCH_SIZES_SWEEP_GROUP', 100)
 const SWEEP_WARMUP_MS = env('BENCH_SIZES_SWEEP_WARMUP_MS', 1000)
 const SWEEP_MEASURE_MS = env('BENCH_SIZES_SWEEP_MEASURE_MS', 4000)
 const SWEEP_IN_FLIGHT = 8
+/** Sockets each worker connects at a time for the large groups (the load driver's default is 16). */
+const CONNECT_CONCURRENCY = env('BENCH_SIZES_CONNECT_CONCURRENCY', 64)
 const LAST_MEMBER_GOAL_MS = 250
 const B0 = 'B0 bare Socket.IO'
 /** Members per POST /api/groups (owner included) and user ids per POST /api/groups/:group_id/members. */
@@ -163,12 +166,14 @@ async function largeGroup(res: Resources, members: number): Promise<ScenarioRow[
     clients: group.clients,
     serverPids: [server.pid],
     pgPids: () => backendPids(db.db),
-    sample: serverSampler(db.db, [server.url])
+    sample: serverSampler(db.db, [server.url]),
+    connectConcurrency: CONNECT_CONCURRENCY
   }
   const b0Setup = {
     name: `group of ${members} B0`,
     clients: b0Clients(b0Server.url, members, b0Chat),
-    serverPids: [b0Server.pid]
+    serverPids: [b0Server.pid],
+    connectConcurrency: CONNECT_CONCURRENCY
   }
   // Both servers keep their sockets for the whole part: the probe runs on ours, then B0 and ours at one rate.
   const { probe, rate, b0, ours } = await withLoad(oursSetup, (runOurs) =>
