@@ -25,6 +25,8 @@ export interface LoadSetup {
   pgPids?: () => Promise<number[]>
   /** Diagnostics sampled every 500 ms in the measured window and averaged (e.g. pool and wait states). */
   sample?: () => Promise<Record<string, number>>
+  /** sockets each worker connects at a time (default 16) */
+  connectConcurrency?: number
 }
 
 export interface LoadRun {
@@ -184,9 +186,11 @@ export const openLoad = async (setup: LoadSetup): Promise<LoadSession> => {
             type: 'connect',
             tag: `w${w}`,
             clients: setup.clients.slice(blocks[w].from, blocks[w].to),
-            concurrency: 16
+            concurrency: setup.connectConcurrency ?? 16
           },
-          'connected'
+          'connected',
+          // 120 s, or 50 ms per client for large blocks (a 10,000-member group: 5,000 sockets per worker).
+          Math.max(120_000, (blocks[w].to - blocks[w].from) * 50)
         )
       )
     )
