@@ -221,7 +221,7 @@ export const openLoad = async (setup: LoadSetup): Promise<LoadSession> => {
       const cpuAt = async () => ({
         servers: await sumCpu(setup.serverPids),
         generator: await sumCpu(workerPids),
-        postgres: await sumCpu(pgPids),
+        postgres: new Map(await Promise.all(pgPids.map(async (pid) => [pid, await cpuSeconds(pid)] as const))),
         writes: await sumWrites(setup.serverPids)
       })
       const cpuFrom = sleep(timeline.measureFrom - now()).then(cpuAt)
@@ -307,7 +307,7 @@ export const openLoad = async (setup: LoadSetup): Promise<LoadSession> => {
         cpu: {
           servers: round(to.servers - from.servers, 2),
           generator: round(to.generator - from.generator, 2),
-          postgres: round(to.postgres - from.postgres, 2)
+          postgres: round(backendCpu(from.postgres, to.postgres), 2)
         },
         serverWrites: to.writes - from.writes,
         connectMs,
@@ -330,6 +330,16 @@ export const openLoad = async (setup: LoadSetup): Promise<LoadSession> => {
     await close()
     throw error
   }
+}
+
+/** CPU of the backends that lived through the window (one that exited meanwhile reads NaN at the end). */
+const backendCpu = (from: Map<number, number>, to: Map<number, number>) => {
+  let sum = 0
+  for (const [pid, end] of to) {
+    const start = from.get(pid)
+    if (start !== undefined && Number.isFinite(start) && Number.isFinite(end)) sum += end - start
+  }
+  return sum
 }
 
 /** Merges the workers' per-message receipts: the latest receive time of each message all members received. */
