@@ -10,7 +10,7 @@ import { cpuSeconds, createBenchDatabase, redisUrl, startProcess } from './lib/e
 import { progress, round, type ScenarioRow } from './lib/results'
 
 const CHATS = Number(process.env.CHAT_LIST_CHATS ?? 500)
-const SECONDS = Number(process.env.CHAT_LIST_SECONDS ?? 8)
+const SECONDS = Number(process.env.CHAT_LIST_SECONDS ?? 5)
 const PER_CHAT = 20
 const SCENARIO = `chat list (${CHATS} chats, mention counts)`
 

@@ -34,7 +34,7 @@ import {
 import { percentile, progress, round, type ScenarioRow } from './lib/results'
 import { markdownTable, profileArgs } from './lib/scenario-helpers'
 
-const CHATS = Number(process.env.COLD_CHATS ?? 2000)
+const CHATS = Number(process.env.COLD_CHATS ?? 1000)
 const PER_CHAT = Math.max(60, Number(process.env.COLD_MESSAGES ?? 500))
 const WRITE_RATE = Number(process.env.COLD_WRITE_RATE ?? 200)
 const SECONDS = Number(process.env.COLD_SECONDS ?? 4)

@@ -23,8 +23,8 @@ import { progress, round, type ScenarioRow } from './lib/results'
 import { PASSWORD, SEARCH_WORDS, seedHistory } from './lib/seed-history'
 
 const MESSAGES = Number(process.env.HISTORY_MESSAGES ?? 1_000_000)
-const SECONDS = Number(process.env.HISTORY_SECONDS ?? 8)
-const SEARCH_SECONDS = Number(process.env.SEARCH_SECONDS ?? 8)
+const SECONDS = Number(process.env.HISTORY_SECONDS ?? 5)
+const SEARCH_SECONDS = Number(process.env.SEARCH_SECONDS ?? 5)
 const SEARCH_RATE = Number(process.env.SEARCH_RATE ?? 50)
 const PAIRS = Number(process.env.HISTORY_PAIRS ?? 1)
 const WITH_REDIS = process.env.HISTORY_REDIS !== '0'

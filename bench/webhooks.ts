@@ -19,8 +19,8 @@ import { cpuNote, markdownTable, Resources, usPerDelivery, withLoad } from './li
 const GROUP = 100
 const SENDERS = 4
 const IN_FLIGHT = 8
-const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 2000)
-const MEASURE_MS = Number(process.env.BENCH_MEASURE_MS ?? 10_000)
+const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 1500)
+const MEASURE_MS = Number(process.env.BENCH_MEASURE_MS ?? 5000)
 const PAIRS = Math.max(1, Number(process.env.BENCH_WEBHOOK_PAIRS ?? 3))
 const BACKLOG_MS = Number(process.env.BENCH_WEBHOOK_BACKLOG_MS ?? 3000)
 const DRAIN_TIMEOUT_MS = 180_000

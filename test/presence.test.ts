@@ -2,7 +2,19 @@
 // announced once per user, and a failure after the write never becomes an unhandled rejection.
 import assert from 'node:assert/strict'
 import type { RealTimeConnection } from '@feathersjs/feathers'
-import { createUser, openPrivateChat, startServer, type TestServer, type TestUser } from './helpers'
+import {
+  callAs,
+  createGroup,
+  createUser,
+  eventually,
+  liveSocket,
+  openPrivateChat,
+  recordEvents,
+  startServer,
+  type SocketClient,
+  type TestServer,
+  type TestUser
+} from './helpers'
 
 describe('presence: batched status writes', () => {
   let server: TestServer
@@ -97,5 +109,36 @@ describe('presence: batched status writes', () => {
       process.removeListener('unhandledRejection', onUnhandled)
       server.app.service('api/users/status').removeListener('user_status', listener)
     }
+  })
+
+  describe('routing through the chats a live connection joined', () => {
+    const opened: SocketClient[] = []
+    after(() => opened.forEach((s) => s.close()))
+
+    it('a group joined after connecting carries my status to its members; an outsider hears nothing', async () => {
+      const [me, member, outsider] = await Promise.all([
+        createUser(server.url, 'Route Me'),
+        createUser(server.url, 'Route Member'),
+        createUser(server.url, 'Route Outsider')
+      ])
+      const mine = await liveSocket(server.url, me, opened)
+      const memberSocket = await liveSocket(server.url, member, opened)
+      const outsiderSocket = await liveSocket(server.url, outsider, opened)
+      const memberHeard = recordEvents(memberSocket.client, 'api/users/status', ['user_status'])
+      const outsiderHeard = recordEvents(outsiderSocket.client, 'api/users/status', ['user_status'])
+      const mineHeard = recordEvents(mine.client, 'api/users/status', ['user_status'])
+      // The group is made after my socket joined its chats: the membership event adds its channel.
+      await createGroup(server.url, member, 'Routed', [me])
+      const away = await callAs(server.url, me, 'PUT', '/api/users/status', { status: 'away' })
+      assert.equal(away.status, 200)
+      const mineAway = (e: { data: { user_id: string; status: string } }) =>
+        e.data.user_id === me.user_id && e.data.status === 'away'
+      await eventually(() => assert.ok(memberHeard.some(mineAway), 'the new group member hears it'))
+      // Barrier for the outsider: its own status change reaches its own socket after mine was published.
+      await callAs(server.url, outsider, 'PUT', '/api/users/status', { status: 'dnd' })
+      await eventually(() => assert.ok(outsiderHeard.some((e) => e.data.user_id === outsider.user_id)))
+      assert.equal(outsiderHeard.filter(mineAway).length, 0, 'the outsider must not hear my status')
+      await eventually(() => assert.ok(mineHeard.some(mineAway), 'my own connection hears it'))
+    })
   })
 })
