@@ -221,7 +221,9 @@ export const openLoad = async (setup: LoadSetup): Promise<LoadSession> => {
       const cpuAt = async () => ({
         servers: await sumCpu(setup.serverPids),
         generator: await sumCpu(workerPids),
-        postgres: new Map(await Promise.all(pgPids.map(async (pid) => [pid, await cpuSeconds(pid)] as const))),
+        postgres: new Map(
+          await Promise.all(pgPids.map(async (pid) => [pid, await cpuSeconds(pid)] as const))
+        ),
         writes: await sumWrites(setup.serverPids)
       })
       const cpuFrom = sleep(timeline.measureFrom - now()).then(cpuAt)
