@@ -31,11 +31,10 @@ export const memberIdsOfChat = async (db: Knex, chatId: string): Promise<string[
 export const memberIdsOfChats = async (db: Knex, chatIds: string[]): Promise<string[]> =>
   (await db('chat_participants').whereIn('chat_id', chatIds).distinct().pluck('user_id')) as string[]
 
-/** Users who share a private chat with `userId` (their chat lists show this user's name, avatar, status). */
-export const privateContactsOf = (db: Knex, userId: string): Promise<string[]> =>
-  privateContactsOfUsers(db, [userId])
-
-/** The users who share a private chat with any of these users (one query for a batch of status changes). */
+/**
+ * Users who share a private chat with any of these users (their chat lists show those users' name, avatar,
+ * status); one query for a whole batch of status changes.
+ */
 export const privateContactsOfUsers = async (db: Knex, userIds: string[]): Promise<string[]> =>
   userIds.length === 0
     ? []
