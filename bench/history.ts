@@ -9,17 +9,11 @@
 // BENCH_RATE_TOOL=autocannon (fixed-rate runs with autocannon's overallRate instead of the open-loop sender).
 import os from 'node:os'
 import { closedLoop, fixedRate, type LoadOptions, type LoadResult } from './lib/autocannon'
-import {
-  cpuSeconds,
-  createBenchDatabase,
-  redisUrl,
-  startProcess,
-  type ServerProcess
-} from './lib/environment'
+import { cpuSeconds, redisUrl, startProcess, type ServerProcess } from './lib/environment'
 import { profileArgs } from './lib/scenario-helpers'
 import { searchMessages } from '../src/services/search/messages/message-search-store'
 import { progress, round, type ScenarioRow, runStandalone } from './lib/results'
-import { PASSWORD, SEARCH_WORDS, seedHistory } from './lib/seed-history'
+import { PASSWORD, SEARCH_WORDS, releaseSharedHistory, sharedHistory } from './lib/seed-history'
 
 const MESSAGES = Number(process.env.HISTORY_MESSAGES ?? 1_000_000)
 const SECONDS = Number(process.env.HISTORY_SECONDS ?? 5)
@@ -55,10 +49,9 @@ export async function run(): Promise<ScenarioRow[]> {
   const rows: ScenarioRow[] = []
   const started = Date.now()
   const loadAtStart = load()
-  const bench = await createBenchDatabase('history')
+  const { bench, seed } = await sharedHistory(MESSAGES)
   const stops: (() => Promise<void>)[] = []
   try {
-    const seed = await seedHistory(bench.db, MESSAGES)
     const chat = seed.chatId
     const base = `/api/chats/${chat}/messages`
 
@@ -383,7 +376,7 @@ export async function run(): Promise<ScenarioRow[]> {
     return rows
   } finally {
     for (const stop of stops.reverse()) await stop().catch(() => {})
-    await bench.drop()
+    if (require.main === module) await releaseSharedHistory() // else search-languages reads it next
   }
 }
 

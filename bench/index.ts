@@ -14,6 +14,7 @@ import knex from 'knex'
 import { Redis } from 'ioredis'
 import { adminUrl, redisUrl } from './lib/environment'
 import { progress, type ScenarioRow } from './lib/results'
+import { releaseSharedHistory } from './lib/seed-history'
 
 /** The default set (under 10 minutes on the 2-core development VM). */
 export const SCENARIOS = [
@@ -165,6 +166,7 @@ const main = async () => {
 
   const outcomes: ScenarioOutcome[] = []
   for (const name of selected) outcomes.push(await runScenario(name))
+  await releaseSharedHistory()
 
   const rows = outcomes.flatMap((o) => o.rows)
   const problems: ScenarioRow[] = outcomes

@@ -3,15 +3,13 @@
 // (src/services/search/messages/message-search-store.ts, no HTTP), then the insert cost with and without the
 // migration's vectors and indexes.
 //   SEARCH_MESSAGES=1000000 SEARCH_RUNS=200 npx tsx bench/search-languages.ts   (or npm run bench -- --only search-languages)
-import { createBenchDatabase } from './lib/environment'
 import { progress, round, type ScenarioRow, runStandalone } from './lib/results'
-import { seedHistory } from './lib/seed-history'
+import { releaseSharedHistory, sharedHistory } from './lib/seed-history'
 import { searchMessages } from '../src/services/search/messages/message-search-store'
 import { down as dropSearch } from '../migrations/20261202000003_search-any-language'
 
 const MESSAGES = Number(process.env.SEARCH_MESSAGES ?? 1_000_000)
 const RUNS = Number(process.env.SEARCH_RUNS ?? 200)
-const INDEXES = ['idx_messages_search_english', 'idx_messages_search_cjk', 'idx_messages_content_trgm']
 const QUERIES = {
   'English word form': 'deploying',
   prefix: 'deplo',
@@ -25,28 +23,16 @@ const percentile = (sorted: number[], p: number) =>
 export async function run(): Promise<ScenarioRow[]> {
   const rows: ScenarioRow[] = []
   const scenario = `search in any language (${(MESSAGES / 1e6).toLocaleString('en')}M messages)`
-  const bench = await createBenchDatabase('search_languages')
+  const { bench, seed } = await sharedHistory(MESSAGES)
   const db = bench.db
   try {
-    // Like the history seed's GIN index: built once after the load, with the migration's definitions.
-    const defs = (await db.raw(`SELECT indexdef FROM pg_indexes WHERE indexname = ANY(?)`, [INDEXES])).rows
-    for (const name of INDEXES) await db.raw(`DROP INDEX ${name}`)
-    const seed = await seedHistory(db, MESSAGES)
     // Chinese and Japanese sentences (no spaces) in every 1000th message, at a random place in the history.
     await db.raw(
       `UPDATE messages SET content = content || CASE WHEN seq % 2000 = 7 THEN ' 我们明天讨论中文翻译的问题' ELSE ' 東京で会議があります' END
        WHERE chat_id = ? AND seq % 1000 = 7 AND deleted_at IS NULL`,
       [seed.chatId]
     )
-    const started = Date.now()
-    for (const { indexdef } of defs) {
-      await db.transaction(async (trx) => {
-        await trx.raw(`SET LOCAL maintenance_work_mem = '256MB'`)
-        await trx.raw(indexdef)
-      })
-    }
     await db.raw('VACUUM ANALYZE messages')
-    progress(`search indexes built in ${round((Date.now() - started) / 1000, 1)} s`)
     const me = seed.users[0].user_id
     for (const [kind, q] of Object.entries(QUERIES)) {
       for (const scope of [{ chatId: seed.chatId }, { memberId: me }]) {
@@ -105,7 +91,7 @@ export async function run(): Promise<ScenarioRow[]> {
     })
     return rows
   } finally {
-    await bench.drop()
+    await releaseSharedHistory() // changed above (the migration's down): nobody reads it after this
   }
 }
 

@@ -9,12 +9,13 @@ import type {
   AuthenticationResult
 } from '@feathersjs/authentication'
 import { LocalStrategy } from '@feathersjs/authentication-local'
-import { NotAuthenticated } from '@feathersjs/errors'
+import { NotAuthenticated, NotFound } from '@feathersjs/errors'
 import { LRUCache } from 'lru-cache'
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Params } from '@feathersjs/feathers'
 import type { Application, HookContext } from './declarations'
 import { IdentityCache } from './caches/identity'
+import { IdentityLookups } from './auth/identity-lookups'
 import { hashPassword } from './auth/passwords'
 import { RefreshTokens } from './auth/refresh-tokens'
 import { botTokenExp, findBotToken, isBotToken } from './auth/bot-tokens'
@@ -34,6 +35,7 @@ declare module './declarations' {
   interface Configuration {
     refreshTokens: RefreshTokens
     identityCache: IdentityCache
+    identityLookups: IdentityLookups
   }
 }
 
@@ -53,15 +55,16 @@ const IDENTITY_REUSE_MS = 30_000
  */
 class SessionJwtStrategy extends JWTStrategy {
   /**
-   * The user behind a token: from the `user:{id}` cache, else one internal lookup (cached for next time).
-   * The row stays internal (params.user) without its password hash; services resolve what leaves.
+   * The user behind a token: from the `user:{id}` cache, else one lookup (cached for next time). The row stays
+   * internal (params.user) without its password hash; services resolve what leaves.
    */
-  async getEntity(id: string, params: Params) {
+  async getEntity(id: string, _params: Params) {
     const accounts = this.app!.get('accounts')
     const cached = await accounts.user(id)
     if (cached) return cached
-    const { provider: _provider, ...internal } = params
-    const { password_hash: _hash, ...user } = await this.entityService.get(id, { ...internal, query: {} })
+    // Batched with the other sockets authenticating in this tick (auth/identity-lookups.ts).
+    const user = await this.app!.get('identityLookups').user(id)
+    if (!user) throw new NotFound(`No record found for id '${id}'`)
     await accounts.rememberUser(user)
     return user
   }
@@ -236,6 +239,7 @@ export const authentication = (app: Application) => {
   app.set('authentication', { ...settings, jwtOptions: { ...settings.jwtOptions, expiresIn: jwtExpire } })
   app.set('refreshTokens', new RefreshTokens(app))
   app.set('identityCache', new IdentityCache(IDENTITY_REUSE_MS))
+  app.set('identityLookups', new IdentityLookups(() => app.get('postgresqlClient')))
 
   const authService = new ChatAuthenticationService(app)
   authService.register('jwt', new SessionJwtStrategy())

@@ -9,7 +9,6 @@ import type { Application, HookContext } from './declarations'
 import { chatChannel, userChannel, type ChatConnection } from './realtime/connections'
 
 export { userChannel, chatChannel } // kept here too: the channel names belong to the rules below
-import { chatIdsOfUser } from './services/chats/membership'
 import type { Chat, ReadReceipt, TypingEvent } from './services/chats/chats.schema'
 import type { Group, GroupMember } from './services/groups/groups.schema'
 import type { UserStatus } from './services/users/status/status.schema'
@@ -50,7 +49,7 @@ const attachConnection = async (context: HookContext) => {
   const app = context.app
   book(app).attach(connection, user.user_id, context.result.authentication?.payload?.sid)
   book(app).enter(userChannel(user.user_id), connection)
-  for (const chatId of await chatIdsOfUser(app.get('postgresqlClient'), user.user_id)) {
+  for (const chatId of await app.get('identityLookups').chatIdsOf(user.user_id)) {
     book(app).enter(chatChannel(chatId), connection)
   }
   book(app).joinedAll(connection)
@@ -192,11 +191,11 @@ export const channels = (app: Application) => {
 
   // Presence goes to users who share a chat with that user (and the user's own other connections). Their
   // chats are the channels a connection of theirs here joined (kept current by the membership events above);
-  // only a user with no connection here (offline, or online elsewhere) costs a query.
+  // only a user with no connection here (offline, or online elsewhere) costs a lookup (batched per tick).
   app.service('api/users/status').publish('user_status', async (status: UserStatus): Promise<Channel> => {
     const chatIds =
       book(app).chatsOfUser(connectionsOf(app, status.user_id)) ??
-      (await chatIdsOfUser(app.get('postgresqlClient'), status.user_id))
+      (await app.get('identityLookups').chatIdsOf(status.user_id))
     return app.channel([userChannel(status.user_id), ...chatIds.map(chatChannel)])
   })
 }

@@ -130,12 +130,8 @@ export class RefreshTokens {
     const accounts = this.app.get('accounts')
     const owner = await accounts.sessionOwner(familyId)
     if (owner) return owner === userId
-    const row = await this.db('refresh_tokens')
-      .where({ family_id: familyId })
-      .whereNull('revoked_at')
-      .where('expires_at', '>', this.db.fn.now())
-      .first('user_id')
-    if (row) await accounts.rememberSession(familyId, row.user_id)
-    return row?.user_id === userId
+    const live = await this.app.get('identityLookups').sessionOwner(familyId) // batched per tick
+    if (live) await accounts.rememberSession(familyId, live)
+    return live === userId
   }
 }

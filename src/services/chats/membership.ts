@@ -15,9 +15,6 @@ export interface Participant {
 export const findParticipant = (db: Knex, chatId: string, userId: string): Promise<Participant | undefined> =>
   db('chat_participants').where({ chat_id: chatId, user_id: userId }).first()
 
-export const chatIdsOfUser = async (db: Knex, userId: string): Promise<string[]> =>
-  (await db('chat_participants').where({ user_id: userId }).pluck('chat_id')) as string[]
-
 /** How many chats the user is in (the admin CLI's `user show`; the chat list itself never counts). */
 export const chatCountOf = async (db: Knex, userId: string): Promise<number> => {
   const [{ count }] = await db('chat_participants').where({ user_id: userId }).count({ count: '*' })
