@@ -14,9 +14,9 @@
 //   npx tsx bench/fanout-sizes.ts                 prints the rows as a table, then as JSON
 // Environment: BENCH_LARGE=1 (adds the 10,000-member group), BENCH_SIZES_ONLY (large, sweep),
 // BENCH_SIZES_GROUPS (group sizes, e.g. 200,500; overrides the default 1000 / 1000,10000),
-// BENCH_SIZES_SENDERS (4), BENCH_SIZES_WARMUP_MS (2000) / BENCH_SIZES_MEASURE_MS (5000) for the large-group runs,
-// BENCH_SIZES_PROBE_MS (3000), BENCH_SIZES_RATE_FRACTION (0.5), BENCH_SIZES_BYTES (20,1024,4096,10000),
-// BENCH_SIZES_SWEEP_GROUP (100), BENCH_SIZES_SWEEP_WARMUP_MS (1000) / BENCH_SIZES_SWEEP_MEASURE_MS (4000),
+// BENCH_SIZES_SENDERS (4), BENCH_SIZES_WARMUP_MS (1000) / BENCH_SIZES_MEASURE_MS (3000) for the large-group runs,
+// BENCH_SIZES_PROBE_MS (2000), BENCH_SIZES_RATE_FRACTION (0.5), BENCH_SIZES_BYTES (20,1024,4096,10000),
+// BENCH_SIZES_SWEEP_GROUP (100), BENCH_SIZES_SWEEP_WARMUP_MS (1000) / BENCH_SIZES_SWEEP_MEASURE_MS (3000),
 // BENCH_SIZES_CONNECT_CONCURRENCY (64 sockets at a time per worker, large groups), BENCH_WORKERS (2),
 // BENCH_CPU_PROF=<dir> (profiles of our server processes).
 import { readFileSync } from 'node:fs'
@@ -41,14 +41,14 @@ const list = (value: string) => value.split(',').filter(Boolean).map(Number)
 const LARGE = process.env.BENCH_LARGE === '1'
 const GROUP_SIZES = list(process.env.BENCH_SIZES_GROUPS ?? (LARGE ? '1000,10000' : '1000'))
 const SENDERS = env('BENCH_SIZES_SENDERS', 4)
-const WARMUP_MS = env('BENCH_SIZES_WARMUP_MS', 2000)
-const MEASURE_MS = env('BENCH_SIZES_MEASURE_MS', 5000)
-const PROBE_MS = env('BENCH_SIZES_PROBE_MS', 3000)
+const WARMUP_MS = env('BENCH_SIZES_WARMUP_MS', 1000)
+const MEASURE_MS = env('BENCH_SIZES_MEASURE_MS', 3000)
+const PROBE_MS = env('BENCH_SIZES_PROBE_MS', 2000)
 const RATE_FRACTION = env('BENCH_SIZES_RATE_FRACTION', 0.5)
 const SWEEP_BYTES = list(process.env.BENCH_SIZES_BYTES ?? '20,1024,4096,10000')
 const SWEEP_GROUP = env('BENCH_SIZES_SWEEP_GROUP', 100)
 const SWEEP_WARMUP_MS = env('BENCH_SIZES_SWEEP_WARMUP_MS', 1000)
-const SWEEP_MEASURE_MS = env('BENCH_SIZES_SWEEP_MEASURE_MS', 4000)
+const SWEEP_MEASURE_MS = env('BENCH_SIZES_SWEEP_MEASURE_MS', 3000)
 const SWEEP_IN_FLIGHT = 8
 /** Sockets each worker connects at a time for the large groups (the load driver's default is 16). */
 const CONNECT_CONCURRENCY = env('BENCH_SIZES_CONNECT_CONCURRENCY', 64)

@@ -14,7 +14,7 @@
 // messages a second (200, open loop) over REST into random chats THROUGH OUR SERVER, in both servers' runs: the
 // same write load on the same database and the same machine for both.
 //   npx tsx bench/history-cold.ts            (COLD_CHATS=200 COLD_SECONDS=3 for a quick run)
-// Environment: COLD_CHATS (2000), COLD_MESSAGES (500 per chat), COLD_WRITE_RATE (200 msg/s), COLD_SECONDS (4,
+// Environment: COLD_CHATS (1000), COLD_MESSAGES (500 per chat), COLD_WRITE_RATE (200 msg/s), COLD_SECONDS (3,
 // per run), COLD_REDIS (0), BENCH_RATE_TOOL=autocannon, BENCH_CPU_PROF=<dir> (profile of our server).
 import { fork, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
@@ -37,7 +37,7 @@ import { profileArgs } from './lib/scenario-helpers'
 const CHATS = Number(process.env.COLD_CHATS ?? 1000)
 const PER_CHAT = Math.max(60, Number(process.env.COLD_MESSAGES ?? 500))
 const WRITE_RATE = Number(process.env.COLD_WRITE_RATE ?? 200)
-const SECONDS = Number(process.env.COLD_SECONDS ?? 4)
+const SECONDS = Number(process.env.COLD_SECONDS ?? 3)
 const WITH_REDIS = process.env.COLD_REDIS === '1'
 const WRITERS = 20
 const CONNECTIONS = 16

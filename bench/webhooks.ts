@@ -8,7 +8,7 @@
 //    the queue (one delivery in flight per webhook and chat, in order); then it answers everything and the
 //    drain is timed. Baseline: a bare loop in its own process posting the same number of signed deliveries of
 //    the same size to the same sink, one at a time over a keep-alive connection (the ordered-stream ceiling).
-// Environment: BENCH_WARMUP_MS, BENCH_MEASURE_MS, BENCH_WEBHOOK_PAIRS (3), BENCH_WEBHOOK_BACKLOG_MS (3000).
+// Environment: BENCH_WARMUP_MS (1000), BENCH_MEASURE_MS (3000), BENCH_WEBHOOK_PAIRS (3), BENCH_WEBHOOK_BACKLOG_MS (3000).
 import { fork, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
 import { api, backendPids, createGroup, loginAll, seedUsers, serverSampler } from './lib/chat-setup'
@@ -19,8 +19,8 @@ import { cpuNote, Resources, usPerDelivery, withLoad } from './lib/scenario-help
 const GROUP = 100
 const SENDERS = 4
 const IN_FLIGHT = 8
-const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 1500)
-const MEASURE_MS = Number(process.env.BENCH_MEASURE_MS ?? 5000)
+const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 1000)
+const MEASURE_MS = Number(process.env.BENCH_MEASURE_MS ?? 3000)
 const PAIRS = Math.max(1, Number(process.env.BENCH_WEBHOOK_PAIRS ?? 3))
 const BACKLOG_MS = Number(process.env.BENCH_WEBHOOK_BACKLOG_MS ?? 3000)
 const DRAIN_TIMEOUT_MS = 180_000
