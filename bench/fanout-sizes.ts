@@ -20,7 +20,9 @@
 // BENCH_SIZES_CONNECT_CONCURRENCY (64 sockets at a time per worker, large groups), BENCH_WORKERS (2),
 // BENCH_CPU_PROF=<dir> (profiles of our server processes).
 import { readFileSync } from 'node:fs'
-import { api, backendPids, createGroup, loginAll, seedUsers, serverSampler } from './lib/chat-setup'
+import { api, backendPids, createGroup, seedUsers, serverSampler } from './lib/chat-setup'
+import { mintTokens, seedSessions, STORM_JWT_SECRET } from './lib/storm-seed'
+import { ulid } from 'ulid'
 import type { BenchDatabase, ServerProcess } from './lib/environment'
 import type { ClientSpec } from './lib/feathers-load-client'
 import type { LoadResult, LoadRun } from './lib/load-driver'
@@ -80,8 +82,12 @@ const seedGroup = async (db: BenchDatabase, server: ServerProcess, members: numb
   // members of one group from offline sends ~N²/2 presence events (50 M for 10,000), which is not what this
   // part measures. `online` only replaces `offline`, so nothing is announced; the message path ignores status.
   await db.db('users').update({ status: 'online' })
+  // A session per user in SQL and tokens signed with the server's secret (storm-seed.ts): what a REST login
+  // returns, without 10,000 logins in the setup.
+  const sessions = users.map((u) => ({ ...u, session_id: ulid() }))
+  await seedSessions(db.db, sessions)
   const seeded = performance.now()
-  const tokens = await loginAll(server.url, users, 32)
+  const tokens = await mintTokens(server.url, users[0], sessions)
   const loggedIn = performance.now()
   // POST /api/groups takes at most 1,000 members (owner included); the rest join through
   // POST /api/groups/:group_id/members, at most 1,000 user ids per call.
@@ -97,7 +103,7 @@ const seedGroup = async (db: BenchDatabase, server: ServerProcess, members: numb
     )
   const done = performance.now()
   const s = (a: number, b: number) => round((b - a) / 1000, 1)
-  const setupNote = `setup: ${members} users seeded in SQL (status online) ${s(started, seeded)} s, ${members} REST logins ${s(
+  const setupNote = `setup: ${members} users seeded in SQL (status online) ${s(started, seeded)} s, ${members} sessions and tokens minted ${s(
     seeded,
     loggedIn
   )} s, POST /api/groups${
@@ -149,7 +155,7 @@ async function largeGroup(res: Resources, members: number): Promise<ScenarioRow[
   if (limit < members + 1000)
     throw new Error(`open files limit ${limit} is too low for ${members} sockets: run under ulimit -n 20000`)
   const db = await res.database(`sizes${members}`)
-  const server = await res.server({ DATABASE_URL: db.url }, `sizes-${members}`)
+  const server = await res.server({ DATABASE_URL: db.url, JWT_SECRET: STORM_JWT_SECRET }, `sizes-${members}`)
   const group = await seedGroup(db, server, members, `big${members}`)
   const b0Server = await res.server({}, 'baseline', 'bench/baseline-socketio.ts')
   const b0Chat = `bench-large-${members}`
@@ -266,7 +272,7 @@ const sizeLabel = (bytes: number) =>
 
 async function sizeSweep(res: Resources): Promise<ScenarioRow[]> {
   const db = await res.database('sizesweep')
-  const server = await res.server({ DATABASE_URL: db.url }, 'sizesweep')
+  const server = await res.server({ DATABASE_URL: db.url, JWT_SECRET: STORM_JWT_SECRET }, 'sizesweep')
   const group = await seedGroup(db, server, SWEEP_GROUP, 'sweep')
   const b0Server = await res.server({}, 'baseline', 'bench/baseline-socketio.ts')
   const b0Chat = 'bench-sweep'

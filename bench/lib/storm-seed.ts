@@ -34,6 +34,21 @@ export interface StormWorld {
 
 const GROUP_SIZE = 10
 
+/** One live session (a `refresh_tokens` family) per user, valid for a week. */
+export const seedSessions = async (db: Knex, users: Array<{ user_id: string; session_id: string }>) => {
+  const expires = new Date(Date.now() + 7 * 86400_000).toISOString()
+  await db.batchInsert(
+    'refresh_tokens',
+    users.map((u) => ({
+      user_id: u.user_id,
+      token_hash: randomBytes(32).toString('hex'),
+      family_id: u.session_id,
+      expires_at: expires
+    })),
+    1000
+  )
+}
+
 /** `count` users in 5 chats each; `senders` more users, sender k in every group g with g % senders = k. */
 export const seedWorld = async (
   db: Knex,
@@ -56,17 +71,7 @@ export const seedWorld = async (
     everyone.map((u) => ({ user_id: u.user_id, email: u.email, name: u.email, password_hash: hash })),
     1000
   )
-  const expires = new Date(Date.now() + 7 * 86400_000).toISOString()
-  await db.batchInsert(
-    'refresh_tokens',
-    everyone.map((u) => ({
-      user_id: u.user_id,
-      token_hash: randomBytes(32).toString('hex'),
-      family_id: u.session_id,
-      expires_at: expires
-    })),
-    1000
-  )
+  await seedSessions(db, everyone)
 
   const chats: any[] = []
   const participants: Array<{ chat_id: string; user_id: string }> = []
@@ -120,7 +125,11 @@ export const seedWorld = async (
  * One access token per user, for the user's seeded session. The header and the claims other than `sub`, `sid`
  * and `jti` are copied from a token `baseUrl` issues to `template` on a REST login, and its lifetime is kept.
  */
-export const mintTokens = async (baseUrl: string, template: StormUser, users: StormUser[]) => {
+export const mintTokens = async (
+  baseUrl: string,
+  template: { email: string },
+  users: Array<{ user_id: string; session_id: string }>
+) => {
   const res = await fetch(`${baseUrl}/api/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
