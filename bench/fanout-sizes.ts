@@ -21,8 +21,7 @@
 // BENCH_CPU_PROF=<dir> (profiles of our server processes).
 import { readFileSync } from 'node:fs'
 import { api, backendPids, createGroup, seedUsers, serverSampler } from './lib/chat-setup'
-import { mintTokens, seedSessions, STORM_JWT_SECRET } from './lib/storm-seed'
-import { ulid } from 'ulid'
+import { seededTokens, STORM_JWT_SECRET } from './lib/storm-seed'
 import type { BenchDatabase, ServerProcess } from './lib/environment'
 import type { ClientSpec } from './lib/feathers-load-client'
 import type { LoadResult, LoadRun } from './lib/load-driver'
@@ -82,12 +81,9 @@ const seedGroup = async (db: BenchDatabase, server: ServerProcess, members: numb
   // members of one group from offline sends ~N²/2 presence events (50 M for 10,000), which is not what this
   // part measures. `online` only replaces `offline`, so nothing is announced; the message path ignores status.
   await db.db('users').update({ status: 'online' })
-  // A session per user in SQL and tokens signed with the server's secret (storm-seed.ts): what a REST login
-  // returns, without 10,000 logins in the setup.
-  const sessions = users.map((u) => ({ ...u, session_id: ulid() }))
-  await seedSessions(db.db, sessions)
   const seeded = performance.now()
-  const tokens = await mintTokens(server.url, users[0], sessions)
+  // Sessions in SQL and tokens minted with the server's secret: no REST login per member in the setup.
+  const tokens = await seededTokens(db.db, server.url, users)
   const loggedIn = performance.now()
   // POST /api/groups takes at most 1,000 members (owner included); the rest join through
   // POST /api/groups/:group_id/members, at most 1,000 user ids per call.

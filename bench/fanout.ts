@@ -16,6 +16,7 @@ import {
   serverSampler
 } from './lib/chat-setup'
 import { redisUrl, type BenchDatabase } from './lib/environment'
+import { seededTokens, STORM_JWT_SECRET } from './lib/storm-seed'
 import type { ClientSpec } from './lib/feathers-load-client'
 import { openLoad, type LoadResult, type LoadRun, type LoadSession, type LoadSetup } from './lib/load-driver'
 import { pgbenchBatches } from './lib/pgbench'
@@ -502,9 +503,9 @@ async function scaleOut(res: Resources, noRedis?: LoadResult): Promise<ScenarioR
 async function manyChats(res: Resources): Promise<ScenarioRow[]> {
   const setupStart = performance.now()
   const db = await res.database('manychats')
-  const server = await res.server({ DATABASE_URL: db.url }, 'manychats')
+  const server = await res.server({ DATABASE_URL: db.url, JWT_SECRET: STORM_JWT_SECRET }, 'manychats')
   const users = await seedUsers(db.db, MANY_USERS, 'many')
-  const tokens = await loginAll(server.url, users)
+  const tokens = await seededTokens(db.db, server.url, users)
   const chats = await createPairChats(server.url, users, tokens)
   const setupS = round((performance.now() - setupStart) / 1000, 1)
   progress(`many chats: ${MANY_USERS} users and ${chats.length} private chats set up in ${setupS} s`)

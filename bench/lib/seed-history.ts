@@ -136,12 +136,19 @@ export const seedHistory = async (db: Knex, messages = 1_000_000, batch = 100_00
       for (let range = ranges.shift(); range; range = ranges.shift()) await insert(range)
     })
   )
-  for (const { indexdef } of deferred) {
-    await db.transaction(async (trx) => {
-      await trx.raw(`SET LOCAL maintenance_work_mem = '256MB'`)
-      await trx.raw(indexdef)
+  // Two at a time, one per core (a GIN build is single-threaded).
+  const builds = [...deferred]
+  await Promise.all(
+    [0, 1].map(async () => {
+      for (let next = builds.shift(); next; next = builds.shift()) {
+        const { indexdef } = next
+        await db.transaction(async (trx) => {
+          await trx.raw(`SET LOCAL maintenance_work_mem = '256MB'`)
+          await trx.raw(indexdef)
+        })
+      }
     })
-  }
+  )
   progress(`seed: ${deferred.length} search indexes built (${((Date.now() - started) / 1000).toFixed(1)} s)`)
   await db.raw('VACUUM ANALYZE messages')
   await db.raw('ANALYZE users, chats, chat_participants')
