@@ -1,7 +1,9 @@
 // Admission control for client calls (REST and Socket.IO): at most `maxConcurrentCalls` run at once on this
 // instance and at most `maxQueuedCalls` wait; anything beyond is refused at once with 503 "busy" instead of
 // joining an unbounded queue for database connections (the many-chats benchmark at 1,000 msg/s built
-// ~10,000 waiting calls, 13 s latencies and pool timeouts). Internal calls (nested, CLI) are not counted.
+// ~10,000 waiting calls, 13 s latencies and pool timeouts). The default queue (4,096) still takes a reconnect
+// storm's catch-up without refusals: refused calls are retried a second later, which left the CPU idle while
+// the 503s piled up. Internal calls (nested, CLI) are not counted.
 // `stats()` tells /health when every slot is taken and none has been given back for a while: an instance
 // whose calls are stuck (not merely busy) answers 503 there, so a load balancer stops sending it clients.
 import { Unavailable } from '@feathersjs/errors'
