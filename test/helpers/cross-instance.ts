@@ -11,11 +11,13 @@ import { eventually } from './wait'
 
 export type Connect = (server: TestServer, accessToken: string) => Promise<SocketClient>
 
+type Settings = CreateAppOptions['settings']
+
 /**
- * Two instances A and B started in a `before` hook with the settings `settings()` answers (undefined: the
- * suite is skipped), stopped in `after` with the sockets opened through `connect`.
+ * Two instances A and B started in a `before` hook with the settings `settings()` answers (one for both, or
+ * A's and B's; undefined: the suite is skipped), stopped in `after` with the sockets opened through `connect`.
  */
-export const twoInstances = (settings: () => Promise<CreateAppOptions['settings'] | undefined>) => {
+export const twoInstances = (settings: () => Promise<Settings | [Settings, Settings] | undefined>) => {
   const pair = {} as { a: TestServer; b: TestServer }
   const sockets: SocketClient[] = []
   const connect: Connect = async (server, accessToken) => {
@@ -27,8 +29,9 @@ export const twoInstances = (settings: () => Promise<CreateAppOptions['settings'
   before(async function () {
     const chosen = await settings()
     if (!chosen) return this.skip()
-    pair.a = await startServer({ settings: chosen })
-    pair.b = await startServer({ settings: chosen })
+    const [forA, forB] = Array.isArray(chosen) ? chosen : [chosen, chosen]
+    pair.a = await startServer({ settings: forA })
+    pair.b = await startServer({ settings: forB })
   })
   after(async () => {
     sockets.forEach((s) => s.close())
