@@ -7,7 +7,7 @@
 import { closedLoop, fixedRate } from './lib/autocannon'
 import { seedUsers, benchPassword } from './lib/chat-setup'
 import { cpuSeconds, createBenchDatabase, redisUrl, startProcess } from './lib/environment'
-import { progress, round, type ScenarioRow } from './lib/results'
+import { progress, round, type ScenarioRow, runStandalone } from './lib/results'
 
 const CHATS = Number(process.env.CHAT_LIST_CHATS ?? 500)
 const SECONDS = Number(process.env.CHAT_LIST_SECONDS ?? 5)
@@ -130,12 +130,4 @@ export async function run(): Promise<ScenarioRow[]> {
   }
 }
 
-if (require.main === module) {
-  run().then(
-    (rows) => console.table(rows.map((r) => ({ metric: r.metric, ours: r.ours, unit: r.unit, met: r.met }))),
-    (error) => {
-      console.error(error)
-      process.exit(1)
-    }
-  )
-}
+runStandalone(module, run)

@@ -24,14 +24,15 @@ import { api, backendPids, createGroup, loginAll, seedUsers, serverSampler } fro
 import type { BenchDatabase, ServerProcess } from './lib/environment'
 import type { ClientSpec } from './lib/feathers-load-client'
 import type { LoadResult, LoadRun } from './lib/load-driver'
-import { progress, round, type ScenarioRow } from './lib/results'
+import { progress, round, type ScenarioRow, runStandalone } from './lib/results'
 import {
   cpuNote,
-  markdownTable,
   persistedNote,
   Resources,
   usPerDelivery,
-  withLoad
+  withLoad,
+  runParts,
+  type ScenarioPart
 } from './lib/scenario-helpers'
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback)
@@ -364,56 +365,16 @@ async function sizeSweep(res: Resources): Promise<ScenarioRow[]> {
   })
 }
 
-const failedRow = (scenario: string, error: any): ScenarioRow => ({
-  scenario,
-  metric: 'run failed',
-  unit: '',
-  ours: NaN,
-  better: 'higher',
-  met: false,
-  note: String(error?.message ?? error)
-})
-
 export async function run(): Promise<ScenarioRow[]> {
-  const rows: ScenarioRow[] = []
-  const started = performance.now()
-  const parts: [string, string, (res: Resources) => Promise<ScenarioRow[]>][] = [
-    ...GROUP_SIZES.map((n): [string, string, (res: Resources) => Promise<ScenarioRow[]>] => [
-      'large',
-      `group of ${n}`,
-      (res) => largeGroup(res, n)
-    ]),
-    ['sweep', 'message-size sweep', sizeSweep]
+  const parts: ScenarioPart[] = [
+    ...GROUP_SIZES.map((n): ScenarioPart => ['large', `large: group of ${n}`, (res) => largeGroup(res, n)]),
+    ['sweep', 'sweep: message-size sweep', sizeSweep]
   ]
   const only = process.env.BENCH_SIZES_ONLY?.split(',')
-  for (const [kind, name, part] of parts.filter(([kind]) => !only || only.includes(kind))) {
-    const res = new Resources()
-    const partStart = performance.now()
-    try {
-      progress(`scenario ${name}`)
-      rows.push(...(await part(res)))
-    } catch (error: any) {
-      progress(`scenario ${name} failed: ${error?.stack ?? error}`)
-      rows.push(failedRow(`${kind}: ${name}`, error))
-    } finally {
-      await res.release()
-      progress(`${name} took ${round((performance.now() - partStart) / 1000, 1)} s`)
-    }
-  }
-  progress(`fan-out sizes done in ${round((performance.now() - started) / 1000, 1)} s`)
-  return rows
-}
-
-if (require.main === module) {
-  run().then(
-    (rows) => {
-      console.log(markdownTable(rows))
-      console.log(JSON.stringify(rows, null, 2))
-      process.exit(0)
-    },
-    (error) => {
-      console.error(error)
-      process.exit(1)
-    }
+  return runParts(
+    'fan-out sizes',
+    parts.filter(([kind]) => !only || only.includes(kind))
   )
 }
+
+runStandalone(module, run)

@@ -19,14 +19,15 @@ import { redisUrl, type BenchDatabase } from './lib/environment'
 import type { ClientSpec } from './lib/feathers-load-client'
 import { openLoad, type LoadResult, type LoadRun, type LoadSession, type LoadSetup } from './lib/load-driver'
 import { pgbenchBatches } from './lib/pgbench'
-import { progress, round, type ScenarioRow } from './lib/results'
+import { progress, round, type ScenarioRow, runStandalone } from './lib/results'
 import {
   cpuNote,
-  markdownTable,
   persistedNote,
   Resources,
   usPerDelivery,
-  withLoad
+  withLoad,
+  runParts,
+  type ScenarioPart
 } from './lib/scenario-helpers'
 
 const GROUP = 100
@@ -617,52 +618,18 @@ async function manyChats(res: Resources): Promise<ScenarioRow[]> {
   return [...rows.slice(0, 5), ...probeRow, ...rows.slice(5)]
 }
 
-const failedRow = (scenario: string, error: any): ScenarioRow => ({
-  scenario,
-  metric: 'run failed',
-  unit: '',
-  ours: NaN,
-  better: 'higher',
-  met: false,
-  note: String(error?.message ?? error)
-})
-
 export async function run(): Promise<ScenarioRow[]> {
-  const rows: ScenarioRow[] = []
-  const started = performance.now()
   let single: LoadResult | undefined
-  const scenarios: [string, (res: Resources) => Promise<ScenarioRow[]>][] = [
-    ['fan-out', async (res) => ((r) => ((single = r.ours), r.rows))(await fanOut(res))],
-    ['two instances + Redis', (res) => scaleOut(res, single)],
-    ['many chats', manyChats]
+  const parts: ScenarioPart[] = [
+    ['fan-out', 'fan-out', async (res) => ((r) => ((single = r.ours), r.rows))(await fanOut(res))],
+    ['two instances + Redis', 'two instances + Redis', (res) => scaleOut(res, single)],
+    ['many chats', 'many chats', manyChats]
   ]
   const only = process.env.BENCH_ONLY?.split(',')
-  for (const [name, scenario] of scenarios.filter(([name]) => !only || only.includes(name))) {
-    const res = new Resources()
-    try {
-      progress(`scenario ${name}`)
-      rows.push(...(await scenario(res)))
-    } catch (error: any) {
-      progress(`scenario ${name} failed: ${error?.stack ?? error}`)
-      rows.push(failedRow(name, error))
-    } finally {
-      await res.release()
-    }
-  }
-  progress(`realtime benchmarks done in ${round((performance.now() - started) / 1000, 1)} s`)
-  return rows
-}
-
-if (require.main === module) {
-  run().then(
-    (rows) => {
-      console.log(markdownTable(rows))
-      console.log(JSON.stringify(rows, null, 2))
-      process.exit(0)
-    },
-    (error) => {
-      console.error(error)
-      process.exit(1)
-    }
+  return runParts(
+    'realtime',
+    parts.filter(([name]) => !only || only.includes(name))
   )
 }
+
+runStandalone(module, run)

@@ -31,8 +31,8 @@ import {
   type BenchDatabase,
   type ServerProcess
 } from './lib/environment'
-import { percentile, progress, round, type ScenarioRow } from './lib/results'
-import { markdownTable, profileArgs } from './lib/scenario-helpers'
+import { percentile, progress, round, type ScenarioRow, runStandalone } from './lib/results'
+import { profileArgs } from './lib/scenario-helpers'
 
 const CHATS = Number(process.env.COLD_CHATS ?? 1000)
 const PER_CHAT = Math.max(60, Number(process.env.COLD_MESSAGES ?? 500))
@@ -506,16 +506,4 @@ export async function run(): Promise<ScenarioRow[]> {
 }
 
 if (process.env.HISTORY_COLD_WRITER === '1') writerMain()
-else if (require.main === module) {
-  run().then(
-    (rows) => {
-      console.log(markdownTable(rows))
-      console.log(JSON.stringify(rows, null, 2))
-      process.exit(0)
-    },
-    (error) => {
-      console.error(error)
-      process.exit(1)
-    }
-  )
-}
+else runStandalone(module, run)

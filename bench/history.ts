@@ -8,7 +8,6 @@
 // HISTORY_REDIS (1: also the newest page with Redis, i.e. the message_queue cache; 0 to skip),
 // BENCH_RATE_TOOL=autocannon (fixed-rate runs with autocannon's overallRate instead of the open-loop sender).
 import os from 'node:os'
-import Table from 'cli-table3'
 import { closedLoop, fixedRate, type LoadOptions, type LoadResult } from './lib/autocannon'
 import {
   cpuSeconds,
@@ -19,7 +18,7 @@ import {
 } from './lib/environment'
 import { profileArgs } from './lib/scenario-helpers'
 import { searchMessages } from '../src/services/search/messages/message-search-store'
-import { progress, round, type ScenarioRow } from './lib/results'
+import { progress, round, type ScenarioRow, runStandalone } from './lib/results'
 import { PASSWORD, SEARCH_WORDS, seedHistory } from './lib/seed-history'
 
 const MESSAGES = Number(process.env.HISTORY_MESSAGES ?? 1_000_000)
@@ -407,35 +406,4 @@ const clearRedis = async (prefix: string) => {
   }
 }
 
-export const printRows = (rows: ScenarioRow[]) => {
-  const table = new Table({
-    head: ['scenario', 'metric', 'ours', 'baseline', 'ratio', 'target', 'met'],
-    style: { head: [], border: [] }
-  })
-  for (const r of rows) {
-    table.push([
-      r.scenario,
-      r.metric,
-      `${r.ours} ${r.unit}`,
-      r.baseline === undefined ? '' : `${r.baseline} ${r.unit}`,
-      r.ratio ?? '',
-      r.target ?? '',
-      r.met === undefined ? '' : r.met ? 'yes' : 'NO'
-    ])
-  }
-  console.log(table.toString())
-  console.log(JSON.stringify(rows, null, 2))
-}
-
-if (require.main === module) {
-  run().then(
-    (rows) => {
-      printRows(rows)
-      process.exit(0)
-    },
-    (error) => {
-      console.error(error)
-      process.exit(1)
-    }
-  )
-}
+runStandalone(module, run)

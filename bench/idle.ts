@@ -20,14 +20,12 @@
 import { fork, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { existsSync } from 'node:fs'
-import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import bcrypt from 'bcryptjs'
 import { ulid } from 'ulid'
-import WebSocket from 'ws'
 import { io as connectSocket, type Socket } from 'socket.io-client'
-import { progress, round, type ScenarioRow } from './lib/results'
-import { formatTable } from './index'
+import { progress, round, type ScenarioRow, runStandalone } from './lib/results'
+import { Inspector } from './lib/inspector'
 import {
   cpuSeconds,
   createBenchDatabase,
@@ -211,99 +209,6 @@ class Workers {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// The server's own view, through the V8 inspector on loopback: forced GC, memory, event-loop delay.
-
-class Inspector {
-  private nextId = 1
-  private readonly pending = new Map<number, { resolve: (v: any) => void; reject: (e: Error) => void }>()
-
-  private constructor(private readonly ws: WebSocket) {
-    ws.on('message', (raw) => {
-      const message = JSON.parse(String(raw))
-      const waiter = message.id !== undefined ? this.pending.get(message.id) : undefined
-      if (!waiter) return
-      this.pending.delete(message.id)
-      if (message.error) waiter.reject(new Error(`inspector: ${message.error.message}`))
-      else waiter.resolve(message.result)
-    })
-  }
-
-  static async connect(port: number) {
-    const deadline = Date.now() + 10_000
-    for (;;) {
-      const list = await fetch(`http://127.0.0.1:${port}/json/list`).then(
-        (r) => r.json() as Promise<Array<{ webSocketDebuggerUrl: string }>>,
-        () => undefined
-      )
-      if (list?.[0]) {
-        const ws = new WebSocket(list[0].webSocketDebuggerUrl)
-        await once(ws, 'open')
-        return new Inspector(ws)
-      }
-      if (Date.now() > deadline) throw new Error('the inspector did not answer')
-      await sleep(100)
-    }
-  }
-
-  call(method: string, params: Record<string, unknown> = {}): Promise<any> {
-    const id = this.nextId++
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject })
-      this.ws.send(JSON.stringify({ id, method, params }))
-    })
-  }
-
-  async evaluate<T>(expression: string): Promise<T> {
-    const { result, exceptionDetails } = await this.call('Runtime.evaluate', {
-      expression,
-      returnByValue: true,
-      awaitPromise: true
-    })
-    if (exceptionDetails) throw new Error(`inspector evaluate: ${exceptionDetails.exception?.description}`)
-    return result.value as T
-  }
-
-  /** Full GC, then heapUsed from process.memoryUsage(). */
-  async heapAfterGc() {
-    await this.call('HeapProfiler.collectGarbage')
-    await this.call('HeapProfiler.collectGarbage')
-    return this.evaluate<number>('process.memoryUsage().heapUsed')
-  }
-
-  /** Starts an event-loop delay histogram (1 ms resolution) inside the server. */
-  startLoopDelay() {
-    return this.evaluate(
-      `(globalThis.__benchLoopDelay = process.getBuiltinModule('perf_hooks').monitorEventLoopDelay({ resolution: 1 })).enable(), true`
-    )
-  }
-
-  /** p99 and max of the delay beyond the 1 ms sampling interval, in ms. */
-  async readLoopDelay() {
-    const [p99, max] = await this.evaluate<[number, number]>(
-      `(() => { const h = globalThis.__benchLoopDelay; h.disable(); return [h.percentile(99), h.max] })()`
-    )
-    return { p99: Math.max(0, p99 / 1e6 - 1), max: Math.max(0, max / 1e6 - 1) }
-  }
-
-  async startProfile() {
-    await this.call('Profiler.enable')
-    await this.call('Profiler.start')
-  }
-
-  /** Stops the CPU profile and writes it (open it in Chrome DevTools, Performance tab). */
-  async stopProfile(file: string) {
-    const { profile } = await this.call('Profiler.stop')
-    await mkdir(path.dirname(file), { recursive: true })
-    await writeFile(file, JSON.stringify(profile))
-    progress(`CPU profile written to ${file}`)
-  }
-
-  close() {
-    this.ws.close()
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------------
 // Seeding and tokens
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -419,6 +324,11 @@ const slope = (points: Array<[number, number]>) => {
   return sxx === 0 ? NaN : sxy / sxx
 }
 
+const saveProfile = async (inspector: Inspector, file: string) => {
+  await inspector.stopProfile(file)
+  progress(`CPU profile written to ${file}`)
+}
+
 const measure = async (
   label: string,
   server: ServerProcess,
@@ -428,7 +338,7 @@ const measure = async (
   beforeDrain?: () => Promise<void>
 ): Promise<Measurement> => {
   const sample = async (sockets: number): Promise<Sample> => {
-    const heap = await inspector.heapAfterGc()
+    const { heap } = await inspector.heapAfterGc()
     return { sockets, heap, rss: await rssBytes(server.pid) }
   }
   await sleep(1000)
@@ -465,7 +375,7 @@ const measure = async (
     )
   }
 
-  if (profile) await inspector.stopProfile(path.join(profile, `idle-${label}-connect.cpuprofile`))
+  if (profile) await saveProfile(inspector, path.join(profile, `idle-${label}-connect.cpuprofile`))
   progress(`idle/${label}: idle for ${IDLE_MS / 1000} s`)
   await inspector.startLoopDelay()
   await sleep(IDLE_MS)
@@ -505,7 +415,7 @@ const measure = async (
   }
   const drainSeconds = (performance.now() - drainStart) / 1000
   const drainCpu = (await cpuSeconds(server.pid)) - drainCpu0
-  if (profile) await inspector.stopProfile(path.join(profile, `idle-${label}-disconnect.cpuprofile`))
+  if (profile) await saveProfile(inspector, path.join(profile, `idle-${label}-disconnect.cpuprofile`))
   progress(
     `idle/${label}: ${remaining === 0 ? 'drained' : `${remaining} still open`} after ${round(drainSeconds, 1)} s`
   )
@@ -767,15 +677,4 @@ const rows = (
 
 if (process.env.BENCH_IDLE_WORKER === '1') {
   workerMain()
-} else if (require.main === module) {
-  run().then(
-    (result) => {
-      console.log(formatTable(result))
-      process.exit(0)
-    },
-    (error) => {
-      console.error(error)
-      process.exit(1)
-    }
-  )
-}
+} else runStandalone(module, run)

@@ -4,7 +4,7 @@
 // migration's vectors and indexes.
 //   SEARCH_MESSAGES=1000000 SEARCH_RUNS=200 npx tsx bench/search-languages.ts   (or npm run bench -- --only search-languages)
 import { createBenchDatabase } from './lib/environment'
-import { progress, round, type ScenarioRow } from './lib/results'
+import { progress, round, type ScenarioRow, runStandalone } from './lib/results'
 import { seedHistory } from './lib/seed-history'
 import { searchMessages } from '../src/services/search/messages/message-search-store'
 import { down as dropSearch } from '../migrations/20261202000003_search-any-language'
@@ -109,15 +109,4 @@ export async function run(): Promise<ScenarioRow[]> {
   }
 }
 
-if (require.main === module) {
-  run().then(
-    (rows) => {
-      console.table(rows.map((r) => ({ metric: r.metric, ours: r.ours, baseline: r.baseline, met: r.met })))
-      process.exit(0)
-    },
-    (error) => {
-      console.error(error)
-      process.exit(1)
-    }
-  )
-}
+runStandalone(module, run)

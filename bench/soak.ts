@@ -17,7 +17,7 @@
 // B0 runs the same message mix and reconnect trickle (no catch-up: it has no history) for SOAK_BASELINE_SECONDS
 // (min(SOAK_SECONDS, 240) by default, so the baseline does not double the run), same warm-up.
 //   npx tsx bench/soak.ts                           (SOAK_SECONDS=60 SOAK_USERS=200 for a quick run)
-import { fork, type ChildProcess } from 'node:child_process'
+import { WorkerProcess } from './lib/worker-process'
 import path from 'node:path'
 import { countPersisted, loginAll, seedUsers, type BenchUser } from './lib/chat-setup'
 import {
@@ -31,9 +31,8 @@ import {
   type ServerProcess
 } from './lib/environment'
 import { now } from './lib/feathers-load-client'
-import { percentile, progress, round, type ScenarioRow } from './lib/results'
-import { markdownTable } from './lib/scenario-helpers'
-import { SoakInspector } from './lib/soak-inspector'
+import { percentile, progress, round, type ScenarioRow, runStandalone } from './lib/results'
+import { Inspector } from './lib/inspector'
 import type {
   ChatKind,
   SoakCheck,
@@ -125,56 +124,6 @@ const seedPopulation = async ({ db }: BenchDatabase): Promise<Population> => {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Worker processes
-
-class Worker {
-  readonly child: ChildProcess
-  private waiting = new Map<string, { resolve: (m: any) => void; reject: (e: Error) => void }>()
-
-  constructor() {
-    this.child = fork(path.join(__dirname, 'lib', 'soak-worker.ts'), [], {
-      execArgv: ['--import', 'tsx'],
-      serialization: 'advanced',
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc']
-    })
-    this.child.on('message', (message: any) => {
-      if (message.type === 'error') return this.failAll(new Error(`soak worker: ${message.message}`))
-      const waiter = this.waiting.get(message.type)
-      this.waiting.delete(message.type)
-      waiter?.resolve(message)
-    })
-    this.child.on('exit', (code) => this.failAll(new Error(`soak worker exited with ${code}`)))
-  }
-
-  private failAll(error: Error) {
-    for (const waiter of this.waiting.values()) waiter.reject(error)
-    this.waiting.clear()
-  }
-
-  request<T = any>(command: SoakCommand, answer: string, timeoutMs = 120_000): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`soak worker: no '${answer}' after ${timeoutMs} ms`)),
-        timeoutMs
-      )
-      this.waiting.set(answer, {
-        resolve: (m) => (clearTimeout(timer), resolve(m)),
-        reject: (e) => (clearTimeout(timer), reject(e))
-      })
-      this.child.send(command)
-    })
-  }
-
-  async stop() {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return
-    const exited = new Promise((resolve) => this.child.once('exit', resolve))
-    if (this.child.connected) this.child.send({ type: 'exit' } satisfies SoakCommand)
-    await Promise.race([exited, sleep(3000)])
-    if (this.child.exitCode === null) this.child.kill('SIGKILL')
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------------
 // One soak against one server
 
 interface MemorySample {
@@ -229,7 +178,7 @@ const cpuOf = async (pids: number[]) => sum(await Promise.all(pids.map(cpuSecond
 const soak = async (options: {
   label: string
   server: ServerProcess
-  inspector: SoakInspector
+  inspector: Inspector
   population: Population
   tokens: string[]
   baseline: boolean
@@ -243,7 +192,10 @@ const soak = async (options: {
     token: options.tokens[i] ?? '',
     chats: population.chatsOf.get(u.user_id)!
   }))
-  const workers = Array.from({ length: WORKERS }, () => new Worker())
+  const workers = Array.from(
+    { length: WORKERS },
+    () => new WorkerProcess<SoakCommand>(path.join(__dirname, 'lib', 'soak-worker.ts'), 'soak worker', 3000)
+  )
   try {
     const blocks = workers.map((_, w) =>
       users.slice(Math.floor((w * USERS) / WORKERS), Math.floor(((w + 1) * USERS) / WORKERS))
@@ -335,7 +287,7 @@ const soak = async (options: {
       if (t === timeline.measureFrom) {
         cpuFrom = await cpuSeconds(server.pid)
         generatorFrom = await cpuOf(workerPids)
-        if (PROFILE_DIR && !baseline) await inspector.startProfile()
+        if (PROFILE_DIR && !baseline) await inspector.startProfile(1000)
       }
       if (
         PROFILE_DIR &&
@@ -694,7 +646,7 @@ export async function run(): Promise<ScenarioRow[]> {
       { nodeArgs: [`--inspect=127.0.0.1:${inspectPort}`] }
     )
     stops.push(server.stop)
-    const inspector = await SoakInspector.connect(inspectPort)
+    const inspector = await Inspector.connect(inspectPort)
     stops.push(async () => inspector.close())
     const tokens = await loginAll(server.url, population.users)
     progress(`soak: ${tokens.length} users logged in`)
@@ -722,7 +674,7 @@ export async function run(): Promise<ScenarioRow[]> {
         { script: 'bench/baseline-socketio.ts', waitFor: 'port', nodeArgs: [`--inspect=127.0.0.1:${b0Port}`] }
       )
       stops.push(b0Server.stop)
-      const b0Inspector = await SoakInspector.connect(b0Port)
+      const b0Inspector = await Inspector.connect(b0Port)
       stops.push(async () => b0Inspector.close())
       b0 = await soak({
         label: 'B0',
@@ -746,16 +698,4 @@ export async function run(): Promise<ScenarioRow[]> {
   }
 }
 
-if (require.main === module) {
-  run().then(
-    (rows) => {
-      console.log(markdownTable(rows))
-      console.log(JSON.stringify(rows, null, 2))
-      process.exit(0)
-    },
-    (error) => {
-      console.error(error)
-      process.exit(1)
-    }
-  )
-}
+runStandalone(module, run)

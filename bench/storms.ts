@@ -27,8 +27,8 @@ import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { Redis } from 'ioredis'
 import { cpuSeconds, redisUrl, root, startProcess, type ServerProcess } from './lib/environment'
-import { progress, round, summarize, type ScenarioRow } from './lib/results'
-import { markdownTable, Resources } from './lib/scenario-helpers'
+import { progress, round, summarize, type ScenarioRow, runStandalone } from './lib/results'
+import { Resources, runParts, type ScenarioPart } from './lib/scenario-helpers'
 import { baselineToken, mintTokens, seedWorld, STORM_JWT_SECRET, type StormUser } from './lib/storm-seed'
 
 const STORM_SOCKETS = Number(process.env.STORM_SOCKETS ?? 10_000)
@@ -656,48 +656,15 @@ const reconnectRows = (ours: ReconnectResult, bare: ReconnectResult, stored: num
 
 // ---------------------------------------------------------------------------------------------------------
 
-const failedRow = (name: string, error: any): ScenarioRow => ({
-  scenario: name,
-  metric: 'run failed',
-  unit: '',
-  ours: NaN,
-  better: 'higher',
-  met: false,
-  note: String(error?.message ?? error)
-})
-
 export async function run(): Promise<ScenarioRow[]> {
-  const rows: ScenarioRow[] = []
-  const started = performance.now()
-  const parts: Array<[string, (res: Resources) => Promise<ScenarioRow[]>]> = [
-    ['connect', connectionStorm],
-    ['reconnect', reconnectStorms]
+  const parts: ScenarioPart[] = [
+    ['connect', 'connect storm', connectionStorm],
+    ['reconnect', 'reconnect storm', reconnectStorms]
   ]
-  for (const [name, part] of parts.filter(([name]) => !ONLY || ONLY.split(',').includes(name))) {
-    const res = new Resources()
-    try {
-      rows.push(...(await part(res)))
-    } catch (error: any) {
-      progress(`storms/${name} failed: ${error?.stack ?? error}`)
-      rows.push(failedRow(`${name} storm`, error))
-    } finally {
-      await res.release()
-    }
-  }
-  progress(`storms done in ${round((performance.now() - started) / 1000, 1)} s`)
-  return rows
-}
-
-if (require.main === module) {
-  run().then(
-    (rows) => {
-      console.log(markdownTable(rows))
-      console.log(JSON.stringify(rows, null, 2))
-      process.exit(0)
-    },
-    (error) => {
-      console.error(error)
-      process.exit(1)
-    }
+  return runParts(
+    'storms',
+    parts.filter(([name]) => !ONLY || ONLY.split(',').includes(name))
   )
 }
+
+runStandalone(module, run)

@@ -13,8 +13,8 @@ import { fork, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
 import { api, backendPids, createGroup, loginAll, seedUsers, serverSampler } from './lib/chat-setup'
 import type { LoadResult, LoadRun } from './lib/load-driver'
-import { progress, round, type ScenarioRow } from './lib/results'
-import { cpuNote, markdownTable, Resources, usPerDelivery, withLoad } from './lib/scenario-helpers'
+import { progress, round, type ScenarioRow, runStandalone } from './lib/results'
+import { cpuNote, Resources, usPerDelivery, withLoad } from './lib/scenario-helpers'
 
 const GROUP = 100
 const SENDERS = 4
@@ -261,16 +261,4 @@ export async function run(): Promise<ScenarioRow[]> {
   }
 }
 
-if (require.main === module) {
-  run().then(
-    (rows) => {
-      console.log(markdownTable(rows))
-      console.log(JSON.stringify(rows, null, 2))
-      process.exit(0)
-    },
-    (error) => {
-      console.error(error)
-      process.exit(1)
-    }
-  )
-}
+runStandalone(module, run)

@@ -95,6 +95,20 @@ const createMetrics = (app: Application) => {
         if (row) this.set(Number(row.n))
       }
     }),
+    // Cross-instance message order (realtime/seq-order.ts): events that waited for earlier seqs, and gaps that
+    // were given up on after the window (an event lost between instances; resync repairs it).
+    eventsReordered: new Gauge({
+      name: 'chat_message_events_reordered',
+      help: 'New-message events this instance held back for earlier seqs (held) and gaps it gave up on (expired)',
+      labelNames: ['outcome'],
+      registers: [registry],
+      collect() {
+        const stats = app.get('sync')?.order.stats
+        if (!stats) return
+        this.set({ outcome: 'held' }, stats.held)
+        this.set({ outcome: 'expired' }, stats.expired)
+      }
+    }),
     redisUp: new Gauge({
       name: 'chat_redis_up',
       help: '1 when Redis is connected, 0 when it is configured but down, -1 when not configured',

@@ -3,7 +3,7 @@
 // every sender on one timeline (warm-up, then the measured window), prints progress, waits for the deliveries
 // to drain and merges the workers' reports.
 // CPU seconds of the servers, the workers and the database's PostgreSQL backends are taken at the window's edges.
-import { fork, type ChildProcess } from 'node:child_process'
+import { WorkerProcess } from './worker-process'
 import path from 'node:path'
 import { cpuSeconds, writeSyscalls } from './environment'
 import { percentile, progress, round } from './results'
@@ -100,53 +100,6 @@ const summarizeTyped = (parts: Float64Array[]): LatencySummary => {
   }
 }
 
-class Worker {
-  readonly child: ChildProcess
-  private waiting = new Map<string, { resolve: (m: any) => void; reject: (e: Error) => void }>()
-
-  constructor() {
-    this.child = fork(path.join(__dirname, 'fanout-worker.ts'), [], {
-      execArgv: ['--import', 'tsx'],
-      serialization: 'advanced',
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc']
-    })
-    this.child.on('message', (message: any) => {
-      if (message.type === 'error') return this.failAll(new Error(`worker: ${message.message}`))
-      const waiter = this.waiting.get(message.type)
-      this.waiting.delete(message.type)
-      waiter?.resolve(message)
-    })
-    this.child.on('exit', (code) => this.failAll(new Error(`worker exited with ${code}`)))
-  }
-
-  private failAll(error: Error) {
-    for (const waiter of this.waiting.values()) waiter.reject(error)
-    this.waiting.clear()
-  }
-
-  request<T = any>(command: WorkerCommand, answer: string, timeoutMs = 120_000): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`worker: no '${answer}' after ${timeoutMs} ms`)),
-        timeoutMs
-      )
-      this.waiting.set(answer, {
-        resolve: (m) => (clearTimeout(timer), resolve(m)),
-        reject: (e) => (clearTimeout(timer), reject(e))
-      })
-      this.child.send(command)
-    })
-  }
-
-  async stop() {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return
-    const exited = new Promise((resolve) => this.child.once('exit', resolve))
-    if (this.child.connected) this.child.send({ type: 'exit' } satisfies WorkerCommand)
-    await Promise.race([exited, sleep(2000)])
-    if (this.child.exitCode === null) this.child.kill('SIGKILL')
-  }
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)))
 const sumCpu = async (pids: number[]) => (await Promise.all(pids.map(cpuSeconds))).reduce((a, b) => a + b, 0)
 const sumWrites = async (pids: number[]) =>
@@ -170,7 +123,10 @@ const sumStatus = (all: WorkerStatus[]) =>
 
 /** Forks the workers and connects every client (they stay connected for every run of the session). */
 export const openLoad = async (setup: LoadSetup): Promise<LoadSession> => {
-  const workers = Array.from({ length: setup.workers }, () => new Worker())
+  const workers = Array.from(
+    { length: setup.workers },
+    () => new WorkerProcess<WorkerCommand>(path.join(__dirname, 'fanout-worker.ts'), 'worker')
+  )
   const close = () => Promise.all(workers.map((w) => w.stop())).then(() => undefined)
   try {
     const blocks = workers.map((_, w) => ({

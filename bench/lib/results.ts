@@ -36,5 +36,57 @@ export const summarize = (samples: number[]) => {
 
 export const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits
 
-/** Progress on stderr, so stdout stays the table / JSON. */
-export const progress = (message: string) => process.stderr.write(`[bench] ${message}\n`)
+/** Progress on stderr, so stdout stays the table / JSON; each line with the seconds since the process began. */
+export const progress = (message: string) =>
+  process.stderr.write(`[bench ${(performance.now() / 1000).toFixed(1)} s] ${message}\n`)
+
+/** The rows as a Markdown table (what the standalone run prints before the JSON). */
+export const markdownTable = (rows: ScenarioRow[]) => {
+  const cell = (v: unknown) => String(v ?? '').replace(/\|/g, '\\|')
+  const lines = rows.map((r) =>
+    [
+      r.scenario,
+      r.metric,
+      `${r.ours} ${r.unit}`,
+      r.baseline === undefined ? '' : `${r.baseline} (${r.baselineName})`,
+      r.ratio ?? '',
+      r.better,
+      r.target ?? '',
+      r.met === undefined ? '' : r.met ? 'yes' : 'NO'
+    ]
+      .map(cell)
+      .join(' | ')
+  )
+  return [
+    '| scenario | metric | ours | baseline | ratio | better | target | met |',
+    '|---|---|---|---|---|---|---|---|',
+    ...lines.map((l) => `| ${l} |`)
+  ].join('\n')
+}
+
+/** The row a scenario part reports when it throws, so the rest of the run goes on. */
+export const failedRow = (scenario: string, error: any): ScenarioRow => ({
+  scenario,
+  metric: 'run failed',
+  unit: '',
+  ours: NaN,
+  better: 'higher',
+  met: false,
+  note: String(error?.message ?? error)
+})
+
+/** `npx tsx bench/<name>.ts` on its own: runs the scenario, prints its rows as a Markdown table and as JSON. */
+export const runStandalone = (mod: NodeModule, run: () => Promise<ScenarioRow[]>) => {
+  if (require.main !== mod) return
+  run().then(
+    (rows) => {
+      console.log(markdownTable(rows))
+      console.log(JSON.stringify(rows, null, 2))
+      process.exit(0)
+    },
+    (error) => {
+      console.error(error)
+      process.exit(1)
+    }
+  )
+}

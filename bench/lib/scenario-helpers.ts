@@ -3,7 +3,7 @@
 import { countPersisted } from './chat-setup'
 import { createBenchDatabase, startProcess, type BenchDatabase, type ServerProcess } from './environment'
 import { openLoad, type LoadResult, type LoadRun, type LoadSetup } from './load-driver'
-import { progress, round, type ScenarioRow } from './results'
+import { failedRow, progress, round, type ScenarioRow } from './results'
 
 const WORKERS = Math.max(2, Number(process.env.BENCH_WORKERS ?? 2))
 
@@ -71,26 +71,30 @@ export const cpuNote = (r: LoadResult) =>
   (Object.keys(r.diagnostics).length ? `; ${diagnosticsNote(r)}` : '')
 export const usPerDelivery = (r: LoadResult) => round((r.cpu.servers / Math.max(r.deliveries, 1)) * 1e6, 2)
 
-/** The rows as a Markdown table (what the standalone run prints before the JSON). */
-export const markdownTable = (rows: ScenarioRow[]) => {
-  const cell = (v: unknown) => String(v ?? '').replace(/\|/g, '\\|')
-  const lines = rows.map((r) =>
-    [
-      r.scenario,
-      r.metric,
-      `${r.ours} ${r.unit}`,
-      r.baseline === undefined ? '' : `${r.baseline} (${r.baselineName})`,
-      r.ratio ?? '',
-      r.better,
-      r.target ?? '',
-      r.met === undefined ? '' : r.met ? 'yes' : 'NO'
-    ]
-      .map(cell)
-      .join(' | ')
-  )
-  return [
-    '| scenario | metric | ours | baseline | ratio | better | target | met |',
-    '|---|---|---|---|---|---|---|---|',
-    ...lines.map((l) => `| ${l} |`)
-  ].join('\n')
+/** A part of a scenario: its name (for `--only`-style filters and progress) and the row name if it fails. */
+export type ScenarioPart = [name: string, failedAs: string, run: (res: Resources) => Promise<ScenarioRow[]>]
+
+/**
+ * Runs the parts one after the other, each with its own Resources (released even when it fails); a part that
+ * throws becomes a `failedRow` and the next one still runs.
+ */
+export const runParts = async (title: string, parts: ScenarioPart[]) => {
+  const rows: ScenarioRow[] = []
+  const started = performance.now()
+  for (const [name, failedAs, part] of parts) {
+    const res = new Resources()
+    const partStart = performance.now()
+    try {
+      progress(`${title}/${name}: starting`)
+      rows.push(...(await part(res)))
+    } catch (error: any) {
+      progress(`${title}/${name} failed: ${error?.stack ?? error}`)
+      rows.push(failedRow(failedAs, error))
+    } finally {
+      await res.release()
+      progress(`${title}/${name} took ${round((performance.now() - partStart) / 1000, 1)} s`)
+    }
+  }
+  progress(`${title} done in ${round((performance.now() - started) / 1000, 1)} s`)
+  return rows
 }

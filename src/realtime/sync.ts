@@ -24,6 +24,7 @@ import { getServiceOptions } from '@feathersjs/feathers'
 import type { Application } from '../declarations'
 import { Cluster } from 'ioredis'
 import { createRedis, isReady, redisConfigured, stableHash, type RedisClient } from '../redis'
+import { SeqOrder } from './seq-order'
 
 export interface SyncMessage {
   path: string
@@ -54,9 +55,23 @@ const LOCAL_ONLY_PATHS = new Set([
 declare module '../declarations' {
   interface Configuration {
     instanceId: string
-    sync?: { channels: string[]; publisher: RedisClient; subscriber: RedisClient }
+    sync?: { channels: string[]; publisher: RedisClient; subscriber: RedisClient; order: SeqOrder }
   }
 }
+
+/** How long a new message waits for the seqs before it in its chat (seq-order.ts). */
+export const SEQ_ORDER_WINDOW_MS = 250
+const SEQ_ORDER_MAX_CHATS = 50_000
+const MESSAGES_PATH = 'api/messages'
+
+/** `emit` for the messages service: its `created` events go out in seq order per chat. */
+const inSeqOrder = (order: SeqOrder, emit: (event: string, data: any, context?: any) => any) =>
+  function (event: string, data: any, context?: any) {
+    if (event !== 'created' || typeof data?.chat_id !== 'string' || !Number.isInteger(data?.seq))
+      return emit(event, data, context)
+    order.deliver(data.chat_id, data.seq, () => emit(event, data, context))
+    return true
+  }
 
 const LOCAL_EMIT = Symbol('localEmit')
 
@@ -148,7 +163,8 @@ export const sync = (app: Application) => {
   const logger = () => app.get('logger')
   publisher.on('error', (error) => logger().warn({ err: error }, 'redis sync publisher error'))
   subscriber.on('error', (error) => logger().warn({ err: error }, 'redis sync subscriber error'))
-  app.set('sync', { channels, publisher, subscriber })
+  const order = new SeqOrder({ windowMs: SEQ_ORDER_WINDOW_MS, maxChats: SEQ_ORDER_MAX_CHATS })
+  app.set('sync', { channels, publisher, subscriber, order })
 
   // Events this instance could not publish: the others are told to re-check once publishing works again.
   let unpublished = false
@@ -171,7 +187,9 @@ export const sync = (app: Application) => {
   app.mixins.push((service: any, path: string) => {
     if (typeof service.emit !== 'function' || LOCAL_ONLY_PATHS.has(path)) return
     const { serviceEvents } = getServiceOptions(service)
-    const localEmit = service.emit.bind(service)
+    // Local and synced emits of one service share this, so messages from every instance are ordered together.
+    const plainEmit = service.emit.bind(service)
+    const localEmit = path === MESSAGES_PATH ? inSeqOrder(order, plainEmit) : plainEmit
     service[LOCAL_EMIT] = localEmit
     service.emit = function (event: string, data: any, context?: any) {
       const emitted = localEmit(event, data, context)
@@ -232,6 +250,7 @@ export const sync = (app: Application) => {
     teardown: [
       async (_context: any, next: any) => {
         await next()
+        order.flush()
         publisher.disconnect()
         subscriber.disconnect()
       }

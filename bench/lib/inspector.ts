@@ -1,6 +1,6 @@
-// The soak's view into a server process through the V8 inspector on loopback (the server runs with
-// `--inspect=127.0.0.1:<port>`; src/ is not touched): a forced full GC, then heapUsed. The same method as
-// bench/idle.ts, reduced to what the soak needs.
+// A server process seen through the V8 inspector on loopback (the server runs with
+// `--inspect=127.0.0.1:<port>`; src/ is not touched): forced full GCs and heapUsed, the event-loop delay, CPU
+// profiles. Used by the idle and soak scenarios.
 import { once } from 'node:events'
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
@@ -8,7 +8,7 @@ import WebSocket from 'ws'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-export class SoakInspector {
+export class Inspector {
   private nextId = 1
   private readonly pending = new Map<number, { resolve: (v: any) => void; reject: (e: Error) => void }>()
 
@@ -27,6 +27,7 @@ export class SoakInspector {
     })
   }
 
+  /** Waits (up to 10 s) for the server's inspector to list its target, then opens it. */
   static async connect(port: number) {
     const deadline = Date.now() + 10_000
     for (;;) {
@@ -37,7 +38,7 @@ export class SoakInspector {
       if (list?.[0]) {
         const ws = new WebSocket(list[0].webSocketDebuggerUrl)
         await once(ws, 'open')
-        return new SoakInspector(ws)
+        return new Inspector(ws)
       }
       if (Date.now() > deadline) throw new Error('the inspector did not answer')
       await sleep(100)
@@ -52,23 +53,44 @@ export class SoakInspector {
     })
   }
 
+  async evaluate<T>(expression: string): Promise<T> {
+    const { result, exceptionDetails } = await this.call('Runtime.evaluate', {
+      expression,
+      returnByValue: true,
+      awaitPromise: true
+    })
+    if (exceptionDetails) throw new Error(`inspector evaluate: ${exceptionDetails.exception?.description}`)
+    return result.value as T
+  }
+
   /** Two forced full GCs, then `process.memoryUsage().heapUsed`; `gcMs` is how long the GCs took. */
   async heapAfterGc() {
     const started = performance.now()
     await this.call('HeapProfiler.collectGarbage')
     await this.call('HeapProfiler.collectGarbage')
     const gcMs = performance.now() - started
-    const { result, exceptionDetails } = await this.call('Runtime.evaluate', {
-      expression: 'process.memoryUsage().heapUsed',
-      returnByValue: true
-    })
-    if (exceptionDetails) throw new Error(`inspector evaluate: ${exceptionDetails.exception?.description}`)
-    return { heap: result.value as number, gcMs }
+    return { heap: await this.evaluate<number>('process.memoryUsage().heapUsed'), gcMs }
   }
 
-  async startProfile() {
+  /** Starts an event-loop delay histogram (1 ms resolution) inside the server. */
+  startLoopDelay() {
+    return this.evaluate(
+      `(globalThis.__benchLoopDelay = process.getBuiltinModule('perf_hooks').monitorEventLoopDelay({ resolution: 1 })).enable(), true`
+    )
+  }
+
+  /** p99 and max of the delay beyond the 1 ms sampling interval, in ms. */
+  async readLoopDelay() {
+    const [p99, max] = await this.evaluate<[number, number]>(
+      `(() => { const h = globalThis.__benchLoopDelay; h.disable(); return [h.percentile(99), h.max] })()`
+    )
+    return { p99: Math.max(0, p99 / 1e6 - 1), max: Math.max(0, max / 1e6 - 1) }
+  }
+
+  /** Starts a CPU profile; `intervalUs` is the sampling interval (V8's default when omitted). */
+  async startProfile(intervalUs?: number) {
     await this.call('Profiler.enable')
-    await this.call('Profiler.setSamplingInterval', { interval: 1000 })
+    if (intervalUs) await this.call('Profiler.setSamplingInterval', { interval: intervalUs })
     await this.call('Profiler.start')
   }
 
