@@ -26,7 +26,7 @@ const topologies: Array<{
    * Why the failover case is pending, if it is. Cluster: ioredis 6's sharded subscribers do not recover from
    * a killed primary here (the subscriber group reconnects to the dead primary in a loop for as long as the
    * slot map lists it, then the subscriber Cluster ends), so live delivery on A never resumes. It passed in 2
-   * of 6 runs; not yet understood (README Operations, "Known gap").
+   * of 10 runs; not yet understood (README Operations, "Known gap").
    */
   failoverPending?: string
 }> = [
