@@ -2,8 +2,8 @@
 // (REDIS_SENTINELS + REDIS_SENTINEL_NAME) or Cluster (REDIS_CLUSTER_NODES). Without any of them the server
 // runs as a single instance with in-process equivalents. Connections open in a setup hook and close in
 // teardown; while Redis is down, the instance keeps serving its own clients.
-import { Redis, Cluster, type RedisOptions } from 'ioredis'
-import { createAdapter } from '@socket.io/redis-adapter'
+import { Redis, Cluster, type ClusterOptions, type RedisOptions } from 'ioredis'
+import { createShardedAdapter } from '@socket.io/redis-adapter'
 import type { Server as SocketServer } from 'socket.io'
 import type { Application, Configuration, HookContext, NextFunction } from './declarations'
 
@@ -28,8 +28,15 @@ const hostPort = (entry: string) => {
 
 const REDIS_COMMAND_TIMEOUT_MS = 1000
 
-/** Opens a client from the settings. `lazyConnect`: nothing connects until `connect()` (the setup hook). */
-export const createRedis = (settings: RedisSettings, overrides: RedisOptions = {}): RedisClient => {
+/**
+ * Opens a client from the settings. `lazyConnect`: nothing connects until `connect()` (the setup hook).
+ * `clusterOverrides` apply to a Cluster only (e.g. `shardedSubscribers` for an SSUBSCRIBE connection).
+ */
+export const createRedis = (
+  settings: RedisSettings,
+  overrides: RedisOptions = {},
+  clusterOverrides: ClusterOptions = {}
+): RedisClient => {
   const options: RedisOptions = {
     lazyConnect: true,
     db: settings.db,
@@ -44,9 +51,15 @@ export const createRedis = (settings: RedisSettings, overrides: RedisOptions = {
     ...overrides
   }
   if (settings.clusterNodes) {
+    // The queueing and pipelining choices are the Cluster's own options (its per-node clients get the rest):
+    // without them a Cluster would queue commands while a shard fails over, instead of failing them fast.
+    const { enableOfflineQueue, enableAutoPipelining, lazyConnect } = options
     return new Cluster(settings.clusterNodes.split(',').map(hostPort), {
-      lazyConnect: true,
-      redisOptions: options
+      lazyConnect,
+      enableOfflineQueue,
+      enableAutoPipelining,
+      redisOptions: options,
+      ...clusterOverrides
     })
   }
   if (settings.sentinels) {
@@ -69,9 +82,48 @@ export const readyRedis = (app: Application) => {
 }
 
 /**
- * The Socket.IO Redis adapter, so Socket.IO rooms and broadcasts (not Feathers service events: see sync.ts)
- * span instances, e.g. disconnecting every socket of a banned user wherever it is. Its two connections keep
- * an offline queue and reconnect by themselves.
+ * DEL of several keys: one command on a single Redis; on a Cluster one command per key, routed to its shard
+ * (a DEL whose keys span hash slots fails with CROSSSLOT). Answers how many existed.
+ */
+export const deleteKeys = (client: RedisClient, keys: string[]): Promise<number> => {
+  if (keys.length === 0) return Promise.resolve(0)
+  if (!(client instanceof Cluster)) return client.del(...keys)
+  return Promise.all(keys.map((key) => client.del(key))).then((counts) =>
+    counts.reduce((sum, n) => sum + n, 0)
+  )
+}
+
+/** A stable 32-bit FNV-1a hash: the same shard or bucket for the same id on every instance. */
+export const stableHash = (text: string) => {
+  let hash = 0x811c9dc5
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193)
+  return hash >>> 0
+}
+
+/**
+ * Per-user keys that a script or pipeline uses together with a shared index carry the hash tag of one of
+ * USER_BUCKETS buckets, so on a Cluster they share the index's hash slot (Lua scripts and pipelines need
+ * their keys in one slot) while the users still spread over that many slots.
+ */
+export const USER_BUCKETS = 16
+export const userBucket = (userId: string) => stableHash(userId) % USER_BUCKETS
+
+/** Items grouped by their user's bucket: one pipeline per group stays in one hash slot on a Cluster. */
+export const byUserBucket = <T>(items: Iterable<T>, userOf: (item: T) => string) => {
+  const groups = new Map<number, T[]>()
+  for (const item of items) {
+    const bucket = userBucket(userOf(item))
+    groups.set(bucket, [...(groups.get(bucket) ?? []), item])
+  }
+  return groups
+}
+
+/**
+ * The Socket.IO sharded Redis adapter (Redis 7 SPUBLISH/SSUBSCRIBE, on a single Redis, Sentinel or Cluster),
+ * so Socket.IO broadcasts that leave this instance (none of ours do: service events go through sync.ts, and
+ * room emits are `io.local`) reach the others' sockets. In `static` mode it subscribes two channels per
+ * instance; the default `dynamic` mode would add one SSUBSCRIBE per room, that is per chat with a member here.
+ * Its two connections keep an offline queue and reconnect by themselves.
  */
 export const attachRedisAdapter = (app: Application, io: SocketServer) => {
   const settings = app.get('redis')
@@ -86,9 +138,14 @@ export const attachRedisAdapter = (app: Application, io: SocketServer) => {
     commandTimeout: undefined
   }
   const pub = createRedis(settings, overrides)
-  const sub = createRedis(settings, overrides)
+  const sub = createRedis(settings, overrides, { shardedSubscribers: true })
   for (const client of [pub, sub]) client.on('error', () => undefined) // reported by the main client
-  io.adapter(createAdapter(pub, sub, { key: `${settings.keyPrefix}socket.io` }))
+  io.adapter(
+    createShardedAdapter(pub, sub, {
+      channelPrefix: `${settings.keyPrefix}socket.io`,
+      subscriptionMode: 'static'
+    })
+  )
   app.hooks({
     teardown: [
       async (_context: HookContext, next: NextFunction) => {

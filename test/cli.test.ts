@@ -54,23 +54,26 @@ describe('admin CLI: migrate and seed on fresh databases', function () {
       .readdirSync(path.join(__dirname, '..', 'migrations'))
       .filter((f) => f.endsWith('.ts'))
       .map((f) => f.replace(/\.ts$/, ''))
-    assert.deepEqual(await cliJson(['migrate'], { DATABASE_URL: a.url }), {
-      database: 'postgres',
-      applied: expected
-    })
+    // Side by side (two databases): each CLI process costs ~2 s of start-up, mostly CPU.
+    const [onA, table] = await Promise.all([
+      cliJson(['migrate'], { DATABASE_URL: a.url }),
+      cliOk(['migrate'], { DATABASE_URL: b.url })
+    ])
+    assert.deepEqual(onA, { database: 'postgres', applied: expected })
     assert.deepEqual((await cliJson(['migrate'], { DATABASE_URL: a.url })).applied, [])
-    const table = await cliOk(['migrate'], { DATABASE_URL: b.url })
     assert.match(table, /Applied on postgres/)
     for (const name of expected) assert.ok(table.includes(name), `${name} listed`)
   })
 
   it('seed creates the same demo data from the same options, with progress lines on a non-TTY stderr', async () => {
-    const first = await runCli(seedArgs, { DATABASE_URL: a.url })
+    const [first] = await Promise.all([
+      runCli(seedArgs, { DATABASE_URL: a.url }),
+      cliOk(seedArgs, { DATABASE_URL: b.url }) // side by side: two databases
+    ])
     assert.equal(first.code, 0, first.stderr)
     assert.match(first.stdout, /demo-password/)
     assert.match(first.stderr, /seed: users 5\/5/)
     assert.match(first.stderr, /seed: messages 20\/20/)
-    await cliOk(seedArgs, { DATABASE_URL: b.url })
 
     const users = await cliJson(['user', 'list'], { DATABASE_URL: a.url })
     assert.deepEqual(
@@ -137,23 +140,29 @@ describe('admin CLI: commands next to a live server', function () {
       env
     )
     assert.equal(created.email, email)
-    const byEmail = await cliJson(['user', 'show', email.toUpperCase()], env)
-    assert.deepEqual(byEmail, await cliJson(['user', 'show', created.user_id], env))
+    // Read-only commands side by side: each CLI process costs ~2 s of start-up.
+    const [byEmail, byId, found, foundText] = await Promise.all([
+      cliJson(['user', 'show', email.toUpperCase()], env),
+      cliJson(['user', 'show', created.user_id], env),
+      cliJson(['user', 'search', name.toLowerCase()], env),
+      cliOk(['user', 'search', name], env)
+    ])
+    assert.deepEqual(byEmail, byId)
     assert.deepEqual([byEmail.status, byEmail.banned_at, byEmail.chat_count], ['offline', null, 0])
     assert.ok(byEmail.created_at)
     assert.deepEqual(
-      (await cliJson(['user', 'search', name.toLowerCase()], env)).map((u: any) => u.email),
+      found.map((u: any) => u.email),
       [email]
     )
-    assert.match(
-      await cliOk(['user', 'search', name], env),
-      new RegExp(`${created.user_id}\\s+${name}\\s+${email}`)
-    )
+    assert.match(foundText, new RegExp(`${created.user_id}\\s+${name}\\s+${email}`))
     await createUser(server.url, 'Cli Listed')
     await createUser(server.url, 'Cli Listed')
-    const all = await cliJson(['user', 'list', '--limit', '50'], env)
+    const [all, page] = await Promise.all([
+      cliJson(['user', 'list', '--limit', '50'], env),
+      cliJson(['user', 'list', '--limit', '2', '--offset', '1'], env)
+    ])
     assert.deepEqual(Object.keys(all[0]), ['user_id', 'name', 'email', 'status', 'banned_at', 'created_at'])
-    assert.deepEqual(await cliJson(['user', 'list', '--limit', '2', '--offset', '1'], env), all.slice(1, 3))
+    assert.deepEqual(page, all.slice(1, 3))
     const login = await http(server.url, 'POST', '/api/auth/login', {
       body: { email, password: 'first secret' }
     })
@@ -161,24 +170,25 @@ describe('admin CLI: commands next to a live server', function () {
   })
 
   it('errors: a bad email names the field, an unknown user, group or message is a clear non-zero exit', async () => {
-    const bad = await runCli(
-      ['user', 'create', '--name', 'X', '--email', 'not-an-email', '--password', 'secret1'],
-      env
-    )
-    assert.notEqual(bad.code, 0)
-    assert.match(bad.stderr, /^error: Invalid data: email must match format "email"/)
-    assert.equal(bad.stdout, '')
     const missing = `nobody-${randomUUID()}@example.com`
-    for (const [args, message] of [
+    const cases = [
       [['user', 'show', missing], `user not found: ${missing}`],
       [['user', 'ban', 'no-such-user-id'], 'user not found: no-such-user-id'],
       [['chat', 'list', '--user', missing], `user not found: ${missing}`],
       [['group', 'show', 'no-such-group'], 'group not found: no-such-group'],
       [['message', 'delete', 'no-such-message'], 'message not found: no-such-message']
-    ] as const) {
-      const result = await runCli([...args], env)
-      assert.equal(result.code, 1, args.join(' '))
-      assert.equal(result.stderr.trim(), `error: ${message}`)
+    ] as const
+    // Side by side (none changes anything): each CLI process costs ~2 s of start-up.
+    const [bad, ...results] = await Promise.all([
+      runCli(['user', 'create', '--name', 'X', '--email', 'not-an-email', '--password', 'secret1'], env),
+      ...cases.map(([args]) => runCli([...args], env))
+    ])
+    assert.notEqual(bad.code, 0)
+    assert.match(bad.stderr, /^error: Invalid data: email must match format "email"/)
+    assert.equal(bad.stdout, '')
+    for (const [i, [args, message]] of cases.entries()) {
+      assert.equal(results[i].code, 1, args.join(' '))
+      assert.equal(results[i].stderr.trim(), `error: ${message}`)
     }
   })
 
@@ -218,10 +228,12 @@ describe('admin CLI: commands next to a live server', function () {
 
   it("user reset-password: the old password and the user's sessions stop working, the new one works", async () => {
     const user = await createUser(server.url, 'Cli Reset')
-    const short = await runCli(['user', 'reset-password', user.user_id, '--password', 'abc'], env)
+    const [short, weak] = await Promise.all([
+      runCli(['user', 'reset-password', user.user_id, '--password', 'abc'], env),
+      runCli(['user', 'reset-password', user.user_id, '--password', 'password123'], env)
+    ])
     assert.notEqual(short.code, 0)
     assert.match(short.stderr, /password must NOT have fewer than 8 characters/)
-    const weak = await runCli(['user', 'reset-password', user.user_id, '--password', 'password123'], env)
     assert.notEqual(weak.code, 0)
     assert.match(weak.stderr, /password is too easy to guess: This is a commonly used password/)
     await cliOk(['user', 'reset-password', user.email, '--password', 'a brand new secret'], env)

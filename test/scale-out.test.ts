@@ -21,58 +21,21 @@ import {
   type SocketClient,
   type TestServer
 } from './helpers'
+import { crossInstanceCases, twoInstances } from './helpers/cross-instance'
 import { testDatabase, testRedis, testKeyPrefix } from './setup'
+import { syncChannels } from '../src/realtime/sync'
 
 describe('several instances on one PostgreSQL and one Redis', function () {
   let a: TestServer
   let b: TestServer
   const keyPrefix = testKeyPrefix()
-  const sockets: SocketClient[] = []
-  const connect = async (server: TestServer, accessToken: string) => {
-    const s = socketClient(server.url)
-    sockets.push(s)
-    await s.client.authenticate({ strategy: 'jwt', accessToken })
-    return s
-  }
+  // Needs Redis; with CI=true setup already failed if it is missing.
+  const { pair, connect } = twoInstances(async () =>
+    testRedis.url ? { redis: { url: testRedis.url, keyPrefix } } : undefined
+  )
+  before(() => ({ a, b } = pair))
 
-  before(async function () {
-    if (!testRedis.url) this.skip() // needs Redis; with CI=true setup already failed if it is missing
-    a = await startServer({ settings: { redis: { url: testRedis.url, keyPrefix } } })
-    b = await startServer({ settings: { redis: { url: testRedis.url, keyPrefix } } })
-  })
-  after(async () => {
-    sockets.forEach((s) => s.close())
-    await a?.stop()
-    await b?.stop()
-  })
-
-  it('delivers a message sent on B to a member on A, and not to an outsider on either', async () => {
-    const ann = await createUser(a.url, 'Scale Ann')
-    const bob = await createUser(b.url, 'Scale Bob')
-    const eve = await createUser(a.url, 'Scale Eve')
-    const annOnA = await connect(a, ann.access_token)
-    const eveOnA = await connect(a, eve.access_token)
-    const eveOnB = await connect(b, eve.access_token)
-    const annChats = recordEvents(annOnA.client, 'api/chats', ['created'])
-    const annMessages = recordEvents(annOnA.client, 'api/messages', ['created'])
-    const eveOnAEvents = recordEvents(eveOnA.client, 'api/messages', ['created'])
-    const eveOnBEvents = recordEvents(eveOnB.client, 'api/messages', ['created'])
-
-    const chat = await openPrivateChat(b.url, bob, ann, { status: [201] })
-    await eventually(() => assert.equal(annChats.length, 1))
-    assert.equal(annChats[0].data.other_user.user_id, bob.user_id)
-
-    const sent = await sendText(b.url, bob, chat.chat_id, 'across instances')
-    await eventually(() => assert.equal(annMessages.length, 1))
-    assert.deepEqual(annMessages[0].data, sent)
-    assert.equal(annMessages.length, 1, 'delivered once, not once per instance')
-
-    // Barrier: Eve's own chat message, sent after, reaches both her sockets; Bob's would have come first.
-    const eveChat = await openPrivateChat(a.url, eve, ann)
-    await sendText(a.url, eve, eveChat.chat_id, 'barrier')
-    await eventually(() => assert.equal(eveOnAEvents.length + eveOnBEvents.length, 2))
-    assert.ok([...eveOnAEvents, ...eveOnBEvents].every((e) => e.data.content === 'barrier'))
-  })
+  crossInstanceCases(pair, connect)
 
   it('a REST token that B has already verified stops working on B when its session ends on A', async () => {
     const dave = await createUser(a.url, 'Scale Dave')
@@ -112,61 +75,11 @@ describe('several instances on one PostgreSQL and one Redis', function () {
     assert.equal(send.status, 404)
   })
 
-  it('a membership change on A takes effect at once for the user’s socket on B', async () => {
-    const owner = await createUser(a.url, 'Scale Owner')
-    const carol = await createUser(a.url, 'Scale Carol')
-    const carolOnB = await connect(b, carol.access_token)
-    const carolMessages = recordEvents(carolOnB.client, 'api/messages', ['created'])
-    const carolMembers = recordEvents(carolOnB.client, 'api/groups/:group_id/members', ['created', 'removed'])
-
-    const group = await http(a.url, 'POST', '/api/groups', {
-      token: owner.access_token,
-      body: { name: 'Scale group' }
-    })
-    await http(a.url, 'POST', `/api/groups/${group.body.group_id}/members`, {
-      token: owner.access_token,
-      body: { user_ids: [carol.user_id] }
-    })
-    await eventually(() => assert.equal(carolMembers.length, 1))
-    await sendText(a.url, owner, group.body.chat_id, 'welcome')
-    await eventually(() => assert.equal(carolMessages.length, 1))
-
-    await http(a.url, 'DELETE', `/api/groups/${group.body.group_id}/members/${carol.user_id}`, {
-      token: owner.access_token
-    })
-    await eventually(() => assert.equal(carolMembers.length, 2))
-    await sendText(a.url, owner, group.body.chat_id, 'after removal')
-    // Barrier: a private message to Carol, sent after the group message, arrives; the group one must not.
-    const dm = await openPrivateChat(a.url, owner, carol)
-    await sendText(a.url, owner, dm.chat_id, 'dm')
-    await eventually(() => assert.equal(carolMessages.length, 2))
-    assert.equal(carolMessages[1].data.content, 'dm')
-  })
-
-  it('presence: online while a socket is open on any instance, offline after the last one', async () => {
-    const dan = await createUser(a.url, 'Scale Dan')
-    const fay = await createUser(a.url, 'Scale Fay')
-    await openPrivateChat(a.url, dan, fay)
-    const fayOnA = await connect(a, fay.access_token)
-    const statuses = recordEvents(fayOnA.client, 'api/users/status', ['user_status'])
-    const danOnA = await connect(a, dan.access_token)
-    await eventually(() => assert.equal(statuses.filter((s) => s.data.user_id === dan.user_id).length, 1))
-    const danOnB = await connect(b, dan.access_token)
-    danOnA.close()
-    danOnB.close()
-    await eventually(() => assert.equal(statuses.filter((s) => s.data.user_id === dan.user_id).length, 2))
-    const events = statuses.filter((s) => s.data.user_id === dan.user_id).map((s) => s.data.status)
-    assert.deepEqual(events, ['online', 'offline'], 'no offline while the B socket was still open')
-    const profile = await http(a.url, 'GET', `/api/users/${dan.user_id}`, { token: fay.access_token })
-    assert.equal(profile.body.status, 'offline')
-    assert.ok(profile.body.last_seen)
-  })
-
   it('no token, password hash or email crosses the Redis channel', async () => {
     const spy = new Redis(testRedis.url!)
     const seen: string[] = []
-    await spy.subscribe(`${keyPrefix}events`)
-    spy.on('message', (_channel, message) => seen.push(message))
+    for (const channel of syncChannels(keyPrefix)) await spy.ssubscribe(channel)
+    spy.on('smessage', (_channel, message) => seen.push(message))
     try {
       const user = await createUser(a.url, 'Scale Secret')
       const peer = await createUser(b.url, 'Scale Peer')

@@ -88,14 +88,14 @@ describe('new messages in seq order per chat', () => {
     /** What reaches B from other instances passes through `intercept` first (a slow or lossy Redis). */
     const interceptOnB = (intercept: (deliver: () => void, raw: string) => void) => {
       const { subscriber } = b.app.get('sync')!
-      const listeners = subscriber.listeners('message') as Array<(channel: string, raw: string) => void>
-      subscriber.removeAllListeners('message')
-      subscriber.on('message', (channel: string, raw: string) =>
+      const listeners = subscriber.listeners('smessage') as Array<(channel: string, raw: string) => void>
+      subscriber.removeAllListeners('smessage')
+      subscriber.on('smessage', (channel: string, raw: string) =>
         intercept(() => listeners.forEach((l) => l(channel, raw)), raw)
       )
       restore = () => {
-        subscriber.removeAllListeners('message')
-        listeners.forEach((l) => subscriber.on('message', l))
+        subscriber.removeAllListeners('smessage')
+        listeners.forEach((l) => subscriber.on('smessage', l))
         restore = undefined
       }
     }

@@ -9,7 +9,7 @@
 // message_queue: src/caches/recent-messages.ts.
 import type { Application } from '../declarations'
 import { Cluster } from 'ioredis'
-import { readyRedis, type RedisClient } from '../redis'
+import { deleteKeys, readyRedis, type RedisClient } from '../redis'
 
 export const TTL = { user: 3600, session: 300, chatList: 1800, recentMessages: 3600 }
 
@@ -99,7 +99,7 @@ export class Cache {
     const client = this.client
     const sent = this.mark
     const done = client
-      ? await client.del(...keys).then(
+      ? await deleteKeys(client, keys).then(
           () => true,
           () => false
         )
@@ -154,7 +154,7 @@ export class Cache {
     const kinds = [...this.overflowed.keys()]
     try {
       for (const kind of kinds) await this.deleteAll(client, kind)
-      for (let i = 0; i < keys.length; i += DEL_CHUNK) await client.del(...keys.slice(i, i + DEL_CHUNK))
+      for (let i = 0; i < keys.length; i += DEL_CHUNK) await deleteKeys(client, keys.slice(i, i + DEL_CHUNK))
     } catch {
       this.retryLater()
       return
@@ -173,9 +173,8 @@ export class Cache {
       do {
         const [next, found] = await node.scan(cursor, 'MATCH', match, 'COUNT', 1000)
         cursor = next
-        // On a Cluster one node's keys span slots, and a DEL of several slots fails (CROSSSLOT): one key each.
-        if (client instanceof Cluster) await Promise.all(found.map((k) => client.del(k)))
-        else if (found.length) await node.del(...found)
+        // Through the client, not the node: on a Cluster one node's keys span slots (see deleteKeys).
+        await deleteKeys(client, found)
       } while (cursor !== '0')
     }
   }

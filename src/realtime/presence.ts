@@ -6,9 +6,11 @@
 // expiry that a heartbeat pushes forward; the Lua scripts below make "first on any instance" and "last on
 // any instance" atomic. An instance that crashes stops its heartbeat, its entries expire, and the sweeper of
 // any surviving instance sets those users offline. Without Redis (or while it is down) the decision is local.
+// The index is split in USER_BUCKETS buckets, and a user's set carries its bucket's hash tag: on a Cluster a
+// script's two keys share one hash slot, and the users still spread over that many slots.
 import type { RealTimeConnection } from '@feathersjs/feathers'
 import type { Application } from '../declarations'
-import { readyRedis } from '../redis'
+import { byUserBucket, readyRedis, userBucket, USER_BUCKETS } from '../redis'
 import type { UserStatus } from '../services/users/status/status.schema'
 import { statusPath } from '../services/users/status/status.shared'
 
@@ -50,11 +52,13 @@ export class Presence {
   }
 
   private key(userId: string) {
-    return `${this.app.get('redis').keyPrefix}presence:user:${userId}`
+    return `${this.app.get('redis').keyPrefix}presence:{${userBucket(userId)}}:user:${userId}`
   }
 
-  private get indexKey() {
-    return `${this.app.get('redis').keyPrefix}presence:index`
+  /** The index of a bucket (of the user's bucket when given a user id). */
+  private indexKey(bucketOrUser: number | string) {
+    const bucket = typeof bucketOrUser === 'number' ? bucketOrUser : userBucket(bucketOrUser)
+    return `${this.app.get('redis').keyPrefix}presence:{${bucket}}:index`
   }
 
   private get settings() {
@@ -80,7 +84,7 @@ export class Presence {
             CONNECT,
             2,
             this.key(userId),
-            this.indexKey,
+            this.indexKey(userId),
             this.app.get('instanceId'),
             now + this.settings.ttlMs,
             now,
@@ -103,7 +107,7 @@ export class Presence {
             DISCONNECT,
             2,
             this.key(userId),
-            this.indexKey,
+            this.indexKey(userId),
             this.app.get('instanceId'),
             Date.now(),
             userId
@@ -199,23 +203,30 @@ export class Presence {
     const instance = this.app.get('instanceId')
     const now = Date.now()
     const expiry = now + this.settings.ttlMs
-    const pipeline = redis.pipeline()
-    for (const userId of this.connections.keys()) {
-      pipeline.zadd(this.key(userId), expiry, instance)
-      pipeline.zadd(this.indexKey, expiry, `${userId}|${instance}`)
-      pipeline.pexpire(this.key(userId), this.settings.ttlMs * 2)
-    }
-    if (this.connections.size > 0) pipeline.pexpire(this.indexKey, this.settings.ttlMs * 2)
-    await pipeline.exec().catch(() => undefined)
-    const expired = await redis
-      .zrangebyscore(this.indexKey, '-inf', now, 'LIMIT', 0, 200)
-      .catch(() => [] as string[])
-    for (const member of expired) {
-      const [userId, owner] = member.split('|')
-      const left = await redis
-        .eval(SWEEP, 2, this.key(userId), this.indexKey, member, owner, now)
-        .catch(() => -1)
-      if (left === 0 && this.localCount(userId) === 0) await this.setStatus(userId, 'offline')
+    const buckets = byUserBucket(this.connections.keys(), (userId) => userId)
+    await Promise.all(
+      [...buckets].map(([bucket, userIds]) => {
+        const pipeline = redis.pipeline()
+        for (const userId of userIds) {
+          pipeline.zadd(this.key(userId), expiry, instance)
+          pipeline.zadd(this.indexKey(bucket), expiry, `${userId}|${instance}`)
+          pipeline.pexpire(this.key(userId), this.settings.ttlMs * 2)
+        }
+        pipeline.pexpire(this.indexKey(bucket), this.settings.ttlMs * 2)
+        return pipeline.exec().catch(() => undefined)
+      })
+    )
+    for (let bucket = 0; bucket < USER_BUCKETS; bucket++) {
+      const expired = await redis
+        .zrangebyscore(this.indexKey(bucket), '-inf', now, 'LIMIT', 0, 200)
+        .catch(() => [] as string[])
+      for (const member of expired) {
+        const [userId, owner] = member.split('|')
+        const left = await redis
+          .eval(SWEEP, 2, this.key(userId), this.indexKey(bucket), member, owner, now)
+          .catch(() => -1)
+        if (left === 0 && this.localCount(userId) === 0) await this.setStatus(userId, 'offline')
+      }
     }
   }
 

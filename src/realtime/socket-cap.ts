@@ -8,7 +8,7 @@
 // this instance's own: the cap then holds per instance, and the heartbeat writes the entries once Redis is back.
 import type { RealTimeConnection } from '@feathersjs/feathers'
 import type { Application } from '../declarations'
-import { readyRedis } from '../redis'
+import { byUserBucket, readyRedis, userBucket } from '../redis'
 
 // KEYS[1] the user's set; ARGV: entry, expiry, now, cap, key ttl. 1 when admitted (or already counted).
 const ADMIT = `
@@ -42,7 +42,8 @@ export class SocketCap {
   }
 
   private key(userId: string) {
-    return `${this.app.get('redis').keyPrefix}sockets:user:${userId}`
+    // The bucket's hash tag: the heartbeat pipelines a bucket's keys together (one slot on a Cluster).
+    return `${this.app.get('redis').keyPrefix}sockets:{${userBucket(userId)}}:user:${userId}`
   }
 
   private get ttlMs() {
@@ -99,12 +100,17 @@ export class SocketCap {
     const redis = this.redis
     if (!redis || this.admitted.size === 0) return
     const expiry = Date.now() + this.ttlMs
-    const pipeline = redis.pipeline()
-    for (const { userId, entry } of this.admitted.values()) {
-      pipeline.zadd(this.key(userId), expiry, entry)
-      pipeline.pexpire(this.key(userId), this.ttlMs * 2)
-    }
-    await pipeline.exec().catch(() => undefined)
+    const buckets = byUserBucket(this.admitted.values(), (admitted) => admitted.userId)
+    await Promise.all(
+      [...buckets.values()].map((admitted) => {
+        const pipeline = redis.pipeline()
+        for (const { userId, entry } of admitted) {
+          pipeline.zadd(this.key(userId), expiry, entry)
+          pipeline.pexpire(this.key(userId), this.ttlMs * 2)
+        }
+        return pipeline.exec().catch(() => undefined)
+      })
+    )
   }
 
   start() {

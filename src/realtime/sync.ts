@@ -9,6 +9,12 @@
 // in front lets it drop them without parsing. Publishes made in one tick (a committed batch of messages)
 // leave in one write (ioredis auto-pipelining).
 //
+// The transport is Redis 7 sharded pub/sub (SPUBLISH/SSUBSCRIBE) on SYNC_SHARDS channels `<prefix>events:<k>`,
+// one code path for a single Redis, Sentinel and Cluster. On a Cluster each channel lives on the shard that
+// owns its hash slot, so an event crosses one shard instead of the whole cluster bus (classic PUBLISH is
+// broadcast to every node). An event goes to the channel of its chat, so one chat's events keep their order
+// (events about no chat share one channel); every instance subscribes to every channel.
+//
 // Pub/sub is at most once. Every gap is reported as the app event `sync:gap`, and realtime/resync.ts then
 // re-checks this instance's connections against PostgreSQL: after the subscriber (re)connects (whatever was
 // published meanwhile is lost), and when another instance says it could not publish (`!resync` on the channel,
@@ -16,7 +22,8 @@
 import { randomUUID } from 'node:crypto'
 import { getServiceOptions } from '@feathersjs/feathers'
 import type { Application } from '../declarations'
-import { createRedis, isReady, redisConfigured, type RedisClient } from '../redis'
+import { Cluster } from 'ioredis'
+import { createRedis, isReady, redisConfigured, stableHash, type RedisClient } from '../redis'
 import { SeqOrder } from './seq-order'
 
 export interface SyncMessage {
@@ -48,7 +55,7 @@ const LOCAL_ONLY_PATHS = new Set([
 declare module '../declarations' {
   interface Configuration {
     instanceId: string
-    sync?: { channel: string; publisher: RedisClient; subscriber: RedisClient; order: SeqOrder }
+    sync?: { channels: string[]; publisher: RedisClient; subscriber: RedisClient; order: SeqOrder }
   }
 }
 
@@ -102,6 +109,22 @@ export const emitSynced = (app: Application, message: SyncMessage) => {
   }
   emit(message.event, message.data, context)
 }
+/** Sharded pub/sub channels: enough to spread the events over the shards of a large Cluster. */
+export const SYNC_SHARDS = 16
+
+/** The shard channels of a deployment, `<prefix>events:<k>`. */
+export const syncChannels = (keyPrefix: string) =>
+  Array.from({ length: SYNC_SHARDS }, (_, k) => `${keyPrefix}events:${k}`)
+
+/**
+ * What orders an event, and so picks its channel: its chat. Events about no chat (accounts, sessions,
+ * presence) share one channel, so their relative order holds too: a ban's `banned` before its sessions' `ended`.
+ */
+const orderingKey = (message: SyncMessage) => {
+  const chatId = (message.data as any)?.chat_id ?? message.route?.chat_id
+  return chatId === undefined ? '' : String(chatId)
+}
+
 /** The control message "I could not publish some events: re-check your connections". */
 const RESYNC = '!resync'
 
@@ -120,23 +143,28 @@ export const sync = (app: Application) => {
   app.set('instanceId', randomUUID())
   const settings = app.get('redis')
   if (!redisConfigured(settings)) return
-  const channel = `${settings.keyPrefix}events`
+  const channels = syncChannels(settings.keyPrefix)
+  const channelOf = (message: SyncMessage) => channels[stableHash(orderingKey(message)) % SYNC_SHARDS]
   const instanceId = app.get('instanceId')
   // Named, so that an operator (or a test) finds them in CLIENT LIST.
   const publisher = createRedis(settings, {
     enableAutoPipelining: true,
     connectionName: `${settings.keyPrefix}sync-pub:${instanceId}`
   })
-  const subscriber = createRedis(settings, {
-    enableOfflineQueue: true,
-    maxRetriesPerRequest: null,
-    connectionName: `${settings.keyPrefix}sync-sub:${instanceId}`
-  })
+  const subscriber = createRedis(
+    settings,
+    {
+      enableOfflineQueue: true,
+      maxRetriesPerRequest: null,
+      connectionName: `${settings.keyPrefix}sync-sub:${instanceId}`
+    },
+    { shardedSubscribers: true } // one subscriber connection per primary, each for its slots' channels
+  )
   const logger = () => app.get('logger')
   publisher.on('error', (error) => logger().warn({ err: error }, 'redis sync publisher error'))
   subscriber.on('error', (error) => logger().warn({ err: error }, 'redis sync subscriber error'))
   const order = new SeqOrder({ windowMs: SEQ_ORDER_WINDOW_MS, maxChats: SEQ_ORDER_MAX_CHATS })
-  app.set('sync', { channel, publisher, subscriber, order })
+  app.set('sync', { channels, publisher, subscriber, order })
 
   // Events this instance could not publish: the others are told to re-check once publishing works again.
   let unpublished = false
@@ -145,7 +173,8 @@ export const sync = (app: Application) => {
   }
   const announceGap = () => {
     unpublished = false
-    publisher.publish(channel, `${instanceId}\t${RESYNC}`).catch(missed)
+    // Every instance subscribes to every channel: one of them reaches them all.
+    publisher.spublish(channels[0], `${instanceId}\t${RESYNC}`).catch(missed)
   }
   publisher.on('ready', () => {
     if (unpublished) announceGap()
@@ -169,7 +198,7 @@ export const sync = (app: Application) => {
       else {
         if (unpublished) announceGap()
         const message = syncMessage(path, event, data, context)
-        publisher.publish(channel, `${instanceId}\t${JSON.stringify(message)}`).catch((error) => {
+        publisher.spublish(channelOf(message), `${instanceId}\t${JSON.stringify(message)}`).catch((error) => {
           missed()
           logger().warn({ err: error, path, event }, 'event not published to other instances')
         })
@@ -178,7 +207,7 @@ export const sync = (app: Application) => {
     }
   })
 
-  subscriber.on('message', (_channel: string, raw: string) => {
+  subscriber.on('smessage', (_channel: string, raw: string) => {
     const tab = raw.indexOf('\t')
     if (raw.slice(0, tab) === instanceId) return
     if (raw.slice(tab + 1) === RESYNC) return app.emit('sync:gap', 'another instance could not publish')
@@ -191,11 +220,16 @@ export const sync = (app: Application) => {
     emitSynced(app, message)
   })
 
+  // One SSUBSCRIBE per channel: on a Cluster the channels of one command must share a hash slot.
+  const subscribeAll = () => Promise.all(channels.map((channel) => subscriber.ssubscribe(channel)))
+
   // Every (re)connect: whatever was published while this subscriber was away is lost. ioredis subscribes again
   // by itself; subscribing here too and waiting for the reply means the subscription is live before the
-  // re-check reads PostgreSQL, so an event committed after those reads is received.
-  subscriber.on('ready', () => {
-    subscriber.subscribe(channel).then(
+  // re-check reads PostgreSQL, so an event committed after those reads is received. A Cluster says so per
+  // topology change (a failover moves a shard's channels to its promoted replica): `subscribersReady`.
+  const reconnected = subscriber instanceof Cluster ? 'subscribersReady' : 'ready'
+  subscriber.on(reconnected, () => {
+    subscribeAll().then(
       () => app.emit('sync:gap', 'sync subscriber reconnected'),
       () => undefined // not connected after all: the next 'ready' tries again
     )
@@ -208,7 +242,7 @@ export const sync = (app: Application) => {
           logger().warn({ err: error }, 'redis sync unavailable at start-up; events stay on this instance')
         )
         // Queued until connected when Redis is down at start-up; ioredis re-subscribes after every reconnect.
-        const subscribed = subscriber.subscribe(channel).catch(() => undefined)
+        const subscribed = subscribeAll().catch(() => undefined)
         if (isReady(subscriber)) await subscribed
         await next()
       }
