@@ -113,7 +113,9 @@ export const byUserBucket = <T>(items: Iterable<T>, userOf: (item: T) => string)
   const groups = new Map<number, T[]>()
   for (const item of items) {
     const bucket = userBucket(userOf(item))
-    groups.set(bucket, [...(groups.get(bucket) ?? []), item])
+    const group = groups.get(bucket)
+    if (group) group.push(item)
+    else groups.set(bucket, [item])
   }
   return groups
 }
