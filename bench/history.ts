@@ -376,7 +376,7 @@ export async function run(): Promise<ScenarioRow[]> {
     return rows
   } finally {
     for (const stop of stops.reverse()) await stop().catch(() => {})
-    if (require.main === module) await releaseSharedHistory() // else search-languages reads it next
+    if (require.main === module) await releaseSharedHistory(MESSAGES) // else search-languages reads it next
   }
 }
 

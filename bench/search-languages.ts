@@ -91,7 +91,7 @@ export async function run(): Promise<ScenarioRow[]> {
     })
     return rows
   } finally {
-    await releaseSharedHistory() // changed above (the migration's down): nobody reads it after this
+    await releaseSharedHistory(MESSAGES) // changed above (the migration's down): nobody reads it after this
   }
 }
 

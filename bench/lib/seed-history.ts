@@ -172,22 +172,27 @@ export const seedHistory = async (db: Knex, messages = 1_000_000, batch = 100_00
 // scenarios (the seed is the longest step of either). History only reads it; search-languages changes it
 // (CJK sentences, then the search migration's `down`), so it releases it when done, and bench/index.ts
 // releases whatever is left at the end. A scenario run on its own releases it too.
-let shared: Promise<{ bench: BenchDatabase; seed: HistorySeed }> | undefined
-let sharedMessages = 0
+const shared = new Map<number, Promise<{ bench: BenchDatabase; seed: HistorySeed }>>()
 
+/** The history of `messages` messages, seeded on first use in this process (one per size). */
 export const sharedHistory = (messages: number) => {
-  if (shared && sharedMessages !== messages)
-    throw new Error('the shared history was seeded with another size')
-  sharedMessages = messages
-  shared ??= (async () => {
-    const bench = await createBenchDatabase('history')
-    return { bench, seed: await seedHistory(bench.db, messages) }
-  })()
-  return shared
+  let held = shared.get(messages)
+  if (!held) {
+    held = (async () => {
+      const bench = await createBenchDatabase(`history${messages}`)
+      return { bench, seed: await seedHistory(bench.db, messages) }
+    })()
+    shared.set(messages, held)
+  }
+  return held
 }
 
-export const releaseSharedHistory = async () => {
-  const held = shared
-  shared = undefined
-  if (held) await (await held.catch(() => undefined))?.bench.drop()
+/** Drops the shared histories (one size, or all). */
+export const releaseSharedHistory = async (messages?: number) => {
+  const sizes = messages === undefined ? [...shared.keys()] : [messages]
+  for (const size of sizes) {
+    const held = shared.get(size)
+    shared.delete(size)
+    if (held) await (await held.catch(() => undefined))?.bench.drop()
+  }
 }
