@@ -1,6 +1,8 @@
 // Seeds the history/search benchmark in SQL (never through the API): two users, one private chat between them
 // holding N messages (seq 1..N, chats.last_seq = N) with varied content drawn from a word list, skewed so a
-// few words are very common, plus three planted words of known frequency for the search scenario.
+// few words are very common, plus three planted words of known frequency for the search scenario, and a Chinese
+// or Japanese sentence (no spaces) in every 1000th message for search-languages. Everything is written before
+// the search indexes are built, as in a table that grew over time.
 import bcrypt from 'bcryptjs'
 import type { Knex } from 'knex'
 import { ulid } from 'ulid'
@@ -110,6 +112,7 @@ export const seedHistory = async (db: Knex, messages = 1_000_000, batch = 100_00
                 || CASE WHEN s % 1000 = 500 THEN ' ${SEARCH_WORDS.medium}' ELSE '' END
                 || CASE WHEN s IN (17, 250000, 500001, 750003, 999990) THEN ' ${SEARCH_WORDS.rare}' ELSE '' END
                 || CASE WHEN s % 7 = 0 THEN chr(63) WHEN s % 4 = 0 THEN '!' ELSE '' END
+                || CASE WHEN s % 2000 = 7 THEN ' 我们明天讨论中文翻译的问题' WHEN s % 1000 = 7 THEN ' 東京で会議があります' ELSE '' END
               END,
               'text', 'read', s, now() - (:messages - s) * interval '30 seconds',
               CASE WHEN s % 997 = 0 THEN now() - (:messages - s) * interval '30 seconds' + interval '1 minute' END
