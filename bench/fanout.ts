@@ -629,11 +629,7 @@ export async function run(): Promise<ScenarioRow[]> {
     ['two instances + Redis', 'two instances + Redis', (res) => scaleOut(res, single)],
     ['many chats', 'many chats', manyChats]
   ]
-  const only = process.env.BENCH_ONLY?.split(',')
-  return runParts(
-    'realtime',
-    parts.filter(([name]) => !only || only.includes(name))
-  )
+  return runParts('realtime', parts, process.env.BENCH_ONLY)
 }
 
 runStandalone(module, run)

@@ -661,10 +661,7 @@ export async function run(): Promise<ScenarioRow[]> {
     ['connect', 'connect storm', connectionStorm],
     ['reconnect', 'reconnect storm', reconnectStorms]
   ]
-  return runParts(
-    'storms',
-    parts.filter(([name]) => !ONLY || ONLY.split(',').includes(name))
-  )
+  return runParts('storms', parts, ONLY)
 }
 
 runStandalone(module, run)

@@ -75,13 +75,14 @@ export const usPerDelivery = (r: LoadResult) => round((r.cpu.servers / Math.max(
 export type ScenarioPart = [name: string, failedAs: string, run: (res: Resources) => Promise<ScenarioRow[]>]
 
 /**
- * Runs the parts one after the other, each with its own Resources (released even when it fails); a part that
+ * Runs the parts one after the other (only those named in `only`, a comma-separated list, when given), each with its own Resources (released even when it fails); a part that
  * throws becomes a `failedRow` and the next one still runs.
  */
-export const runParts = async (title: string, parts: ScenarioPart[]) => {
+export const runParts = async (title: string, parts: ScenarioPart[], only?: string) => {
   const rows: ScenarioRow[] = []
   const started = performance.now()
-  for (const [name, failedAs, part] of parts) {
+  const wanted = only?.split(',')
+  for (const [name, failedAs, part] of parts.filter(([name]) => !wanted || wanted.includes(name))) {
     const res = new Resources()
     const partStart = performance.now()
     try {
