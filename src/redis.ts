@@ -27,6 +27,7 @@ const hostPort = (entry: string) => {
 }
 
 const REDIS_COMMAND_TIMEOUT_MS = 1000
+const CLUSTER_SLOTS_REFRESH_MS = 5000
 
 /**
  * Opens a client from the settings. `lazyConnect`: nothing connects until `connect()` (the setup hook).
@@ -55,6 +56,11 @@ export const createRedis = (
     // without them a Cluster would queue commands while a shard fails over, instead of failing them fast.
     const { enableOfflineQueue, enableAutoPipelining, lazyConnect } = options
     return new Cluster(settings.clusterNodes.split(',').map(hostPort), {
+      // ioredis 6 re-reads the slot map only when a command is redirected or fails. A client that sends
+      // nothing to a failed-over shard would keep its stale node list for good: the Socket.IO adapter counts
+      // the instances listening with PUBSUB SHARDNUMSUB on every node it knows, so after a failover it missed
+      // the promoted replica, counted 0 and stopped waiting for the other instances' answers.
+      slotsRefreshInterval: CLUSTER_SLOTS_REFRESH_MS,
       lazyConnect,
       enableOfflineQueue,
       enableAutoPipelining,

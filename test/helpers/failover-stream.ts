@@ -20,6 +20,8 @@ export interface FailoverFigures {
   resumeMs: number
   /** Sends that needed a retry (same client_id) during the failover. */
   retriedSends: number
+  /** The longest a send took (REST round trip, retries included): how long B's writes stalled. */
+  slowestSendMs: number
 }
 
 const AFTER_RESUME = 20
@@ -49,6 +51,7 @@ export const streamThroughFailover = async (
   let killedAt = 0
   let firstAfterKill = Infinity
   let retriedSends = 0
+  let slowestSendMs = 0
   const resumed = () => [...arrived.keys()].some((seq) => seq >= firstAfterKill)
   for (let i = 1; ; i++) {
     if (i === KILL_AFTER + 1) {
@@ -63,6 +66,7 @@ export const streamThroughFailover = async (
       answer = await postMessage(b.url, writer, chat.chat_id, { content: `f${i}`, client_id: `f${i}` })
     }
     assert.equal(answer.status, 201, answer.text)
+    slowestSendMs = Math.max(slowestSendMs, Date.now() - sentAt)
     acked.push({ seq: answer.body.seq, sentAt })
     if (killedAt && firstAfterKill === Infinity) firstAfterKill = answer.body.seq
     const sentSinceResume = resumed() ? acked.filter((m) => m.seq > firstAfterKill).length : 0
@@ -98,6 +102,7 @@ export const streamThroughFailover = async (
     liveBeforeKill: acked.filter((m) => m.seq <= KILL_AFTER && arrived.has(m.seq)).length,
     missedLive: acked.filter((m) => !arrived.has(m.seq)).length,
     resumeMs: resumedAt - killedAt,
-    retriedSends
+    retriedSends,
+    slowestSendMs
   }
 }

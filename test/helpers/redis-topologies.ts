@@ -11,7 +11,8 @@ import path from 'node:path'
 import { Redis } from 'ioredis'
 import { eventually } from './wait'
 
-const CLUSTER_NODE_TIMEOUT_MS = 1000
+// 1 s so that a failover takes seconds (Redis defaults to 15 s; TEST_CLUSTER_NODE_TIMEOUT_MS=15000 tries that).
+const CLUSTER_NODE_TIMEOUT_MS = Number(process.env.TEST_CLUSTER_NODE_TIMEOUT_MS ?? 1000)
 const SENTINEL_DOWN_AFTER_MS = 1000
 export const SENTINEL_MASTER = 'chat-test'
 
@@ -94,7 +95,11 @@ const common = (port: number, dir: string) => [
   '--save',
   '',
   '--appendonly',
-  'no'
+  'no',
+  // Redis 7 waits 5 s for more replicas before a diskless full sync; a replica that has never synced is not
+  // eligible for promotion, so a primary killed in those seconds would stay failed (no failover at all).
+  '--repl-diskless-sync-delay',
+  '0'
 ]
 
 const info = async (port: number, section: string) => {
@@ -174,6 +179,10 @@ export const startRedisCluster = async (): Promise<RedisClusterTopology> => {
         if (!state.includes('cluster_enabled:1')) throw new Error('not a cluster node')
         const clusterInfo = cli(['-p', String(port), 'cluster', 'info'])
         if (!clusterInfo.includes('cluster_state:ok')) throw new Error(`node ${port}: ${clusterInfo}`)
+        // Only a replica that has synced can take over (see `common`).
+        const replication = await info(port, 'replication')
+        if (replication.includes('role:slave') && !replication.includes('master_link_status:up'))
+          throw new Error(`replica ${port} has not synced with its primary yet`)
       }
     }, 20000)
   } catch (error) {
