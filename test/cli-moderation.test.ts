@@ -103,7 +103,21 @@ describe('admin CLI: moderation and the audit log', function () {
     })
     await callAs(server.url, owner, 'DELETE', `/api/groups/${g.group_id}/members/${member.user_id}?ban=true`)
 
-    const byGroup = await cliJson(['audit', 'list', '--group', g.group_id], env)
+    // Read-only commands: they run side by side (each is a CLI process of its own).
+    const future = new Date(Date.now() + 3600_000).toISOString()
+    const list = (...args: string[]) => cliJson(['audit', 'list', ...args], env)
+    const [byGroup, muted, groupAll, limited, byActorTarget, byMember, sinceHour, sinceFuture, cliRows] =
+      await Promise.all([
+        list('--group', g.group_id),
+        list('--group', g.group_id, '--action', 'group.member_muted'),
+        list('--group', g.group_id, '--action', 'group.*'),
+        list('--group', g.group_id, '--limit', '1'),
+        list('--actor', owner.user_id, '--target', member.user_id),
+        list('--actor', member.user_id),
+        list('--group', g.group_id, '--since', '1h'),
+        list('--group', g.group_id, '--since', future),
+        list('--actor', 'cli', '--limit', '1000')
+      ])
     assert.deepEqual(
       byGroup.map((r: any) => r.action),
       ['group.member_banned', 'group.member_muted', 'group.member_added']
@@ -121,39 +135,32 @@ describe('admin CLI: moderation and the audit log', function () {
     ])
     assert.ok(byGroup.every((r: any) => r.actor_id === owner.user_id && r.target_id === member.user_id))
     assert.equal(byGroup[1].details.until !== undefined, true)
-    assert.deepEqual(
-      (await cliJson(['audit', 'list', '--group', g.group_id, '--action', 'group.member_muted'], env)).length,
-      1
-    )
-    assert.equal(
-      (await cliJson(['audit', 'list', '--group', g.group_id, '--action', 'group.*'], env)).length,
-      3
-    )
-    assert.equal((await cliJson(['audit', 'list', '--group', g.group_id, '--limit', '1'], env)).length, 1)
-    assert.equal(
-      (await cliJson(['audit', 'list', '--actor', owner.user_id, '--target', member.user_id], env)).length,
-      3
-    )
-    assert.equal((await cliJson(['audit', 'list', '--actor', member.user_id], env)).length, 0)
-    assert.equal((await cliJson(['audit', 'list', '--group', g.group_id, '--since', '1h'], env)).length, 3)
-    const future = new Date(Date.now() + 3600_000).toISOString()
-    assert.equal((await cliJson(['audit', 'list', '--group', g.group_id, '--since', future], env)).length, 0)
-    const cliRows = await cliJson(['audit', 'list', '--actor', 'cli', '--limit', '1000'], env)
+    assert.equal(muted.length, 1)
+    assert.equal(groupAll.length, 3)
+    assert.equal(limited.length, 1)
+    assert.equal(byActorTarget.length, 3)
+    assert.equal(byMember.length, 0)
+    assert.equal(sinceHour.length, 3)
+    assert.equal(sinceFuture.length, 0)
     assert.ok(cliRows.every((r: any) => r.actor_kind === 'cli'))
 
-    const table = await cliOk(['audit', 'list', '--group', g.group_id], env)
-    assert.match(table, /^ID\s+CREATED_AT\s+ACTOR_KIND\s+ACTOR_ID\s+ACTION/)
-    assert.match(table, /group\.member_banned/)
-    assert.equal(await cliOk(['audit', 'list', '--group', 'no-such-group'], env), '(none)\n')
-    for (const args of [
+    const bad = [
       ['--since', 'yesterday'],
       ['--limit', '0'],
       ['--limit', 'x']
-    ]) {
-      const bad = await runCli(['audit', 'list', ...args], env)
-      assert.equal(bad.code, 1, args.join(' '))
-      assert.match(bad.stderr, new RegExp(args[0]))
-    }
+    ]
+    const [table, none, ...refused] = await Promise.all([
+      cliOk(['audit', 'list', '--group', g.group_id], env),
+      cliOk(['audit', 'list', '--group', 'no-such-group'], env),
+      ...bad.map((args) => runCli(['audit', 'list', ...args], env))
+    ])
+    assert.match(table, /^ID\s+CREATED_AT\s+ACTOR_KIND\s+ACTOR_ID\s+ACTION/)
+    assert.match(table, /group\.member_banned/)
+    assert.equal(none, '(none)\n')
+    refused.forEach((result, i) => {
+      assert.equal(result.code, 1, bad[i].join(' '))
+      assert.match(result.stderr, new RegExp(bad[i][0]))
+    })
   })
 
   it('report list and resolve: every report, resolved with a note, audited and announced to the moderators', async () => {
