@@ -15,6 +15,8 @@ const positiveInt = (options = {}) => Type.Integer({ minimum: 1, ...options })
 export const configurationSchema = Type.Object(
   {
     serverAddr: Type.String({ pattern: '^([^:]*):(\\d{1,5})$' }),
+    /** Connections the kernel holds completed for accept() (capped by net.core.somaxconn). */
+    listenBacklog: positiveInt(),
     host: Type.String(),
     port: Type.Integer({ minimum: 0, maximum: 65535 }),
     trustProxy: Type.Boolean(),
