@@ -22,4 +22,5 @@ io.on('connection', (socket) => {
     if (typeof ack === 'function') ack(null, { accessToken: 'bare' })
   })
 })
-server.listen(port, '127.0.0.1')
+// The same accept queue as our server (LISTEN_BACKLOG, 4096).
+server.listen(port, '127.0.0.1', Number(process.env.LISTEN_BACKLOG ?? 4096))

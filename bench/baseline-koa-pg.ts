@@ -78,7 +78,12 @@ app.use(async (ctx) => {
   }
 })
 
-const server = app.listen(Number(process.env.PORT ?? 3000), '127.0.0.1')
+// The same accept queue as our server (LISTEN_BACKLOG, 4096).
+const server = app.listen(
+  Number(process.env.PORT ?? 3000),
+  '127.0.0.1',
+  Number(process.env.LISTEN_BACKLOG ?? 4096)
+)
 process.on('SIGTERM', () => {
   server.close()
   server.closeAllConnections()

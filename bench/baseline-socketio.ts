@@ -96,7 +96,8 @@ io.on('connection', (socket) => {
   }
 })
 
-httpServer.listen(port, '127.0.0.1')
+// The same accept queue as our server (LISTEN_BACKLOG, 4096): a connection storm waits there, not in SYN retries.
+httpServer.listen(port, '127.0.0.1', Number(process.env.LISTEN_BACKLOG ?? 4096))
 const stop = () => io.close(() => process.exit(0))
 process.on('SIGTERM', stop)
 process.on('SIGINT', stop)
