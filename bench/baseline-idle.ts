@@ -6,6 +6,7 @@
 //   PORT=3030 npx tsx bench/baseline-idle.ts
 import http from 'node:http'
 import { Server } from 'socket.io'
+import { listenBacklog } from './lib/listen-backlog'
 
 const port = Number(process.env.PORT ?? 3030)
 const server = http.createServer((_req, res) => {
@@ -22,5 +23,5 @@ io.on('connection', (socket) => {
     if (typeof ack === 'function') ack(null, { accessToken: 'bare' })
   })
 })
-// The same accept queue as our server (LISTEN_BACKLOG, 4096).
-server.listen(port, '127.0.0.1', Number(process.env.LISTEN_BACKLOG ?? 4096))
+// The same accept queue as our server (bench/lib/listen-backlog.ts).
+server.listen(port, '127.0.0.1', listenBacklog())

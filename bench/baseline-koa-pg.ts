@@ -7,6 +7,7 @@ import Koa from 'koa'
 import pg from 'pg'
 import knex from 'knex'
 import { historySql } from './lib/history-sql'
+import { listenBacklog } from './lib/listen-backlog'
 import { searchMessages } from '../src/services/search/messages/message-search-store'
 
 // The same parsers as src/postgresql.ts: timestamps as ISO strings, bigint counts as numbers.
@@ -78,12 +79,8 @@ app.use(async (ctx) => {
   }
 })
 
-// The same accept queue as our server (LISTEN_BACKLOG, 4096).
-const server = app.listen(
-  Number(process.env.PORT ?? 3000),
-  '127.0.0.1',
-  Number(process.env.LISTEN_BACKLOG ?? 4096)
-)
+// The same accept queue as our server (bench/lib/listen-backlog.ts).
+const server = app.listen(Number(process.env.PORT ?? 3000), '127.0.0.1', listenBacklog())
 process.on('SIGTERM', () => {
   server.close()
   server.closeAllConnections()

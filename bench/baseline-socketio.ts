@@ -18,6 +18,7 @@ import { createRequire } from 'node:module'
 import { Server } from 'socket.io'
 import { messageColumns } from '../src/services/messages/messages.schema'
 import { batchSocketWrites, socketWritesBatched } from '../src/realtime/socket-write-batching'
+import { listenBacklog } from './lib/listen-backlog'
 
 const port = Number(process.env.PORT ?? 8090)
 const perSocket = process.env.BASELINE_DISPATCH === 'per-socket'
@@ -96,8 +97,8 @@ io.on('connection', (socket) => {
   }
 })
 
-// The same accept queue as our server (LISTEN_BACKLOG, 4096): a connection storm waits there, not in SYN retries.
-httpServer.listen(port, '127.0.0.1', Number(process.env.LISTEN_BACKLOG ?? 4096))
+// The same accept queue as our server (bench/lib/listen-backlog.ts): a connection storm waits there, not in SYN retries.
+httpServer.listen(port, '127.0.0.1', listenBacklog())
 const stop = () => io.close(() => process.exit(0))
 process.on('SIGTERM', stop)
 process.on('SIGINT', stop)

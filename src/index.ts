@@ -12,7 +12,7 @@ export const start = async (options: CreateAppOptions = {}) => {
   // A reconnect storm (an instance restarts, its clients all come back at once) is held by the kernel's accept
   // queue while the event loop authenticates the first ones. Node's default of 511 overflowed at 10,000 sockets:
   // the dropped handshakes were retried by the clients' TCP only after 1 + 2 + 4 + 8 + 16 s.
-  const server = await app.listen(app.get('port'), app.get('host') as any, app.get('listenBacklog') as any)
+  const server = await app.listen(app.get('port'), app.get('host') as any, app.get('listenBacklog'))
   if (!server.listening) await once(server, 'listening') // setup can finish before the socket is bound
   await shareEmbeddedDatabase(app) // the admin CLI reaches an embedded database through this server
   const address = server.address()

@@ -58,7 +58,7 @@ for (const topology of topologies) {
 
     crossInstanceCases(pair, connect)
 
-    it('a primary killed during a stream of messages: the replica takes over, delivery resumes, nothing acknowledged is lost', async () => {
+    it('a primary killed during a stream of messages: the replica takes over, delivery resumes, nothing acknowledged is lost, the Socket.IO adapter reaches the other instance again', async () => {
       const figures = await streamThroughFailover(pair.a, pair.b, connect, (chatId) =>
         topology.kill(redis!, keyPrefix, chatId)
       )
