@@ -1,8 +1,9 @@
 // Baseline B0 for the fan-out benchmark: a bare Socket.IO server that speaks just enough of the Feathers socket
 // protocol for @feathersjs/socketio-client. No persistence, no hooks, no real authentication.
 //  - `create` on `api/authentication` answers `{accessToken, authentication, user}`; the token is
-//    `baseline:<user_id>:<chat_id>,<chat_id>…` and the socket joins the room `chats/<chat_id>` of each listed chat
-//    (the analogue of our server joining a connection's chat channels when it authenticates).
+//    `baseline:<user_id>:<chat_id>,<chat_id>…[:<name>]` and the socket joins the room `chats/<chat_id>` of each
+//    listed chat (the analogue of our server joining a connection's chat channels when it authenticates). The
+//    name, if given, is the `sender_name` of the user's messages (else the user id).
 //  - `create` on `api/chats/<chat_id>/messages` acknowledges `(null, message)` and broadcasts the message with
 //    one room emit, `io.to('chats/<chat_id>').emit('api/messages created', message)` (one packet encode per
 //    event). With BASELINE_DISPATCH=per-socket (B1) it emits to each socket of the room in turn instead, the
@@ -41,13 +42,13 @@ const seqs = new Map<string, number>()
 // The message has our message's shape (every field of `messageColumns`, ULID-length ids, ISO timestamps, nulls
 // and empty arrays where a plain text message has them), so B0 encodes and the clients parse the same bytes.
 const ulidLength = (n: number) => `b${String(n).padStart(25, '0')}`
-const messageLike = (chatId: string, userId: string, content: string, seq: number) => {
+const messageLike = (chatId: string, userId: string, userName: string, content: string, seq: number) => {
   const at = new Date().toISOString()
   const known: Record<string, unknown> = {
     message_id: ulidLength(++counter),
     chat_id: chatId,
     sender_id: userId,
-    sender_name: userId,
+    sender_name: userName,
     content,
     type: 'text',
     status: 'sent',
@@ -63,12 +64,14 @@ const notFound = (path: string) => ({ name: 'NotFound', message: `Page not found
 
 io.on('connection', (socket) => {
   let userId = ''
+  let userName = ''
   socket.on('create', (path: string, data: any, ...rest: unknown[]) => {
     const ack = rest[rest.length - 1]
     if (typeof ack !== 'function') return
     if (path === 'api/authentication') {
-      const [, user = '', chats = ''] = String(data?.accessToken ?? '').split(':')
+      const [, user = '', chats = '', ...name] = String(data?.accessToken ?? '').split(':')
       userId = user
+      userName = name.join(':') || user
       for (const chatId of chats.split(',').filter(Boolean)) socket.join(`chats/${chatId}`)
       return ack(null, {
         accessToken: data?.accessToken,
@@ -81,7 +84,7 @@ io.on('connection', (socket) => {
     const chatId = match[1]
     const seq = (seqs.get(chatId) ?? 0) + 1
     seqs.set(chatId, seq)
-    const message = messageLike(chatId, userId, String(data?.content ?? ''), seq)
+    const message = messageLike(chatId, userId, userName, String(data?.content ?? ''), seq)
     ack(null, message)
     const room = `chats/${chatId}`
     if (!perSocket) return void io.to(room).emit('api/messages created', message)

@@ -20,7 +20,7 @@
 // BENCH_SIZES_CONNECT_CONCURRENCY (64 sockets at a time per worker, large groups), BENCH_WORKERS (2),
 // BENCH_CPU_PROF=<dir> (profiles of our server processes).
 import { readFileSync } from 'node:fs'
-import { api, backendPids, createGroup, seedUsers, serverSampler } from './lib/chat-setup'
+import { api, backendPids, baselineClientsFor, createGroup, seedUsers, serverSampler } from './lib/chat-setup'
 import { seededTokens, STORM_JWT_SECRET } from './lib/storm-seed'
 import type { BenchDatabase, ServerProcess } from './lib/environment'
 import type { ClientSpec } from './lib/feathers-load-client'
@@ -113,12 +113,8 @@ const seedGroup = async (db: BenchDatabase, server: ServerProcess, members: numb
     userId: u.user_id,
     token: tokens[i]
   }))
-  return { chatId, clients, setupNote }
+  return { chatId, clients, users, setupNote }
 }
-
-/** The same number of B0 clients, each in the B0 room `chatId`. */
-const b0Clients = (url: string, members: number, chatId: string): ClientSpec[] =>
-  Array.from({ length: members }, (_, i) => ({ url, userId: `u${i}`, token: `baseline:u${i}:${chatId}` }))
 
 const orderNote = (r: LoadResult) =>
   `${r.deliveries} of ${r.expectedDeliveries} deliveries, out of order ${r.outOfOrder}, gaps ${r.gaps}, errors ${r.errors}`
@@ -154,7 +150,8 @@ async function largeGroup(res: Resources, members: number): Promise<ScenarioRow[
   const server = await res.server({ DATABASE_URL: db.url, JWT_SECRET: STORM_JWT_SECRET }, `sizes-${members}`)
   const group = await seedGroup(db, server, members, `big${members}`)
   const b0Server = await res.server({}, 'baseline', 'bench/baseline-socketio.ts')
-  const b0Chat = `bench-large-${members}`
+  // B0 stands for the same users in the same chat (ids, names): its messages have our messages' bytes.
+  const b0Chat = group.chatId
   const senders = senderIndices(members, SENDERS)
   const plan = (name: string, chatId: string, rate: number): LoadRun => ({
     name,
@@ -174,7 +171,7 @@ async function largeGroup(res: Resources, members: number): Promise<ScenarioRow[
   }
   const b0Setup = {
     name: `group of ${members} B0`,
-    clients: b0Clients(b0Server.url, members, b0Chat),
+    clients: baselineClientsFor(b0Server.url, group.users, b0Chat),
     serverPids: [b0Server.pid],
     connectConcurrency: CONNECT_CONCURRENCY
   }
@@ -271,7 +268,7 @@ async function sizeSweep(res: Resources): Promise<ScenarioRow[]> {
   const server = await res.server({ DATABASE_URL: db.url, JWT_SECRET: STORM_JWT_SECRET }, 'sizesweep')
   const group = await seedGroup(db, server, SWEEP_GROUP, 'sweep')
   const b0Server = await res.server({}, 'baseline', 'bench/baseline-socketio.ts')
-  const b0Chat = 'bench-sweep'
+  const b0Chat = group.chatId
   const senders = senderIndices(SWEEP_GROUP, SENDERS)
   // The first size warms fresh server processes up (JIT) for 2 s longer.
   const plan = (name: string, chatId: string, contentBytes: number): LoadRun => ({
@@ -292,7 +289,7 @@ async function sizeSweep(res: Resources): Promise<ScenarioRow[]> {
   }
   const b0Setup = {
     name: 'size sweep B0',
-    clients: b0Clients(b0Server.url, SWEEP_GROUP, b0Chat),
+    clients: baselineClientsFor(b0Server.url, group.users, b0Chat),
     serverPids: [b0Server.pid]
   }
   const runs = await withLoad(oursSetup, (runOurs) =>

@@ -108,7 +108,7 @@ describe('query budget and batched message writes', () => {
     })
     const statements = await statementsDuring(page)
     assert.equal(statements.length, 1, statements.join('\n---\n'))
-    assert.match(statements[0], /select "last_seq" from "chats"/)
+    assert.match(statements[0], /select "?last_seq"? from "?chats"? where "?chat_id"? = /i)
   })
 
   it('messages that arrive while a batch is being written go out together in the next one, in arrival order', async () => {

@@ -14,6 +14,13 @@ export interface BenchUser {
   name: string
 }
 
+/**
+ * B0 clients standing for our users: the same user ids, names and chat id, so B0's messages have our messages'
+ * bytes (ULID ids, the seeded names), not shorter stand-ins; a socket write costs by the byte on loopback.
+ */
+export const baselineClientsFor = (url: string, users: { user_id: string; name: string }[], chatId: string) =>
+  users.map((u) => ({ url, userId: u.user_id, token: `baseline:${u.user_id}:${chatId}:${u.name}` }))
+
 /** Runs `fn` over `items` with at most `concurrency` at a time; results in order. */
 export const mapLimit = async <T, R>(
   items: T[],

@@ -26,6 +26,29 @@ import {
 
 export type { Message, MessageData, MessagePage, MessagePatch, MessageQuery }
 
+// History pages are the hottest reads (a reconnecting client pages every chat with `after_seq`), so their SQL
+// is written once per shape instead of through knex's query builder, which quoted the 21 columns again on
+// every page (6 µs of 8 per page in isolation; knex was 7 % of the reconnect survivor's CPU, half of it compiling).
+const COLUMN_LIST = messageColumns.map((c) => `"${c}"`).join(', ')
+const LAST_SEQ_SQL = 'SELECT last_seq FROM chats WHERE chat_id = ?'
+const pageSqls = new Map<string, string>()
+
+/** One page of a chat by (chat_id, seq): bindings chat_id, [before seq], [after seq], limit. */
+const historyPageSql = (page: { before?: boolean; after?: boolean; topLevel?: boolean }) => {
+  const key = `${page.before ? 'b' : ''}${page.after ? 'a' : ''}${page.topLevel ? 't' : ''}`
+  let sql = pageSqls.get(key)
+  if (!sql) {
+    sql =
+      `SELECT ${COLUMN_LIST} FROM messages WHERE chat_id = ?` +
+      (page.before ? ' AND seq < ?' : '') +
+      (page.after ? ' AND seq > ?' : '') +
+      (page.topLevel ? ' AND thread_root_id IS NULL' : '') +
+      ` ORDER BY seq ${page.after ? 'ASC' : 'DESC'} LIMIT ?`
+    pageSqls.set(key, sql)
+  }
+  return sql
+}
+
 export interface MessageParams extends Params<MessageQuery> {
   /** True on the result of a create that matched an earlier `client_id`: nothing new was stored. */
   duplicate?: boolean
@@ -99,15 +122,11 @@ export class MessageService extends EditInPlace<Message, MessagePatch> {
     if (beforeSeq === undefined && afterSeq === undefined && !topLevel)
       return this.newestPage(chatId, limit, params)
 
-    const rows = await this.select()
-      .where('chat_id', chatId)
-      .modify((q) => {
-        if (beforeSeq !== undefined) q.where('seq', '<', beforeSeq)
-        if (afterSeq !== undefined) q.where('seq', '>', afterSeq)
-        if (topLevel) q.whereNull('thread_root_id')
-      })
-      .orderBy('seq', order)
-      .limit(limit + 1)
+    const page = { before: beforeSeq !== undefined, after: afterSeq !== undefined, topLevel }
+    const bindings: (string | number)[] = [chatId]
+    if (beforeSeq !== undefined) bindings.push(beforeSeq)
+    if (afterSeq !== undefined) bindings.push(afterSeq)
+    const rows: Message[] = (await this.db.raw(historyPageSql(page), [...bindings, limit + 1])).rows
     const data = await this.mine(await withFiles(this.db, rows.slice(0, limit)), params)
     return { data, limit, has_more: rows.length > limit, order }
   }
@@ -132,16 +151,13 @@ export class MessageService extends EditInPlace<Message, MessagePatch> {
   private async newestPage(chatId: string, limit: number, params?: Params): Promise<MessagePage> {
     const queue = this.app.get('recentMessages')
     if (queue.enabled) {
-      const chat = await this.db('chats').where({ chat_id: chatId }).first('last_seq')
+      const chat = (await this.db.raw(LAST_SEQ_SQL, [chatId])).rows[0]
       const lastSeq: number = chat?.last_seq ?? 0
       const cached = await queue.newest<Message>(chatId, lastSeq, limit)
       if (cached)
         return { data: await this.mine(cached, params), limit, has_more: lastSeq > limit, order: 'desc' }
     }
-    const rows = await this.select()
-      .where('chat_id', chatId)
-      .orderBy('seq', 'desc')
-      .limit(limit + 1)
+    const rows: Message[] = (await this.db.raw(historyPageSql({}), [chatId, limit + 1])).rows
     const data = await withFiles(this.db, rows.slice(0, limit))
     await queue.fill(chatId, data)
     return { data: await this.mine(data, params), limit, has_more: rows.length > limit, order: 'desc' }
