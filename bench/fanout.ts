@@ -3,8 +3,9 @@
 // The load generator runs in worker processes (bench/lib/fanout-worker.ts), never in a server's process.
 // Each scenario gets a fresh PostgreSQL database (dropped after) and its own server processes.
 //   npx tsx bench/fanout.ts                       prints the rows as a table, then as JSON
-// Environment: BENCH_WORKERS (2), BENCH_WARMUP_MS (1000), BENCH_MEASURE_MS (3000), BENCH_MANY_CHATS_RATE (1000),
-// BENCH_PAIRS (3 interleaved rounds per comparison, medians), BENCH_HALF_PAIRS (2), BENCH_B2_SECONDS (3),
+// Environment: BENCH_WORKERS (2), BENCH_WARMUP_MS (1000), BENCH_MEASURE_MS (3000), BENCH_JIT_WARMUP_MS (3000),
+// BENCH_MANY_CHATS_RATE (1000), BENCH_PAIRS (3 interleaved rounds per comparison, medians), BENCH_HALF_PAIRS (2),
+// BENCH_B2_SECONDS (3),
 // BENCH_CPU_PROF=<dir> (write --cpu-prof profiles of our server processes there), BENCH_ONLY (comma-separated:
 // fan-out, two instances + Redis, many chats), BENCH_POSTGRES_URL, REDIS_URL.
 import {
