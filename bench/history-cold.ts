@@ -25,7 +25,8 @@ import { ulid } from 'ulid'
 import { closedLoop, fixedRate, type LoadResult } from './lib/autocannon'
 import {
   cpuSeconds,
-  createBenchDatabase,
+  seededDatabase,
+  seedVersion,
   redisUrl,
   startProcess,
   type BenchDatabase,
@@ -198,9 +199,10 @@ interface ColdSeed {
   chatIds: string[]
   reader: { email: string }
   writers: { email: string }[]
-  /** writer index of chat k */
-  writerOf: (k: number) => number
 }
+
+/** The writer index of chat k. */
+const writerOf = (k: number) => k % WRITERS
 
 const seed = async ({ db }: BenchDatabase): Promise<ColdSeed> => {
   const started = Date.now()
@@ -215,7 +217,6 @@ const seed = async ({ db }: BenchDatabase): Promise<ColdSeed> => {
   ]
   await db('users').insert(people.map((u) => ({ ...u, password_hash: hash })))
   const [reader, ...writers] = people
-  const writerOf = (k: number) => k % WRITERS
   const chatIds = Array.from({ length: CHATS }, () => ulid())
   const chats = chatIds.map((chat_id, k) => ({
     chat_id,
@@ -308,7 +309,7 @@ const seed = async ({ db }: BenchDatabase): Promise<ColdSeed> => {
   progress(
     `history-cold seed: done in ${((Date.now() - started) / 1000).toFixed(1)} s (${gin.rows.length} GIN indexes rebuilt)`
   )
-  return { chatIds, reader, writers, writerOf }
+  return { chatIds, reader, writers }
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -339,10 +340,15 @@ export async function run(): Promise<ScenarioRow[]> {
   const loadAtStart = load()
   const stops: (() => Promise<void> | void)[] = []
   try {
-    const bench = await createBenchDatabase('historycold')
+    const kept = await seededDatabase(`historycold${CHATS}x${PER_CHAT}`, seedVersion(__filename), seed)
+    const bench = kept.bench
     stops.push(bench.drop)
-    const seeded = await seed(bench)
+    const seeded = { ...kept.info, writerOf }
     const seedSeconds = round((Date.now() - started) / 1000, 1)
+    if (kept.fromTemplate)
+      progress(
+        `history-cold seed: copied from the kept template in ${seedSeconds} s (BENCH_RESEED=1 seeds again)`
+      )
 
     const oursProc = await startProcess(
       {

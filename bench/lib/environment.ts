@@ -1,6 +1,8 @@
 // Databases and server processes for benchmarks: a fresh PostgreSQL database per run (dropped after), and the
 // chat server started as its own process (so the load generator never shares its event loop).
 import { spawn, type ChildProcess } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { readdirSync, readFileSync } from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
 import knex, { type Knex } from 'knex'
@@ -34,6 +36,74 @@ export const createBenchDatabase = async (name: string): Promise<BenchDatabase> 
       await admin.raw(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)
       await admin.destroy()
     }
+  }
+}
+
+const databaseUrl = (dbName: string) => {
+  const url = new URL(adminUrl)
+  url.pathname = `/${dbName}`
+  return url.toString()
+}
+
+/** A BenchDatabase for the existing database `dbName`, dropped by `drop()`. */
+const openBenchDatabase = (dbName: string): BenchDatabase => {
+  const url = databaseUrl(dbName)
+  const db = knex({ client: 'pg', connection: url, pool: { min: 0, max: 4 } })
+  return {
+    url,
+    db,
+    drop: async () => {
+      await db.destroy()
+      const admin = knex({ client: 'pg', connection: adminUrl, pool: { min: 0, max: 1 } })
+      await admin.raw(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).finally(() => admin.destroy())
+    }
+  }
+}
+
+/** What a kept seed depends on: the migrations and the file that seeds it. */
+export const seedVersion = (seedFile: string) =>
+  createHash('sha256')
+    .update(readdirSync(path.join(root, 'migrations')).sort().join('\n'))
+    .update(readFileSync(seedFile))
+    .digest('hex')
+    .slice(0, 16)
+
+/**
+ * Seeded databases kept between runs as PostgreSQL templates (`chat_bench_tpl_<name>`): a 1M-message seed takes
+ * ~30 s, a file copy of it a few. `version` names what the content depends on (the migrations, the seed's code):
+ * a template of another version is dropped and seeded again. BENCH_RESEED=1 always seeds; the template keeps the
+ * seed's facts (`info`) as its comment.
+ */
+export const seededDatabase = async <Info>(
+  name: string,
+  version: string,
+  seed: (bench: BenchDatabase) => Promise<Info>
+): Promise<{ bench: BenchDatabase; info: Info; fromTemplate: boolean }> => {
+  const template = `chat_bench_tpl_${name}`
+  const dbName = `chat_bench_${name}_${process.pid}`
+  const admin = knex({ client: 'pg', connection: adminUrl, pool: { min: 0, max: 1 } })
+  try {
+    const { rows } = await admin.raw(
+      `SELECT shobj_description(oid, 'pg_database') AS info FROM pg_database WHERE datname = ?`,
+      [template]
+    )
+    const kept = rows[0]?.info ? JSON.parse(rows[0].info) : undefined
+    await admin.raw(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)
+    if (kept?.version === version && process.env.BENCH_RESEED !== '1') {
+      await admin.raw(`CREATE DATABASE ${dbName} TEMPLATE ${template} STRATEGY FILE_COPY`)
+      return { bench: openBenchDatabase(dbName), info: kept.info as Info, fromTemplate: true }
+    }
+    const bench = await createBenchDatabase(name)
+    const info = await seed(bench)
+    // A template is copied while nobody is connected to it: close the pool, copy, open a new one.
+    await bench.db.destroy()
+    await admin.raw(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`)
+    await admin.raw(`CREATE DATABASE ${template} TEMPLATE ${dbName} STRATEGY FILE_COPY`)
+    const comment = JSON.stringify({ version, info }).replace(/'/g, "''")
+    await admin.raw(`COMMENT ON DATABASE ${template} IS '${comment}'`)
+    return { bench: openBenchDatabase(dbName), info, fromTemplate: false }
+  } finally {
+    await admin.destroy()
   }
 }
 

@@ -6,7 +6,7 @@
 import bcrypt from 'bcryptjs'
 import type { Knex } from 'knex'
 import { ulid } from 'ulid'
-import { createBenchDatabase, type BenchDatabase } from './environment'
+import { seededDatabase, seedVersion, type BenchDatabase } from './environment'
 import { progress } from './results'
 
 export const PASSWORD = 'bench-password'
@@ -177,13 +177,28 @@ export const seedHistory = async (db: Knex, messages = 1_000_000, batch = 100_00
 // releases whatever is left at the end. A scenario run on its own releases it too.
 const shared = new Map<number, Promise<{ bench: BenchDatabase; seed: HistorySeed }>>()
 
-/** The history of `messages` messages, seeded on first use in this process (one per size). */
+/**
+ * The history of `messages` messages, seeded on first use in this process (one per size), from the template
+ * an earlier run kept when there is one of this seed's version (environment.ts `seededDatabase`).
+ */
 export const sharedHistory = (messages: number) => {
   let held = shared.get(messages)
   if (!held) {
     held = (async () => {
-      const bench = await createBenchDatabase(`history${messages}`)
-      return { bench, seed: await seedHistory(bench.db, messages) }
+      const started = Date.now()
+      const { bench, info, fromTemplate } = await seededDatabase(
+        `history${messages}`,
+        seedVersion(__filename),
+        async (b) => {
+          const { messageId: _m, ...facts } = await seedHistory(b.db, messages)
+          return facts
+        }
+      )
+      if (fromTemplate)
+        progress(
+          `seed: ${messages.toLocaleString('en')} messages copied from the kept template in ${((Date.now() - started) / 1000).toFixed(1)} s (BENCH_RESEED=1 seeds again)`
+        )
+      return { bench, seed: { ...info, messageId: benchMessageId } as HistorySeed }
     })()
     shared.set(messages, held)
   }
