@@ -16,7 +16,7 @@ import { adminUrl, redisUrl } from './lib/environment'
 import { progress, type ScenarioRow } from './lib/results'
 import { releaseSharedHistory } from './lib/seed-history'
 
-/** The default set (under 10 minutes on the 2-core development VM). */
+/** The default set (about 9 minutes on the 2-core development VM once the large seeds are kept, bench/README.md). */
 export const SCENARIOS = [
   'fanout',
   'fanout-sizes',
