@@ -12,7 +12,7 @@ import {
 } from './helpers'
 import { startSink, type Sink } from './helpers/webhook-sink'
 import { checkTarget, refusedAddress, TargetRefused } from '../src/services/webhooks/target-guard'
-import { backoffMs, webhookBody } from '../src/services/webhooks/dispatcher'
+import { backoffMs, webhookBody } from '../src/services/webhooks/delivery'
 
 // The SSRF guard of outgoing webhooks (SPEC §15): with private targets not allowed (the default), loopback,
 // private, link-local, metadata, CGNAT, multicast and IPv4-mapped addresses are refused on create and patch

@@ -17,61 +17,7 @@ import { CLAIM_SQL, DELIVERED_SQL, intArray } from './delivery-statements'
 import { checkTarget, TargetRefused, type CheckedTarget } from './target-guard'
 import { createAgents, postWebhook, type AttemptResult } from './sender'
 import { webhookColumns, type WebhookRecord } from './webhooks.schema'
-import { withFiles } from '../messages/message-store'
-import type { Message } from '../messages/messages.schema'
-
-/** A delivery answered with a 2xx, not yet recorded. */
-interface Delivered {
-  row: Claimed
-  result: AttemptResult
-}
-
-interface Claimed {
-  id: number
-  webhook_id: string
-  chat_id: string
-  event: string
-  msg_id: string
-  payload: unknown
-  attempts: number
-  created_at: string
-  url: string
-  secret: string
-}
-
-/** jsonb answers timestamps in PostgreSQL's form: the API's (ISO, milliseconds, Z) instead. */
-const isoTimestamps = (value: any): any => {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return value
-  const copy: Record<string, unknown> = { ...value }
-  for (const [key, v] of Object.entries(copy)) {
-    if (key.endsWith('_at') && typeof v === 'string' && !Number.isNaN(Date.parse(v)))
-      copy[key] = new Date(v).toISOString()
-  }
-  return copy
-}
-
-/** The body of a delivery: `{type, timestamp, data}`, the same on every attempt. */
-export const webhookBody = (row: Pick<Claimed, 'event' | 'created_at' | 'payload'>) =>
-  JSON.stringify({
-    type: row.event,
-    timestamp: new Date(row.created_at).toISOString(),
-    data: isoTimestamps(row.payload)
-  })
-
-/** Image and file messages carry their attachment's metadata as members get it (`file`), looked up now. */
-const withAttachment = async (db: Knex, row: Claimed): Promise<Claimed> => {
-  const message = row.payload as Message | undefined
-  if (!row.event.startsWith('message.') || !message || message.type === 'text' || 'file' in message)
-    return row
-  const [withFile] = await withFiles(db, [message])
-  return { ...row, payload: withFile }
-}
-
-/** Exponential back-off with jitter: attempt n waits between half and all of base·2^(n-1), capped. */
-export const backoffMs = (attempt: number, baseMs: number, maxMs: number) => {
-  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.min(attempt - 1, 30))
-  return Math.round(ceiling / 2 + Math.random() * (ceiling / 2))
-}
+import { backoffMs, webhookBody, withAttachment, type Claimed, type Delivered } from './delivery'
 
 /** How long a claim holds a delivery: its request's timeout, and time to record the outcome. */
 const leaseMs = (timeoutMs: number) => 2 * timeoutMs + 5000
