@@ -32,6 +32,7 @@ import {
   persistedNote,
   Resources,
   usPerDelivery,
+  jitWarmup,
   withLoad,
   runParts,
   type ScenarioPart
@@ -50,7 +51,6 @@ const RATE_FRACTION = env('BENCH_SIZES_RATE_FRACTION', 0.5)
 const SWEEP_BYTES = list(process.env.BENCH_SIZES_BYTES ?? '20,1024,4096,10000')
 const SWEEP_GROUP = env('BENCH_SIZES_SWEEP_GROUP', 100)
 const SWEEP_WARMUP_MS = env('BENCH_SIZES_SWEEP_WARMUP_MS', 1000)
-const SWEEP_JIT_WARMUP_MS = env('BENCH_JIT_WARMUP_MS', 3000)
 const SWEEP_MEASURE_MS = env('BENCH_SIZES_SWEEP_MEASURE_MS', 3000)
 const SWEEP_IN_FLIGHT = 8
 /** Sockets each worker connects at a time for the large groups (the load driver's default is 16). */
@@ -298,15 +298,8 @@ async function sizeSweep(res: Resources): Promise<ScenarioRow[]> {
       const runs: { bytes: number; b0: LoadResult; ours: LoadResult }[] = []
       // Both processes are fresh: one unrecorded closed-loop run each first (JIT), as in bench/fanout.ts. With
       // 2 s of warm-up instead, TurboFan still took 21 % of our server's CPU in the 4 KB window (perf).
-      const warmup = (name: string, chatId: string): LoadRun => ({
-        ...plan(`${name} (JIT warm-up, not recorded)`, chatId, SWEEP_BYTES[0]),
-        warmupMs: 0,
-        measureMs: SWEEP_JIT_WARMUP_MS
-      })
-      if (SWEEP_JIT_WARMUP_MS > 0) {
-        await runB0(warmup('size sweep B0', b0Chat))
-        await runOurs(warmup('size sweep ours', group.chatId))
-      }
+      await jitWarmup(runB0, plan('size sweep B0', b0Chat, SWEEP_BYTES[0]))
+      await jitWarmup(runOurs, plan('size sweep ours', group.chatId, SWEEP_BYTES[0]))
       for (const bytes of SWEEP_BYTES) {
         const b0 = await runB0(plan(`size sweep ${bytes} B B0`, b0Chat, bytes))
         const ours = await runOurs(plan(`size sweep ${bytes} B ours`, group.chatId, bytes))

@@ -25,6 +25,8 @@ import { pgbenchBatches } from './lib/pgbench'
 import { progress, round, type ScenarioRow, runStandalone } from './lib/results'
 import {
   cpuNote,
+  jitWarmup,
+  JIT_WARMUP_MS,
   persistedNote,
   Resources,
   usPerDelivery,
@@ -47,13 +49,6 @@ const WORKERS = Math.max(2, Number(process.env.BENCH_WORKERS ?? 2))
 const MANY_USERS = 1000
 const MANY_RATE = Number(process.env.BENCH_MANY_CHATS_RATE ?? 1000)
 const MANY_WARMUP_MS = 3000
-/**
- * One unrecorded closed-loop run per process before its first measured round (BENCH_JIT_WARMUP_MS, 0 = none).
- * A fresh process spends its first ~15 s of load compiling: in the first 3 s window, TurboFan's background
- * threads took ~20 % of our server's CPU (perf, 2 cores), and created/s rose ~10 % from round 1 to round 3.
- * A deployed server is warm; so is every system here, baselines included, before it is measured.
- */
-const JIT_WARMUP_MS = Number(process.env.BENCH_JIT_WARMUP_MS ?? 3000)
 /** Senders spread evenly over the members: with 2 workers and 2 instances, every worker and instance has some. */
 const senderIndices = Array.from({ length: SENDERS }, (_, i) => Math.floor((i * GROUP) / SENDERS))
 
@@ -65,13 +60,6 @@ const closedRun = (name: string, chatId: string): LoadRun => ({
   warmupMs: WARMUP_MS,
   measureMs: MEASURE_MS
 })
-
-/** The JIT warm-up of a fresh process: the closed loop for JIT_WARMUP_MS, nothing recorded. */
-const jitWarmup = async (run: (plan: LoadRun) => Promise<LoadResult>, name: string, chatId: string) => {
-  if (JIT_WARMUP_MS <= 0) return
-  const plan = closedRun(`${name} (JIT warm-up, not recorded)`, chatId)
-  await run({ ...plan, warmupMs: 0, measureMs: JIT_WARMUP_MS })
-}
 
 /** 100 users seeded, logged in on `base`, in one group; client i connects to urls[i % urls.length]. */
 const groupOf100 = async (db: BenchDatabase, base: string, urls: string[]) => {
@@ -183,10 +171,10 @@ async function fanOut(res: Resources): Promise<{ rows: ScenarioRow[]; ours: Load
     sample: serverSampler(db.db, [server.url])
   })
   systems.push(b0, b1, ours, ...(plain ? [plain] : []))
-  await jitWarmup(b0.session.run, 'fan-out B0', group.chatId)
-  await jitWarmup(ours.session.run, 'fan-out ours', group.chatId)
-  await jitWarmup(b1.session.run, 'fan-out B1', group.chatId)
-  if (plain) await jitWarmup(plain.session.run, 'fan-out B0 plain', group.chatId)
+  await jitWarmup(b0.session.run, closedRun('fan-out B0', group.chatId))
+  await jitWarmup(ours.session.run, closedRun('fan-out ours', group.chatId))
+  await jitWarmup(b1.session.run, closedRun('fan-out B1', group.chatId))
+  if (plain) await jitWarmup(plain.session.run, closedRun('fan-out B0 plain', group.chatId))
 
   const closed = {
     b0: [] as LoadResult[],
@@ -433,7 +421,7 @@ async function scaleOut(res: Resources, noRedis?: LoadResult): Promise<ScenarioR
     }
     ones.push(
       await withLoad(oneSetup, async (run) => {
-        if (i === 1) await jitWarmup(run, 'one instance + Redis', group.chatId)
+        if (i === 1) await jitWarmup(run, closedRun('one instance + Redis', group.chatId))
         return run(closedRun(`one instance + Redis #${i}`, group.chatId))
       })
     )
@@ -448,7 +436,7 @@ async function scaleOut(res: Resources, noRedis?: LoadResult): Promise<ScenarioR
     // B is a fresh process every round (one-instance rounds have no second instance): warmed like A was.
     twos.push(
       await withLoad(twoSetup, async (run) => {
-        await jitWarmup(run, 'two instances + Redis', group.chatId)
+        await jitWarmup(run, closedRun('two instances + Redis', group.chatId))
         return run(closedRun(`two instances + Redis #${i}`, group.chatId))
       })
     )

@@ -345,10 +345,6 @@ export async function run(): Promise<ScenarioRow[]> {
     stops.push(bench.drop)
     const seeded = { ...kept.info, writerOf }
     const seedSeconds = round((Date.now() - started) / 1000, 1)
-    if (kept.fromTemplate)
-      progress(
-        `history-cold seed: copied from the kept template in ${seedSeconds} s (BENCH_RESEED=1 seeds again)`
-      )
 
     const oursProc = await startProcess(
       {

@@ -7,6 +7,7 @@ import net from 'node:net'
 import path from 'node:path'
 import knex, { type Knex } from 'knex'
 import { runMigrations } from '../../src/migrate'
+import { progress } from './results'
 
 export const root = path.join(__dirname, '..', '..')
 export const adminUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
@@ -20,22 +21,23 @@ export interface BenchDatabase {
 
 /** A new, migrated database `chat_bench_<name>_<pid>`. */
 export const createBenchDatabase = async (name: string): Promise<BenchDatabase> => {
-  const admin = knex({ client: 'pg', connection: adminUrl, pool: { min: 0, max: 1 } })
   const dbName = `chat_bench_${name}_${process.pid}`
-  await admin.raw(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)
-  await admin.raw(`CREATE DATABASE ${dbName}`)
-  const url = new URL(adminUrl)
-  url.pathname = `/${dbName}`
-  const db = knex({ client: 'pg', connection: url.toString(), pool: { min: 0, max: 4 } })
-  await runMigrations(db)
-  return {
-    url: url.toString(),
-    db,
-    drop: async () => {
-      await db.destroy()
-      await admin.raw(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)
-      await admin.destroy()
-    }
+  await withAdmin(async (admin) => {
+    await admin.raw(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)
+    await admin.raw(`CREATE DATABASE ${dbName}`)
+  })
+  const bench = openBenchDatabase(dbName)
+  await runMigrations(bench.db)
+  return bench
+}
+
+/** Runs `work` on a connection to the maintenance database (CREATE / DROP DATABASE), then closes it. */
+const withAdmin = async <T>(work: (admin: Knex) => Promise<T>): Promise<T> => {
+  const admin = knex({ client: 'pg', connection: adminUrl, pool: { min: 0, max: 1 } })
+  try {
+    return await work(admin)
+  } finally {
+    await admin.destroy()
   }
 }
 
@@ -54,8 +56,7 @@ const openBenchDatabase = (dbName: string): BenchDatabase => {
     db,
     drop: async () => {
       await db.destroy()
-      const admin = knex({ client: 'pg', connection: adminUrl, pool: { min: 0, max: 1 } })
-      await admin.raw(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).finally(() => admin.destroy())
+      await withAdmin((admin) => admin.raw(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`))
     }
   }
 }
@@ -78,33 +79,38 @@ export const seededDatabase = async <Info>(
   name: string,
   version: string,
   seed: (bench: BenchDatabase) => Promise<Info>
-): Promise<{ bench: BenchDatabase; info: Info; fromTemplate: boolean }> => {
+): Promise<{ bench: BenchDatabase; info: Info }> => {
   const template = `chat_bench_tpl_${name}`
   const dbName = `chat_bench_${name}_${process.pid}`
-  const admin = knex({ client: 'pg', connection: adminUrl, pool: { min: 0, max: 1 } })
-  try {
+  const started = Date.now()
+  const copied = await withAdmin(async (admin) => {
     const { rows } = await admin.raw(
       `SELECT shobj_description(oid, 'pg_database') AS info FROM pg_database WHERE datname = ?`,
       [template]
     )
     const kept = rows[0]?.info ? JSON.parse(rows[0].info) : undefined
+    if (kept?.version !== version || process.env.BENCH_RESEED === '1') return undefined
     await admin.raw(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)
-    if (kept?.version === version && process.env.BENCH_RESEED !== '1') {
-      await admin.raw(`CREATE DATABASE ${dbName} TEMPLATE ${template} STRATEGY FILE_COPY`)
-      return { bench: openBenchDatabase(dbName), info: kept.info as Info, fromTemplate: true }
-    }
-    const bench = await createBenchDatabase(name)
-    const info = await seed(bench)
-    // A template is copied while nobody is connected to it: close the pool, copy, open a new one.
-    await bench.db.destroy()
+    await admin.raw(`CREATE DATABASE ${dbName} TEMPLATE ${template} STRATEGY FILE_COPY`)
+    return kept.info as Info
+  })
+  if (copied !== undefined) {
+    progress(
+      `${name}: copied from the kept template in ${((Date.now() - started) / 1000).toFixed(1)} s (BENCH_RESEED=1 seeds again)`
+    )
+    return { bench: openBenchDatabase(dbName), info: copied }
+  }
+  const bench = await createBenchDatabase(name)
+  const info = await seed(bench)
+  // A template is copied while nobody is connected to it: close the pool, copy, open a new one.
+  await bench.db.destroy()
+  await withAdmin(async (admin) => {
     await admin.raw(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`)
     await admin.raw(`CREATE DATABASE ${template} TEMPLATE ${dbName} STRATEGY FILE_COPY`)
     const comment = JSON.stringify({ version, info }).replace(/'/g, "''")
     await admin.raw(`COMMENT ON DATABASE ${template} IS '${comment}'`)
-    return { bench: openBenchDatabase(dbName), info, fromTemplate: false }
-  } finally {
-    await admin.destroy()
-  }
+  })
+  return { bench: openBenchDatabase(dbName), info }
 }
 
 export const freePort = () =>

@@ -317,8 +317,7 @@ const lastMemberLatencies = (reports: WorkerReport[], recipients: number) => {
   return Float64Array.from(out)
 }
 
-/** Waits (≤ 10 s) until the servers are quiet: < 0.1 CPU s per 0.5 s, e.g. after an overloaded run. */
-/** Waits (at most 10 s) until the servers use under 20 % of a core, sampled every 250 ms. */
+/** Waits (at most 10 s) until the servers are quiet, e.g. after an overloaded run: under 20 % of a core over 250 ms. */
 const settle = async (pids: number[]) => {
   const deadline = performance.now() + 10_000
   let before = await sumCpu(pids)

@@ -185,8 +185,7 @@ export const sharedHistory = (messages: number) => {
   let held = shared.get(messages)
   if (!held) {
     held = (async () => {
-      const started = Date.now()
-      const { bench, info, fromTemplate } = await seededDatabase(
+      const { bench, info } = await seededDatabase(
         `history${messages}`,
         seedVersion(__filename),
         async (b) => {
@@ -194,10 +193,6 @@ export const sharedHistory = (messages: number) => {
           return facts
         }
       )
-      if (fromTemplate)
-        progress(
-          `seed: ${messages.toLocaleString('en')} messages copied from the kept template in ${((Date.now() - started) / 1000).toFixed(1)} s (BENCH_RESEED=1 seeds again)`
-        )
       return { bench, seed: { ...info, messageId: benchMessageId } as HistorySeed }
     })()
     shared.set(messages, held)
