@@ -30,6 +30,20 @@ import type { PGlite } from '@electric-sql/pglite'
 import type { Logger } from 'pino'
 import type { Application, HookContext, NextFunction, ShareInfo } from './declarations'
 import { emitSynced } from './realtime/sync'
+import {
+  CANCEL_REQUEST,
+  GSS_REQUEST,
+  MAX_MESSAGE,
+  PROTOCOL_3,
+  SSL_REQUEST,
+  SYNC,
+  authenticationOk,
+  errorResponse,
+  parameterStatus,
+  readyForQuery,
+  scanOutput,
+  simpleQuery
+} from './pglite-wire'
 
 export const SHARE_FILE = '.chat-backend.share'
 export const SOCKET_PORT = 5432
@@ -39,12 +53,6 @@ const EVENTS_NAME = '.chat-backend.events'
 const MAX_EVENT_LINE = 16 * 1024 * 1024
 /** Unix socket paths are limited to 104–108 bytes depending on the system. */
 const MAX_SOCKET_PATH = 100
-
-const PROTOCOL_3 = 196608
-const SSL_REQUEST = 80877103
-const GSS_REQUEST = 80877104
-const CANCEL_REQUEST = 80877102
-const MAX_MESSAGE = 64 * 1024 * 1024
 
 export type { ShareInfo }
 
@@ -80,59 +88,6 @@ export const readShare = (dir: string): ShareInfo | undefined => {
 
 /** Removes a share file left by a dead process (the caller holds the folder's lock now). */
 export const removeStaleShare = (dir: string) => fs.rmSync(path.join(dir, SHARE_FILE), { force: true })
-
-// Backend messages (PostgreSQL protocol 3.0).
-const message = (type: string, body: Buffer) => {
-  const head = Buffer.alloc(5)
-  head.write(type, 0, 'latin1')
-  head.writeInt32BE(body.length + 4, 1)
-  return Buffer.concat([head, body])
-}
-const cstring = (text: string) => Buffer.from(`${text}\0`, 'utf8')
-const int32 = (value: number) => {
-  const buffer = Buffer.alloc(4)
-  buffer.writeInt32BE(value)
-  return buffer
-}
-const authenticationOk = () => message('R', int32(0))
-const parameterStatus = (name: string, value: string) =>
-  message('S', Buffer.concat([cstring(name), cstring(value)]))
-const readyForQuery = () => message('Z', Buffer.from('I'))
-export const errorResponse = (code: string, text: string) =>
-  message(
-    'E',
-    Buffer.concat([
-      Buffer.from('S'),
-      cstring('ERROR'),
-      Buffer.from('V'),
-      cstring('ERROR'),
-      Buffer.from('C'),
-      cstring(code),
-      Buffer.from('M'),
-      cstring(text),
-      Buffer.from([0])
-    ])
-  )
-const simpleQuery = (sql: string) => message('Q', cstring(sql))
-const SYNC = message('S', Buffer.alloc(0))
-
-/** What a chunk of backend output says: the last ready-for-query status, whether rows were written. */
-const scanOutput = (output: Uint8Array) => {
-  const buffer = Buffer.from(output.buffer, output.byteOffset, output.byteLength)
-  let status: string | undefined
-  let wrote = false
-  for (let at = 0; at + 5 <= buffer.length;) {
-    const type = String.fromCharCode(buffer[at])
-    const length = buffer.readInt32BE(at + 1)
-    if (type === 'Z') status = String.fromCharCode(buffer[at + 5])
-    else if (type === 'C') {
-      const tag = buffer.toString('utf8', at + 5, at + 1 + length - 1)
-      if (/^(INSERT|UPDATE|DELETE|MERGE|COPY|TRUNCATE|CREATE|ALTER|DROP)\b/.test(tag)) wrote = true
-    }
-    at += 1 + length
-  }
-  return { status, wrote }
-}
 
 export interface ShareOptions {
   db: Knex
