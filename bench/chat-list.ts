@@ -3,14 +3,14 @@
 // then `GET /api/chats` measured on our server: the first page from PostgreSQL (`?$limit=50`, which the
 // Redis cache does not serve) and the plain first page (served from `chat_list:` in Redis after the first
 // request). There is no baseline process: the target is the absolute one of the issue (p99 ≤ 50 ms).
-//   npx tsx bench/chat-list.ts       Environment: CHAT_LIST_CHATS (500), CHAT_LIST_SECONDS (3)
+//   npx tsx bench/chat-list.ts       Environment: CHAT_LIST_CHATS (500), CHAT_LIST_SECONDS (2)
 import { closedLoop, fixedRate } from './lib/autocannon'
 import { seedUsers, benchPassword } from './lib/chat-setup'
 import { cpuSeconds, createBenchDatabase, redisUrl, startProcess } from './lib/environment'
 import { progress, round, type ScenarioRow, runStandalone } from './lib/results'
 
 const CHATS = Number(process.env.CHAT_LIST_CHATS ?? 500)
-const SECONDS = Number(process.env.CHAT_LIST_SECONDS ?? 3)
+const SECONDS = Number(process.env.CHAT_LIST_SECONDS ?? 2)
 const PER_CHAT = 20
 const SCENARIO = `chat list (${CHATS} chats, mention counts)`
 

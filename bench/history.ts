@@ -3,7 +3,7 @@
 // their own processes, and loads them from this process (autocannon closed loop for req/s; open loop at a
 // fixed rate for the latency targets: see bench/lib/autocannon.ts), baseline and ours interleaved.
 //   npx tsx bench/history.ts
-// Environment: HISTORY_MESSAGES (1000000), HISTORY_SECONDS (3, per history run), SEARCH_SECONDS (3),
+// Environment: HISTORY_MESSAGES (1000000), HISTORY_SECONDS (2, per history run), SEARCH_SECONDS (3),
 // SEARCH_RATE (50 req/s), HISTORY_PAIRS (1: baseline/ours pairs per case; medians are reported),
 // HISTORY_REDIS (1: also the newest page with Redis, i.e. the message_queue cache; 0 to skip),
 // BENCH_RATE_TOOL=autocannon (fixed-rate runs with autocannon's overallRate instead of the open-loop sender).
@@ -16,7 +16,7 @@ import { progress, round, type ScenarioRow, runStandalone } from './lib/results'
 import { PASSWORD, SEARCH_WORDS, releaseSharedHistory, sharedHistory } from './lib/seed-history'
 
 const MESSAGES = Number(process.env.HISTORY_MESSAGES ?? 1_000_000)
-const SECONDS = Number(process.env.HISTORY_SECONDS ?? 3)
+const SECONDS = Number(process.env.HISTORY_SECONDS ?? 2)
 const SEARCH_SECONDS = Number(process.env.SEARCH_SECONDS ?? 3)
 const SEARCH_RATE = Number(process.env.SEARCH_RATE ?? 50)
 const PAIRS = Number(process.env.HISTORY_PAIRS ?? 1)
