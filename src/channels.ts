@@ -49,8 +49,12 @@ const attachConnection = async (context: HookContext) => {
   const app = context.app
   book(app).attach(connection, user.user_id, context.result.authentication?.payload?.sid)
   book(app).enter(userChannel(user.user_id), connection)
-  for (const chatId of await app.get('identityLookups').chatIdsOf(user.user_id)) {
-    book(app).enter(chatChannel(chatId), connection)
+  // The rows that say which chats to join also prove the memberships (and mutes) the user's next calls are
+  // checked against: a client that reconnects and pages each chat with after_seq asks no "is this a member?".
+  const memberships = app.get('memberships')
+  for (const { chat_id, muted_until } of await app.get('identityLookups').membershipsOf(user.user_id)) {
+    memberships.remember(chat_id, user.user_id, muted_until)
+    book(app).enter(chatChannel(chat_id), connection)
   }
   book(app).joinedAll(connection)
   await app.get('presenceTracker').connected(user.user_id, connection)

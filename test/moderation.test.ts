@@ -261,6 +261,16 @@ describe('moderation', function () {
           return true
         })
       }
+      // A socket that authenticates while muted: the rows its join reads prove the membership with the mute.
+      const freshOnB = await liveSocket(b.url, member, sockets)
+      await assert.rejects(
+        freshOnB.client.service('api/chats/:chat_id/messages').create({ content: 'new socket' }, { route }),
+        (error: any) => {
+          assert.equal(error.code, 403)
+          assert.equal(error.data.muted_until, new Date(until).toISOString())
+          return true
+        }
+      )
       // Others in the group are not affected; reading still works for the muted member.
       await sendText(b.url, other, group.chat_id, 'not muted')
       assert.equal((await callAs(b.url, member, 'GET', `/api/chats/${group.chat_id}/messages`)).status, 200)

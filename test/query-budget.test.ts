@@ -111,6 +111,38 @@ describe('query budget and batched message writes', () => {
     assert.match(statements[0], /select "?last_seq"? from "?chats"? where "?chat_id"? = /i)
   })
 
+  it("a socket's authentication proves its memberships: its first page in each chat asks nothing of chat_participants", async () => {
+    const carol = await createUser(server.url, 'Carol')
+    const chats = [
+      (await createGroup(server.url, alice, 'budget-carol-1', [carol])).chat_id,
+      (await createGroup(server.url, bob, 'budget-carol-2', [carol])).chat_id
+    ]
+    const memberships = server.app.get('memberships')
+    memberships.clear() // as on an instance carol never used: nothing known about her
+    const { client, close } = socketClient(server.url)
+    try {
+      await client.authenticate({ strategy: 'jwt', accessToken: carol.access_token })
+      for (const chat of chats) assert.equal(memberships.mutedUntil(chat, carol.user_id), 0, chat)
+      assert.equal(memberships.has(chatId, carol.user_id), false, 'not a member of the first group')
+      const statements = await statementsDuring(async () => {
+        for (const chat of chats)
+          await client.service('api/chats/:chat_id/messages').find({ route: { chat_id: chat } })
+      })
+      assert.deepEqual(
+        statements.filter((sql) => /chat_participants/.test(sql)),
+        [],
+        statements.join('\n---\n')
+      )
+      // Not a member: still refused, from the database (nothing was remembered for that chat).
+      await assert.rejects(
+        client.service('api/chats/:chat_id/messages').find({ route: { chat_id: chatId } }),
+        (error: any) => error.code === 404
+      )
+    } finally {
+      close()
+    }
+  })
+
   it('messages that arrive while a batch is being written go out together in the next one, in arrival order', async () => {
     const db = server.app.get('postgresqlClient')
     const committed: string[][] = []

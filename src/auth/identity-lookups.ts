@@ -8,6 +8,11 @@ import DataLoader from 'dataloader'
 import type { Knex } from 'knex'
 import type { User } from '../services/users/users.schema'
 
+export interface ChatMembership {
+  chat_id: string
+  muted_until: string | Date | null
+}
+
 /** Keys per statement at most: a storm's tick can hold thousands of sockets. */
 const MAX_BATCH = 500
 
@@ -29,7 +34,7 @@ const grouped = <Row, Value>(
 export class IdentityLookups {
   private readonly users: DataLoader<string, User | undefined>
   private readonly sessions: DataLoader<string, string | undefined>
-  private readonly chats: DataLoader<string, string[]>
+  private readonly chats: DataLoader<string, ChatMembership[]>
 
   /** `db`: the app's client, read at each batch (the app may swap it, e.g. PGlite's share in tests). */
   constructor(db: () => Knex) {
@@ -57,14 +62,14 @@ export class IdentityLookups {
       ).map((owners) => owners[0])
     }, options)
     this.chats = new DataLoader(async (userIds) => {
-      const rows: Array<{ user_id: string; chat_id: string }> = await db()('chat_participants')
+      const rows: Array<ChatMembership & { user_id: string }> = await db()('chat_participants')
         .whereIn('user_id', [...userIds])
-        .select('user_id', 'chat_id')
+        .select('user_id', 'chat_id', 'muted_until')
       return grouped(
         userIds,
         rows,
         (row) => row.user_id,
-        (row) => row.chat_id
+        ({ chat_id, muted_until }) => ({ chat_id, muted_until })
       )
     }, options)
   }
@@ -79,8 +84,13 @@ export class IdentityLookups {
     return this.sessions.load(familyId)
   }
 
-  /** The ids of the chats the user is a member of. */
-  chatIdsOf(userId: string) {
+  /** The chats the user is a member of, each with the user's mute there (null when not muted). */
+  membershipsOf(userId: string) {
     return this.chats.load(userId)
+  }
+
+  /** The ids of the chats the user is a member of. */
+  async chatIdsOf(userId: string) {
+    return (await this.chats.load(userId)).map((membership) => membership.chat_id)
   }
 }
