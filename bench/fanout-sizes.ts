@@ -17,7 +17,7 @@
 // BENCH_SIZES_SENDERS (4), BENCH_SIZES_WARMUP_MS (1000) / BENCH_SIZES_MEASURE_MS (3000) for the large-group runs,
 // BENCH_SIZES_PROBE_MS (2000), BENCH_SIZES_RATE_FRACTION (0.5), BENCH_SIZES_BYTES (20,1024,4096,10000),
 // BENCH_SIZES_SWEEP_GROUP (100), BENCH_SIZES_SWEEP_WARMUP_MS (1000) / BENCH_SIZES_SWEEP_MEASURE_MS (2000),
-// BENCH_JIT_WARMUP_MS (3000: one unrecorded run per server process first),
+// BENCH_JIT_WARMUP_MS (2000: one unrecorded run per server process first),
 // BENCH_SIZES_CONNECT_CONCURRENCY (64 sockets at a time per worker, large groups), BENCH_WORKERS (2),
 // BENCH_CPU_PROF=<dir> (profiles of our server processes).
 import { readFileSync } from 'node:fs'
@@ -149,9 +149,11 @@ async function largeGroup(res: Resources, members: number): Promise<ScenarioRow[
   if (limit < members + 1000)
     throw new Error(`open files limit ${limit} is too low for ${members} sockets: run under ulimit -n 20000`)
   const db = await res.database(`sizes${members}`)
-  const server = await res.server({ DATABASE_URL: db.url, JWT_SECRET: STORM_JWT_SECRET }, `sizes-${members}`)
+  const [server, b0Server] = await Promise.all([
+    res.server({ DATABASE_URL: db.url, JWT_SECRET: STORM_JWT_SECRET }, `sizes-${members}`),
+    res.server({}, 'baseline', 'bench/baseline-socketio.ts')
+  ])
   const group = await seedGroup(db, server, members, `big${members}`)
-  const b0Server = await res.server({}, 'baseline', 'bench/baseline-socketio.ts')
   // B0 stands for the same users in the same chat (ids, names): its messages have our messages' bytes.
   const b0Chat = group.chatId
   const senders = senderIndices(members, SENDERS)
@@ -267,9 +269,11 @@ const sizeLabel = (bytes: number) =>
 
 async function sizeSweep(res: Resources): Promise<ScenarioRow[]> {
   const db = await res.database('sizesweep')
-  const server = await res.server({ DATABASE_URL: db.url, JWT_SECRET: STORM_JWT_SECRET }, 'sizesweep')
+  const [server, b0Server] = await Promise.all([
+    res.server({ DATABASE_URL: db.url, JWT_SECRET: STORM_JWT_SECRET }, 'sizesweep'),
+    res.server({}, 'baseline', 'bench/baseline-socketio.ts')
+  ])
   const group = await seedGroup(db, server, SWEEP_GROUP, 'sweep')
-  const b0Server = await res.server({}, 'baseline', 'bench/baseline-socketio.ts')
   const b0Chat = group.chatId
   const senders = senderIndices(SWEEP_GROUP, SENDERS)
   const plan = (name: string, chatId: string, contentBytes: number): LoadRun => ({

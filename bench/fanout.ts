@@ -3,7 +3,7 @@
 // The load generator runs in worker processes (bench/lib/fanout-worker.ts), never in a server's process.
 // Each scenario gets a fresh PostgreSQL database (dropped after) and its own server processes.
 //   npx tsx bench/fanout.ts                       prints the rows as a table, then as JSON
-// Environment: BENCH_WORKERS (2), BENCH_WARMUP_MS (1000), BENCH_MEASURE_MS (3000), BENCH_JIT_WARMUP_MS (3000),
+// Environment: BENCH_WORKERS (2), BENCH_WARMUP_MS (1000), BENCH_MEASURE_MS (3000), BENCH_JIT_WARMUP_MS (2000),
 // BENCH_MANY_CHATS_RATE (1000), BENCH_PAIRS (3 interleaved rounds per comparison, medians), BENCH_HALF_PAIRS (2),
 // BENCH_B2_SECONDS (3),
 // BENCH_CPU_PROF=<dir> (write --cpu-prof profiles of our server processes there), BENCH_ONLY (comma-separated:
@@ -142,14 +142,16 @@ const openSystem = async (name: string, setup: Omit<LoadSetup, 'workers' | 'name
  */
 async function fanOut(res: Resources): Promise<{ rows: ScenarioRow[]; ours: LoadResult }> {
   const script = 'bench/baseline-socketio.ts'
-  const b0Server = await res.server({}, 'baseline', script)
-  const b1Server = await res.server({ BASELINE_DISPATCH: 'per-socket' }, 'baseline-b1', script)
-  const plainServer = B0_PLAIN
-    ? await res.server({ BASELINE_WRITES: 'plain' }, 'baseline-plain', script)
-    : undefined
-
-  const db = await res.database('fanout')
-  const server = await res.server({ DATABASE_URL: db.url }, 'fanout')
+  // The processes start side by side (a boot is ~1.2 s of one core), each measured on its own later.
+  const [b0Server, b1Server, plainServer, { db, server }] = await Promise.all([
+    res.server({}, 'baseline', script),
+    res.server({ BASELINE_DISPATCH: 'per-socket' }, 'baseline-b1', script),
+    B0_PLAIN ? res.server({ BASELINE_WRITES: 'plain' }, 'baseline-plain', script) : undefined,
+    (async () => {
+      const db = await res.database('fanout')
+      return { db, server: await res.server({ DATABASE_URL: db.url }, 'fanout') }
+    })()
+  ])
   const group = await groupOf100(db, server.url, [server.url])
   // B0 and B1 stand for the same users in the same chat (ids, names): their messages have our messages' bytes.
   const baselineClients = (url: string) => baselineClientsFor(url, group.users, group.chatId)

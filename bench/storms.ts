@@ -508,9 +508,11 @@ async function reconnectStorms(res: Resources): Promise<ScenarioRow[]> {
     const groupsOf = (u: StormUser) => u.chats.filter((c) => groups.has(c))
 
     // B0: two bare Socket.IO processes; the fake tokens list each user's chats (one room each).
-    const b0a = await killable({}, BASELINE_SCRIPT)
-    killed.push(b0a)
-    const b0b = await res.server({}, 'reconnect-b0-b', BASELINE_SCRIPT)
+    // Each pair boots side by side; the one to be killed is listed as soon as it is up (stopped if anything fails).
+    const [b0a, b0b] = await Promise.all([
+      killable({}, BASELINE_SCRIPT).then((s) => (killed.push(s), s)),
+      res.server({}, 'reconnect-b0-b', BASELINE_SCRIPT)
+    ])
     const bareClients = world.users.map((u) => ({
       token: baselineToken(u),
       fallbackToken: baselineToken(u),
@@ -531,9 +533,10 @@ async function reconnectStorms(res: Resources): Promise<ScenarioRow[]> {
       REDIS_KEY_PREFIX: prefix,
       JWT_SECRET: STORM_JWT_SECRET
     }
-    const a = await killable(env)
-    killed.push(a)
-    const b = await res.server(env, 'reconnect-b')
+    const [a, b] = await Promise.all([
+      killable(env).then((s) => (killed.push(s), s)),
+      res.server(env, 'reconnect-b')
+    ])
     const everyone = [...world.users, ...world.senders]
     const tokens = await mintTokens(a.url, world.users[0], everyone)
     const tokenOf = new Map(everyone.map((u, i) => [u.user_id, tokens[i]]))

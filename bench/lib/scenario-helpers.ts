@@ -77,7 +77,7 @@ export const usPerDelivery = (r: LoadResult) => round((r.cpu.servers / Math.max(
  * ~20 % of our server's CPU (perf, 2 cores), and created/s rose ~10 % from round 1 to round 3. A deployed server
  * is warm; so is every system here, baselines included, before it is measured.
  */
-export const JIT_WARMUP_MS = Number(process.env.BENCH_JIT_WARMUP_MS ?? 3000)
+export const JIT_WARMUP_MS = Number(process.env.BENCH_JIT_WARMUP_MS ?? 2000)
 
 /** Runs `plan` for JIT_WARMUP_MS as the JIT warm-up of a fresh process; nothing of it is recorded. */
 export const jitWarmup = async (run: (plan: LoadRun) => Promise<LoadResult>, plan: LoadRun) => {
