@@ -52,8 +52,9 @@ const attachConnection = async (context: HookContext) => {
   // The rows that say which chats to join also prove the memberships (and mutes) the user's next calls are
   // checked against: a client that reconnects and pages each chat with after_seq asks no "is this a member?".
   const memberships = app.get('memberships')
+  const mark = memberships.mark()
   for (const { chat_id, muted_until } of await app.get('identityLookups').membershipsOf(user.user_id)) {
-    memberships.remember(chat_id, user.user_id, muted_until)
+    memberships.rememberSince(mark, chat_id, user.user_id, muted_until)
     book(app).enter(chatChannel(chat_id), connection)
   }
   book(app).joinedAll(connection)

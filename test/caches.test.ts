@@ -67,4 +67,18 @@ describe('MembershipCache', () => {
     cache.clear()
     assert.equal(cache.has('c3', 'u1'), false)
   })
+
+  it('does not remember what a read found while a forget ran (the read may hold the removed membership)', () => {
+    const cache = new MembershipCache()
+    let mark = cache.mark()
+    cache.forget('c1', 'u1') // a removal lands while the read is in flight
+    assert.equal(cache.rememberSince(mark, 'c1', 'u1'), false)
+    assert.equal(cache.has('c1', 'u1'), false)
+    mark = cache.mark()
+    cache.clear() // a sync gap, likewise
+    assert.equal(cache.rememberSince(mark, 'c1', 'u1'), false)
+    mark = cache.mark()
+    assert.equal(cache.rememberSince(mark, 'c1', 'u1', new Date(Date.now() + 60_000)), true)
+    assert.ok((cache.mutedUntil('c1', 'u1') ?? 0) > Date.now(), 'the mute is kept')
+  })
 })

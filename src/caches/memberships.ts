@@ -20,6 +20,12 @@ export class MembershipCache {
     this.members = new LRUCache<string, number>({ max: maxEntries, ttl: keepMs, ttlAutopurge: false })
   }
 
+  /**
+   * Bumped by every forget and clear. A membership read from PostgreSQL while a forget ran may be the removed
+   * one (the read saw the row, the removal's forget found nothing to drop yet): `rememberSince` drops it.
+   */
+  private forgets = 0
+
   private key(chatId: string, userId: string) {
     return `${chatId} ${userId}`
   }
@@ -37,12 +43,26 @@ export class MembershipCache {
     this.members.set(this.key(chatId, userId), mutedUntil ? new Date(mutedUntil).getTime() : 0)
   }
 
+  /** Take before reading memberships from PostgreSQL; pass to `rememberSince` with what the read found. */
+  mark() {
+    return this.forgets
+  }
+
+  /** Remembers the membership unless something was forgotten since `mark` (then the read may be stale). */
+  rememberSince(mark: number, chatId: string, userId: string, mutedUntil: string | Date | null = null) {
+    if (mark !== this.forgets) return false
+    this.remember(chatId, userId, mutedUntil)
+    return true
+  }
+
   forget(chatId: string, userId: string) {
+    this.forgets++
     this.members.delete(this.key(chatId, userId))
   }
 
   /** After a gap in the synced events (realtime/resync.ts): a lost removal may have left any entry wrong. */
   clear() {
+    this.forgets++
     this.members.clear()
   }
 }

@@ -22,10 +22,11 @@ export const requireChatMember = async (context: HookContext) => {
   const memberships = context.app.get('memberships')
   let mutedUntil = memberships.mutedUntil(chatId, userId)
   if (mutedUntil === undefined) {
+    const mark = memberships.mark()
     const participant = await findParticipant(context.app.get('postgresqlClient'), chatId, userId)
     if (!participant) throw chatNotFound()
-    memberships.remember(chatId, userId, participant.muted_until)
-    mutedUntil = memberships.mutedUntil(chatId, userId) ?? 0
+    memberships.rememberSince(mark, chatId, userId, participant.muted_until)
+    mutedUntil = participant.muted_until ? new Date(participant.muted_until).getTime() : 0
   }
   context.params.membership = {
     chat_id: chatId,
