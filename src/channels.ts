@@ -51,9 +51,16 @@ const attachConnection = async (context: HookContext) => {
   book(app).enter(userChannel(user.user_id), connection)
   // The rows that say which chats to join also prove the memberships (and mutes) the user's next calls are
   // checked against: a client that reconnects and pages each chat with after_seq asks no "is this a member?".
+  // A removal (or mute) that lands while they are read may be missing from them: its leave found this
+  // connection in no chat yet. Then they are read again (a forget bumps the mark), a few times at most.
   const memberships = app.get('memberships')
-  const mark = memberships.mark()
-  for (const { chat_id, muted_until } of await app.get('identityLookups').membershipsOf(user.user_id)) {
+  let mark = memberships.mark()
+  let rows = await app.get('identityLookups').membershipsOf(user.user_id)
+  for (let retry = 0; retry < 3 && mark !== memberships.mark(); retry++) {
+    mark = memberships.mark()
+    rows = await app.get('identityLookups').membershipsOf(user.user_id)
+  }
+  for (const { chat_id, muted_until } of rows) {
     memberships.rememberSince(mark, chat_id, user.user_id, muted_until)
     book(app).enter(chatChannel(chat_id), connection)
   }

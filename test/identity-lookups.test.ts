@@ -125,4 +125,36 @@ describe('identity lookups: what a new socket reads from PostgreSQL, batched per
     assert.deepEqual(chatsOf(eve), [], 'an outsider joins no chat')
     assert.equal(chatsOf(cat), undefined, 'the refused socket joined nothing')
   })
+
+  it('a removal that lands while a new socket reads its chats leaves it out of that chat (channel and cache)', async () => {
+    const [ann, bob] = await Promise.all(['Race Ann', 'Race Bob'].map((n) => createUser(server.url, n)))
+    const kept = await createGroup(server.url, ann, 'race kept', [bob])
+    const left = await createGroup(server.url, ann, 'race left', [bob])
+    const real = server.app.get('identityLookups')
+    const original = real.membershipsOf.bind(real)
+    let raced = 0
+    // Bob's first read sees both groups; then, before the join uses it, Ann removes him from one.
+    real.membershipsOf = async (userId: string) => {
+      const rows = await original(userId)
+      if (userId === bob.user_id && raced++ === 0) {
+        const out = await http(server.url, 'DELETE', `/api/groups/${left.group_id}/members/${bob.user_id}`, {
+          token: ann.access_token
+        })
+        assert.equal(out.status, 200, out.text)
+      }
+      return rows
+    }
+    try {
+      await liveSocket(server.url, bob, sockets)
+    } finally {
+      real.membershipsOf = original
+    }
+    assert.equal(raced, 2, 'read again after the removal')
+    const bobChats = server.app
+      .get('connectionBook')
+      .chatsOfUser(server.app.channel(`users/${bob.user_id}`).connections as ChatConnection[])
+    assert.deepEqual(bobChats, [kept.chat_id])
+    assert.equal(server.app.get('memberships').has(left.chat_id, bob.user_id), false)
+    assert.equal(server.app.get('memberships').has(kept.chat_id, bob.user_id), true)
+  })
 })
