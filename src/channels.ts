@@ -54,11 +54,12 @@ const attachConnection = async (context: HookContext) => {
   // A removal (or mute) that lands while they are read may be missing from them: its leave found this
   // connection in no chat yet. Then they are read again (a forget bumps the mark), a few times at most.
   const memberships = app.get('memberships')
+  const read = () => app.get('identityLookups').membershipsOf(user.user_id)
   let mark = memberships.mark()
-  let rows = await app.get('identityLookups').membershipsOf(user.user_id)
+  let rows = await read()
   for (let retry = 0; retry < 3 && mark !== memberships.mark(); retry++) {
     mark = memberships.mark()
-    rows = await app.get('identityLookups').membershipsOf(user.user_id)
+    rows = await read()
   }
   for (const { chat_id, muted_until } of rows) {
     memberships.rememberSince(mark, chat_id, user.user_id, muted_until)

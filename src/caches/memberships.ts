@@ -10,6 +10,10 @@ declare module '../declarations' {
   }
 }
 
+/** A member's mute end as the cache keeps it: ms since the epoch, 0 for none. */
+export const muteEndMs = (mutedUntil: string | Date | null | undefined) =>
+  mutedUntil ? new Date(mutedUntil).getTime() : 0
+
 // Moderation (SPEC §15): an entry also keeps the member's mute (`muted_until` in ms, 0 for none), so the
 // send, reaction and typing paths check it without a query. A mute or unmute forgets the entry on every
 // instance (channels.ts, from the synced mute events), like a removal.
@@ -40,7 +44,7 @@ export class MembershipCache {
   }
 
   remember(chatId: string, userId: string, mutedUntil: string | Date | null = null) {
-    this.members.set(this.key(chatId, userId), mutedUntil ? new Date(mutedUntil).getTime() : 0)
+    this.members.set(this.key(chatId, userId), muteEndMs(mutedUntil))
   }
 
   /** Take before reading memberships from PostgreSQL; pass to `rememberSince` with what the read found. */

@@ -2,6 +2,7 @@
 // as a chat that does not exist, so a chat's existence is not disclosed. Internal calls (no provider) pass.
 import type { HookContext } from '../../declarations'
 import { chatNotFound } from '../../errors'
+import { muteEndMs } from '../../caches/memberships'
 import { findParticipant } from '../../services/chats/membership'
 import { routeParam } from './route-param'
 
@@ -26,7 +27,7 @@ export const requireChatMember = async (context: HookContext) => {
     const participant = await findParticipant(context.app.get('postgresqlClient'), chatId, userId)
     if (!participant) throw chatNotFound()
     memberships.rememberSince(mark, chatId, userId, participant.muted_until)
-    mutedUntil = participant.muted_until ? new Date(participant.muted_until).getTime() : 0
+    mutedUntil = muteEndMs(participant.muted_until)
   }
   context.params.membership = {
     chat_id: chatId,
