@@ -1,9 +1,9 @@
 // Request and response shapes of the seed's account routes (`api/auth/*`), shared by the four services.
 import { resolve } from '@feathersjs/schema'
-import { Type, getValidator } from '@feathersjs/typebox'
+import { Type } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
 import type { HookContext } from '../../declarations'
-import { dataValidator, Text } from '../../validators'
+import { dataValidator, Text, lazyValidator } from '../../validators'
 import { publicUserSchema, userFields } from '../users/users.schema'
 
 export const registerDataSchema = Type.Object(
@@ -16,7 +16,7 @@ export const registerDataSchema = Type.Object(
   { $id: 'RegisterData', additionalProperties: false }
 )
 export type RegisterData = Static<typeof registerDataSchema>
-export const registerDataValidator = getValidator(registerDataSchema, dataValidator)
+export const registerDataValidator = lazyValidator(registerDataSchema, dataValidator)
 
 export const loginDataSchema = Type.Object(
   {
@@ -26,21 +26,21 @@ export const loginDataSchema = Type.Object(
   { $id: 'LoginData', additionalProperties: false }
 )
 export type LoginData = Static<typeof loginDataSchema>
-export const loginDataValidator = getValidator(loginDataSchema, dataValidator)
+export const loginDataValidator = lazyValidator(loginDataSchema, dataValidator)
 
 export const refreshDataSchema = Type.Object(
   { refresh_token: Text({ minLength: 1, maxLength: 512 }) },
   { $id: 'RefreshData', additionalProperties: false }
 )
 export type RefreshData = Static<typeof refreshDataSchema>
-export const refreshDataValidator = getValidator(refreshDataSchema, dataValidator)
+export const refreshDataValidator = lazyValidator(refreshDataSchema, dataValidator)
 
 export const logoutDataSchema = Type.Object(
   { refresh_token: Type.Optional(Text({ minLength: 1, maxLength: 512 })) },
   { $id: 'LogoutData', additionalProperties: false }
 )
 export type LogoutData = Static<typeof logoutDataSchema>
-export const logoutDataValidator = getValidator(logoutDataSchema, dataValidator)
+export const logoutDataValidator = lazyValidator(logoutDataSchema, dataValidator)
 
 // `api/authentication` (the Feathers client's route): each credential, when present, must be a string. Which
 // fields a strategy needs is the strategy's business (a missing one is its 401); this keeps objects, arrays
@@ -55,7 +55,7 @@ export const authenticationDataSchema = Type.Object(
   { $id: 'AuthenticationData' }
 )
 export type AuthenticationData = Static<typeof authenticationDataSchema>
-export const authenticationDataValidator = getValidator(authenticationDataSchema, dataValidator)
+export const authenticationDataValidator = lazyValidator(authenticationDataSchema, dataValidator)
 
 /** `{access_token, refresh_token, expires_in, user}`: the seed's login response, also returned by refresh. */
 export const tokenPairSchema = Type.Object(

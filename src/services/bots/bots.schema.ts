@@ -1,7 +1,7 @@
 // Bots (SPEC §15): the data a bot is made with, the list query, and what the owner gets back.
-import { Type, getValidator } from '@feathersjs/typebox'
+import { Type } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
-import { dataValidator, queryValidator, OffsetPage, type OffsetPaged } from '../../validators'
+import { dataValidator, queryValidator, OffsetPage, type OffsetPaged, lazyValidator } from '../../validators'
 import { publicUserSchema, userFields, type PublicUser } from '../users/users.schema'
 
 // Schema for making a bot (`POST /api/bots`).
@@ -10,7 +10,7 @@ export const botDataSchema = Type.Object(
   { $id: 'BotData', additionalProperties: false }
 )
 export type BotData = Static<typeof botDataSchema>
-export const botDataValidator = getValidator(botDataSchema, dataValidator)
+export const botDataValidator = lazyValidator(botDataSchema, dataValidator)
 
 // The list of my bots (`GET /api/bots`): an offset page.
 export const botQuerySchema = Type.Object(
@@ -21,7 +21,7 @@ export const botQuerySchema = Type.Object(
   { additionalProperties: false }
 )
 export type BotQuery = Static<typeof botQuerySchema>
-export const botQueryValidator = getValidator(botQuerySchema, queryValidator)
+export const botQueryValidator = lazyValidator(botQuerySchema, queryValidator)
 
 /** A bot as its owner sees it: the public user shape (`is_bot: true`, never an email). */
 export type Bot = PublicUser

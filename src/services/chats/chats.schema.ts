@@ -1,6 +1,6 @@
 // For more information about this file see https://dove.feathersjs.com/guides/cli/service.schemas.html
 import { resolve } from '@feathersjs/schema'
-import { Type, getValidator, StringEnum } from '@feathersjs/typebox'
+import { Type, StringEnum } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
 import type { HookContext } from '../../declarations'
 import {
@@ -11,7 +11,8 @@ import {
   Nullable,
   OffsetPage,
   Text,
-  type OffsetPaged
+  type OffsetPaged,
+  lazyValidator
 } from '../../validators'
 import { messageSchema } from '../messages/messages.schema'
 import { userStatuses } from '../users/users.schema'
@@ -112,7 +113,7 @@ export const chatQuerySchema = Type.Object(
   { additionalProperties: false }
 )
 export type ChatQuery = Static<typeof chatQuerySchema>
-export const chatQueryValidator = getValidator(chatQuerySchema, queryValidator)
+export const chatQueryValidator = lazyValidator(chatQuerySchema, queryValidator)
 
 // `POST /api/chats/private`
 export const privateChatDataSchema = Type.Object(
@@ -120,7 +121,7 @@ export const privateChatDataSchema = Type.Object(
   { $id: 'PrivateChatData', additionalProperties: false }
 )
 export type PrivateChatData = Static<typeof privateChatDataSchema>
-export const privateChatDataValidator = getValidator(privateChatDataSchema, dataValidator)
+export const privateChatDataValidator = lazyValidator(privateChatDataSchema, dataValidator)
 
 // `PUT /api/chats/:chat_id/mark-read`
 export const markReadDataSchema = Type.Object(
@@ -128,7 +129,7 @@ export const markReadDataSchema = Type.Object(
   { $id: 'MarkReadData', additionalProperties: false }
 )
 export type MarkReadData = Static<typeof markReadDataSchema>
-export const markReadDataValidator = getValidator(markReadDataSchema, dataValidator)
+export const markReadDataValidator = lazyValidator(markReadDataSchema, dataValidator)
 
 /**
  * The mark-read response and the `read` event. The counts are the reader's: in the response and in the event
@@ -156,7 +157,7 @@ export const typingDataSchema = Type.Object(
   { $id: 'TypingData', additionalProperties: false }
 )
 export type TypingData = Static<typeof typingDataSchema>
-export const typingDataValidator = getValidator(typingDataSchema, dataValidator)
+export const typingDataValidator = lazyValidator(typingDataSchema, dataValidator)
 
 /** The `typing_start` / `typing_stop` event. */
 export const typingEventSchema = Type.Object(

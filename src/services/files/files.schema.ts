@@ -1,9 +1,9 @@
 // For more information about this file see https://dove.feathersjs.com/guides/cli/service.schemas.html
 import { resolve } from '@feathersjs/schema'
-import { Type, getValidator, StringEnum } from '@feathersjs/typebox'
+import { Type, StringEnum } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
 import type { HookContext } from '../../declarations'
-import { dataValidator, DateTime, Nullable } from '../../validators'
+import { dataValidator, DateTime, Nullable, lazyValidator } from '../../validators'
 
 export const filePurposes = ['avatar', 'message', 'group'] as const
 
@@ -37,7 +37,7 @@ export const uploadDataSchema = Type.Object(
   { $id: 'UploadData', additionalProperties: false }
 )
 export type UploadData = Static<typeof uploadDataSchema>
-export const uploadDataValidator = getValidator(uploadDataSchema, dataValidator)
+export const uploadDataValidator = lazyValidator(uploadDataSchema, dataValidator)
 
 /** Images served inline; everything else is a download (`Content-Disposition: attachment`). */
 export const SAFE_IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp']

@@ -1,9 +1,9 @@
 // For more information about this file see https://dove.feathersjs.com/guides/cli/service.schemas.html
 import { resolve } from '@feathersjs/schema'
-import { Type, getValidator, StringEnum } from '@feathersjs/typebox'
+import { Type, StringEnum } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
 import type { HookContext } from '../../declarations'
-import { dataValidator, DateTime, Enum, HttpUrl, Name, Nullable, Text } from '../../validators'
+import { dataValidator, DateTime, Enum, HttpUrl, Name, Nullable, Text, lazyValidator } from '../../validators'
 import { chatMemberSchema, memberRoles } from '../chats/chats.schema'
 
 // The columns of `groups` as they leave the server.
@@ -49,7 +49,7 @@ export const groupDataSchema = Type.Object(
   { $id: 'GroupData', additionalProperties: false }
 )
 export type GroupData = Static<typeof groupDataSchema>
-export const groupDataValidator = getValidator(groupDataSchema, dataValidator)
+export const groupDataValidator = lazyValidator(groupDataSchema, dataValidator)
 
 // Schema for updating a group (owner or admin).
 // Spelled out rather than Type.Partial(...): Feathers infers the service's result type from these
@@ -63,7 +63,7 @@ export const groupPatchSchema = Type.Object(
   { $id: 'GroupPatch', additionalProperties: false, minProperties: 1 }
 )
 export type GroupPatch = Static<typeof groupPatchSchema>
-export const groupPatchValidator = getValidator(groupPatchSchema, dataValidator)
+export const groupPatchValidator = lazyValidator(groupPatchSchema, dataValidator)
 
 export const groupExternalResolver = resolve<Group, HookContext>({})
 
@@ -83,7 +83,7 @@ export const groupMemberDataSchema = Type.Object(
   { $id: 'GroupMemberData', additionalProperties: false, minProperties: 1 }
 )
 export type GroupMemberData = Static<typeof groupMemberDataSchema>
-export const groupMemberDataValidator = getValidator(groupMemberDataSchema, dataValidator)
+export const groupMemberDataValidator = lazyValidator(groupMemberDataSchema, dataValidator)
 
 /** A membership as announced by `api/groups/:group_id/members` events. */
 export const groupMemberSchema = Type.Object(

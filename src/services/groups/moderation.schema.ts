@@ -1,8 +1,16 @@
 // Moderation schemas of a group (SPEC §15): mutes (`api/groups/:group_id/members/:member_id/mute`), bans
 // (`api/groups/:group_id/bans`) and the `?ban=true` of a member's removal.
-import { Type, getValidator } from '@feathersjs/typebox'
+import { Type } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
-import { dataValidator, queryValidator, DateTime, Nullable, OffsetPage, Text } from '../../validators'
+import {
+  dataValidator,
+  queryValidator,
+  DateTime,
+  Nullable,
+  OffsetPage,
+  Text,
+  lazyValidator
+} from '../../validators'
 
 export const muteDataSchema = Type.Object(
   {
@@ -15,7 +23,7 @@ export const muteDataSchema = Type.Object(
   { $id: 'MuteData', additionalProperties: false }
 )
 export type MuteData = Static<typeof muteDataSchema>
-export const muteDataValidator = getValidator(muteDataSchema, dataValidator)
+export const muteDataValidator = lazyValidator(muteDataSchema, dataValidator)
 
 /** A member's mute, as answered and announced (`created` on a mute, `removed` on an unmute). */
 export const muteSchema = Type.Object(
@@ -36,7 +44,7 @@ export const memberRemoveQuerySchema = Type.Object(
   { additionalProperties: false }
 )
 export type MemberRemoveQuery = Static<typeof memberRemoveQuerySchema>
-export const memberRemoveQueryValidator = getValidator(memberRemoveQuerySchema, queryValidator)
+export const memberRemoveQueryValidator = lazyValidator(memberRemoveQuerySchema, queryValidator)
 
 export const groupBanSchema = Type.Object(
   {
@@ -59,7 +67,7 @@ export const groupBanQuerySchema = Type.Object(
   { additionalProperties: false }
 )
 export type GroupBanQuery = Static<typeof groupBanQuerySchema>
-export const groupBanQueryValidator = getValidator(groupBanQuerySchema, queryValidator)
+export const groupBanQueryValidator = lazyValidator(groupBanQuerySchema, queryValidator)
 
 export const groupBanPageSchema = OffsetPage(groupBanSchema, 'GroupBanPage')
 export type GroupBanPage = Static<typeof groupBanPageSchema>

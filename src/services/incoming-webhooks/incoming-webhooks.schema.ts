@@ -1,8 +1,16 @@
 // Incoming webhooks (SPEC §15): `POST /api/webhooks/incoming` makes a secret URL that posts into a group chat
 // as an integration (a bot user in the group); `POST /api/hooks/:token` is that URL.
-import { Type, getValidator } from '@feathersjs/typebox'
+import { Type } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
-import { dataValidator, queryValidator, DateTime, Name, OffsetPage, Text } from '../../validators'
+import {
+  dataValidator,
+  queryValidator,
+  DateTime,
+  Name,
+  OffsetPage,
+  Text,
+  lazyValidator
+} from '../../validators'
 import type { OffsetPaged } from '../../validators'
 
 // An incoming webhook as owners and admins of its group see it: never its secret.
@@ -39,7 +47,7 @@ export const incomingWebhookDataSchema = Type.Object(
   { $id: 'IncomingWebhookData', additionalProperties: false }
 )
 export type IncomingWebhookData = Static<typeof incomingWebhookDataSchema>
-export const incomingWebhookDataValidator = getValidator(incomingWebhookDataSchema, dataValidator)
+export const incomingWebhookDataValidator = lazyValidator(incomingWebhookDataSchema, dataValidator)
 
 export const incomingWebhookQuerySchema = Type.Object(
   {
@@ -50,7 +58,7 @@ export const incomingWebhookQuerySchema = Type.Object(
   { additionalProperties: false }
 )
 export type IncomingWebhookQuery = Static<typeof incomingWebhookQuerySchema>
-export const incomingWebhookQueryValidator = getValidator(incomingWebhookQuerySchema, queryValidator)
+export const incomingWebhookQueryValidator = lazyValidator(incomingWebhookQuerySchema, queryValidator)
 
 export const incomingWebhookPageSchema = OffsetPage(incomingWebhookSchema, 'IncomingWebhookPage')
 export type IncomingWebhookPage = OffsetPaged<IncomingWebhook>
@@ -64,4 +72,4 @@ export const hookPostDataSchema = Type.Object(
   { $id: 'HookPostData', additionalProperties: false }
 )
 export type HookPostData = Static<typeof hookPostDataSchema>
-export const hookPostDataValidator = getValidator(hookPostDataSchema, dataValidator)
+export const hookPostDataValidator = lazyValidator(hookPostDataSchema, dataValidator)

@@ -1,8 +1,8 @@
 // For more information about this file see https://dove.feathersjs.com/guides/cli/service.schemas.html
 // `GET /api/mentions`: messages that mention me, across my chats, newest first.
-import { Type, getValidator } from '@feathersjs/typebox'
+import { Type } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
-import { Page, queryValidator, Text } from '../../validators'
+import { Page, queryValidator, Text, lazyValidator } from '../../validators'
 import { messageSchema } from '../messages/messages.schema'
 
 export const mentionQuerySchema = Type.Object(
@@ -15,7 +15,7 @@ export const mentionQuerySchema = Type.Object(
   { additionalProperties: false }
 )
 export type MentionQuery = Static<typeof mentionQuerySchema>
-export const mentionQueryValidator = getValidator(mentionQuerySchema, queryValidator)
+export const mentionQueryValidator = lazyValidator(mentionQuerySchema, queryValidator)
 
 export const mentionPageSchema = Page(
   messageSchema,

@@ -1,7 +1,16 @@
 // For more information about this file see https://dove.feathersjs.com/guides/cli/service.schemas.html
-import { Type, getValidator, StringEnum } from '@feathersjs/typebox'
+import { Type, StringEnum } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
-import { dataValidator, queryValidator, DateTime, Enum, Nullable, Text, Page } from '../../validators'
+import {
+  dataValidator,
+  queryValidator,
+  DateTime,
+  Enum,
+  Nullable,
+  Text,
+  Page,
+  lazyValidator
+} from '../../validators'
 import { fileSchema } from '../files/files.schema'
 import { mentionsSchema, threadFields } from './thread-mention.schema'
 
@@ -77,7 +86,7 @@ export const messageDataSchema = Type.Object(
   { $id: 'MessageData', additionalProperties: false }
 )
 export type MessageData = Static<typeof messageDataSchema>
-export const messageDataValidator = getValidator(messageDataSchema, dataValidator)
+export const messageDataValidator = lazyValidator(messageDataSchema, dataValidator)
 
 // Schema for editing (`PUT|PATCH /api/messages/:message_id`): the content, and the mentions if given.
 export const messagePatchSchema = Type.Object(
@@ -85,7 +94,7 @@ export const messagePatchSchema = Type.Object(
   { $id: 'MessagePatch', additionalProperties: false }
 )
 export type MessagePatch = Static<typeof messagePatchSchema>
-export const messagePatchValidator = getValidator(messagePatchSchema, dataValidator)
+export const messagePatchValidator = lazyValidator(messagePatchSchema, dataValidator)
 
 // History query: keyset cursors, never OFFSET.
 export const messageQuerySchema = Type.Object(
@@ -101,7 +110,7 @@ export const messageQuerySchema = Type.Object(
   { additionalProperties: false }
 )
 export type MessageQuery = Static<typeof messageQuerySchema>
-export const messageQueryValidator = getValidator(messageQuerySchema, queryValidator)
+export const messageQueryValidator = lazyValidator(messageQuerySchema, queryValidator)
 
 /** A page of history (`GET /api/chats/:chat_id/messages`). */
 export const messagePageSchema = Page(

@@ -1,10 +1,19 @@
 // For more information about this file see https://dove.feathersjs.com/guides/cli/service.schemas.html
 import { resolve } from '@feathersjs/schema'
-import { Type, getValidator, StringEnum } from '@feathersjs/typebox'
+import { Type, StringEnum } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
 import { newId } from '../../ids'
 import type { HookContext } from '../../declarations'
-import { dataValidator, queryValidator, HttpUrl, Name, Nullable, OffsetPage, Text } from '../../validators'
+import {
+  dataValidator,
+  queryValidator,
+  HttpUrl,
+  Name,
+  Nullable,
+  OffsetPage,
+  Text,
+  lazyValidator
+} from '../../validators'
 import type { OffsetPaged } from '../../validators'
 import { cleanName } from '../../text'
 import { hashPassword } from '../../auth/passwords'
@@ -32,7 +41,7 @@ export const userSchema = Type.Object(
   { $id: 'User', additionalProperties: false }
 )
 export type User = Static<typeof userSchema>
-export const userValidator = getValidator(userSchema, dataValidator)
+export const userValidator = lazyValidator(userSchema, dataValidator)
 export const userResolver = resolve<User, HookContext>({})
 
 const u = userSchema.properties
@@ -94,7 +103,7 @@ export const userDataSchema = Type.Object(
   { $id: 'UserData', additionalProperties: false }
 )
 export type UserData = Static<typeof userDataSchema>
-export const userDataValidator = getValidator(userDataSchema, dataValidator)
+export const userDataValidator = lazyValidator(userDataSchema, dataValidator)
 export const userDataResolver = resolve<any, HookContext>({
   user_id: async () => newId(),
   email: async (value) => (value as string).trim().toLowerCase(),
@@ -118,7 +127,7 @@ export const userPatchSchema = Type.Object(
   { $id: 'UserPatch', additionalProperties: false }
 )
 export type UserPatch = Static<typeof userPatchSchema>
-export const userPatchValidator = getValidator(userPatchSchema, dataValidator)
+export const userPatchValidator = lazyValidator(userPatchSchema, dataValidator)
 export const userPatchResolver = resolve<any, HookContext>({
   name: async (value) => (typeof value === 'string' ? cleanName(value) : value),
   password_hash: async (value, data, context) =>
@@ -148,7 +157,7 @@ export const userQuerySchema = Type.Object(
   { additionalProperties: false }
 )
 export type UserQuery = Static<typeof userQuerySchema>
-export const userQueryValidator = getValidator(userQuerySchema, queryValidator)
+export const userQueryValidator = lazyValidator(userQuerySchema, queryValidator)
 export const userQueryResolver = resolve<UserQuery, HookContext>({})
 
 // What clients may ask `find`: known ids only. No email (a filter on a hidden field answers "yes" or "no"
@@ -158,10 +167,10 @@ export const userClientFindQuerySchema = Type.Object(
   { additionalProperties: false }
 )
 export type UserClientFindQuery = Static<typeof userClientFindQuerySchema>
-export const userClientFindQueryValidator = getValidator(userClientFindQuerySchema, queryValidator)
+export const userClientFindQueryValidator = lazyValidator(userClientFindQuerySchema, queryValidator)
 
 // Clients' `get` takes no query: a filter there would confirm hidden fields of the user fetched.
-export const userClientGetQueryValidator = getValidator(
+export const userClientGetQueryValidator = lazyValidator(
   Type.Object({}, { additionalProperties: false }),
   queryValidator
 )

@@ -2,9 +2,9 @@
 // Outgoing webhooks (SPEC §15). The signing secret is stored (the server signs with it) but leaves the server
 // once only, in the answer to the create that made it: every other answer and every event is read with
 // `webhookColumns`, an allow-list without it.
-import { Type, getValidator, StringEnum } from '@feathersjs/typebox'
+import { Type, StringEnum } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
-import { dataValidator, queryValidator, DateTime, Nullable, Text } from '../../validators'
+import { dataValidator, queryValidator, DateTime, Nullable, Text, lazyValidator } from '../../validators'
 import { webhookEvents } from './outbox'
 
 const eventList = Type.Array(StringEnum([...webhookEvents]), {
@@ -52,7 +52,7 @@ export const webhookDataSchema = Type.Object(
   { $id: 'WebhookData', additionalProperties: false }
 )
 export type WebhookData = Static<typeof webhookDataSchema>
-export const webhookDataValidator = getValidator(webhookDataSchema, dataValidator)
+export const webhookDataValidator = lazyValidator(webhookDataSchema, dataValidator)
 
 export const webhookPatchSchema = Type.Object(
   {
@@ -63,11 +63,11 @@ export const webhookPatchSchema = Type.Object(
   { $id: 'WebhookPatch', additionalProperties: false, minProperties: 1 }
 )
 export type WebhookPatch = Static<typeof webhookPatchSchema>
-export const webhookPatchValidator = getValidator(webhookPatchSchema, dataValidator)
+export const webhookPatchValidator = lazyValidator(webhookPatchSchema, dataValidator)
 
 export const webhookQuerySchema = Type.Object(
   { chat_id: Type.Optional(Text({ minLength: 1, maxLength: 50 })) },
   { additionalProperties: false }
 )
 export type WebhookQuery = Static<typeof webhookQuerySchema>
-export const webhookQueryValidator = getValidator(webhookQuerySchema, queryValidator)
+export const webhookQueryValidator = lazyValidator(webhookQuerySchema, queryValidator)

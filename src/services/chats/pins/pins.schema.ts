@@ -1,7 +1,15 @@
 // For more information about this file see https://dove.feathersjs.com/guides/cli/service.schemas.html
-import { Type, getValidator } from '@feathersjs/typebox'
+import { Type } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
-import { dataValidator, queryValidator, DateTime, Nullable, Page, Text } from '../../../validators'
+import {
+  dataValidator,
+  queryValidator,
+  DateTime,
+  Nullable,
+  Page,
+  Text,
+  lazyValidator
+} from '../../../validators'
 import { messageSchema } from '../../messages/messages.schema'
 
 // Schema for pinning (`POST /api/chats/:chat_id/pins`).
@@ -10,7 +18,7 @@ export const pinDataSchema = Type.Object(
   { $id: 'PinData', additionalProperties: false }
 )
 export type PinData = Static<typeof pinDataSchema>
-export const pinDataValidator = getValidator(pinDataSchema, dataValidator)
+export const pinDataValidator = lazyValidator(pinDataSchema, dataValidator)
 
 // The result of pinning or unpinning, and the payload of the `created` / `removed` events.
 export const pinSchema = Type.Object(
@@ -33,7 +41,7 @@ export const pinQuerySchema = Type.Object(
   { additionalProperties: false }
 )
 export type PinQuery = Static<typeof pinQuerySchema>
-export const pinQueryValidator = getValidator(pinQuerySchema, queryValidator)
+export const pinQueryValidator = lazyValidator(pinQuerySchema, queryValidator)
 
 /** A page of pinned messages (`GET /api/chats/:chat_id/pins`), newest pin first. */
 export const pinPageSchema = Page(

@@ -1,15 +1,15 @@
 import { authenticate } from '@feathersjs/authentication'
 import { hooks as schemaHooks } from '@feathersjs/schema'
-import { Type, getValidator } from '@feathersjs/typebox'
+import { Type } from '@feathersjs/typebox'
 import type { Application } from '../../../declarations'
 import { requireGroupMember } from '../../../hooks/authorization/require-group-role'
 import { noEvents } from '../../../hooks/no-events'
 import { answerOk } from '../../../hooks/answer-ok'
-import { dataValidator } from '../../../validators'
+import { dataValidator, lazyValidator } from '../../../validators'
 import { LeaveGroupService } from './leave.class'
 import { leaveGroupMethods, leaveGroupPath } from './leave.shared'
 
-const leaveDataValidator = getValidator(Type.Object({}, { additionalProperties: false }), dataValidator)
+const leaveDataValidator = lazyValidator(Type.Object({}, { additionalProperties: false }), dataValidator)
 
 export const leaveGroup = (app: Application) => {
   app.use(leaveGroupPath, new LeaveGroupService(app), { methods: [...leaveGroupMethods], events: [] })

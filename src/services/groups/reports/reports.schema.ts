@@ -1,9 +1,17 @@
 // For more information about this file see https://dove.feathersjs.com/guides/cli/service.schemas.html
 // Reports on messages (SPEC §15): `POST /api/messages/:message_id/reports` by a member of the message's chat,
 // listed and resolved by the group's owners and admins (`api/groups/:group_id/reports`) and the admin CLI.
-import { Type, getValidator, StringEnum } from '@feathersjs/typebox'
+import { Type, StringEnum } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
-import { dataValidator, queryValidator, DateTime, Nullable, OffsetPage, Text } from '../../../validators'
+import {
+  dataValidator,
+  queryValidator,
+  DateTime,
+  Nullable,
+  OffsetPage,
+  Text,
+  lazyValidator
+} from '../../../validators'
 import { messageSchema } from '../../messages/messages.schema'
 
 export const reportStatuses = ['open', 'resolved'] as const
@@ -13,7 +21,7 @@ export const reportDataSchema = Type.Object(
   { $id: 'ReportData', additionalProperties: false }
 )
 export type ReportData = Static<typeof reportDataSchema>
-export const reportDataValidator = getValidator(reportDataSchema, dataValidator)
+export const reportDataValidator = lazyValidator(reportDataSchema, dataValidator)
 
 export const reportPatchSchema = Type.Object(
   {
@@ -23,7 +31,7 @@ export const reportPatchSchema = Type.Object(
   { $id: 'ReportPatch', additionalProperties: false }
 )
 export type ReportPatch = Static<typeof reportPatchSchema>
-export const reportPatchValidator = getValidator(reportPatchSchema, dataValidator)
+export const reportPatchValidator = lazyValidator(reportPatchSchema, dataValidator)
 
 export const reportQuerySchema = Type.Object(
   {
@@ -34,7 +42,7 @@ export const reportQuerySchema = Type.Object(
   { additionalProperties: false }
 )
 export type ReportQuery = Static<typeof reportQuerySchema>
-export const reportQueryValidator = getValidator(reportQuerySchema, queryValidator)
+export const reportQueryValidator = lazyValidator(reportQuerySchema, queryValidator)
 
 export const reportSchema = Type.Object(
   {

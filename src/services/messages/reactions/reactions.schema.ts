@@ -1,7 +1,7 @@
 // For more information about this file see https://dove.feathersjs.com/guides/cli/service.schemas.html
-import { Type, getValidator } from '@feathersjs/typebox'
+import { Type } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
-import { dataValidator, Text } from '../../../validators'
+import { dataValidator, Text, lazyValidator } from '../../../validators'
 import { EMOJI_MAX_LENGTH } from './emoji'
 
 // Schema for reacting (`POST /api/messages/:message_id/reactions`).
@@ -16,7 +16,7 @@ export const reactionDataSchema = Type.Object(
   { $id: 'ReactionData', additionalProperties: false }
 )
 export type ReactionData = Static<typeof reactionDataSchema>
-export const reactionDataValidator = getValidator(reactionDataSchema, dataValidator)
+export const reactionDataValidator = lazyValidator(reactionDataSchema, dataValidator)
 
 // The result of reacting or taking a reaction back, and the payload of the `created` / `removed` events.
 export const reactionEventSchema = Type.Object(

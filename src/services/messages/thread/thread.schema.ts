@@ -1,8 +1,8 @@
 // For more information about this file see https://dove.feathersjs.com/guides/cli/service.schemas.html
 // `GET /api/messages/:message_id/thread`: the replies of a thread, keyset pages on seq like history.
-import { Type, getValidator } from '@feathersjs/typebox'
+import { Type } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
-import { queryValidator, Text } from '../../../validators'
+import { queryValidator, Text, lazyValidator } from '../../../validators'
 
 export const threadQuerySchema = Type.Object(
   {
@@ -15,4 +15,4 @@ export const threadQuerySchema = Type.Object(
   { additionalProperties: false }
 )
 export type ThreadQuery = Static<typeof threadQuerySchema>
-export const threadQueryValidator = getValidator(threadQuerySchema, queryValidator)
+export const threadQueryValidator = lazyValidator(threadQuerySchema, queryValidator)

@@ -1,7 +1,7 @@
 // Message search (SPEC §14): the query both search routes take, one hit, and the page.
-import { Type, getValidator, StringEnum } from '@feathersjs/typebox'
+import { Type, StringEnum } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
-import { Page, queryValidator, Text } from '../../../validators'
+import { Page, queryValidator, Text, lazyValidator } from '../../../validators'
 import { messageSchema } from '../../messages/messages.schema'
 
 /** One hit: the message, its tier and where the query matched. */
@@ -49,4 +49,4 @@ export const messageSearchQuerySchema = Type.Object(
   { additionalProperties: false }
 )
 export type MessageSearchQuery = Static<typeof messageSearchQuerySchema>
-export const messageSearchQueryValidator = getValidator(messageSearchQuerySchema, queryValidator)
+export const messageSearchQueryValidator = lazyValidator(messageSearchQuerySchema, queryValidator)

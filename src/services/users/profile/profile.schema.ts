@@ -1,6 +1,6 @@
-import { Type, getValidator } from '@feathersjs/typebox'
+import { Type } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
-import { dataValidator } from '../../../validators'
+import { dataValidator, lazyValidator } from '../../../validators'
 import { userFields } from '../users.schema'
 
 // The fields a user may change on their own profile; anything else is refused with its name.
@@ -9,4 +9,4 @@ export const profileDataSchema = Type.Partial(
   { $id: 'ProfileData', additionalProperties: false, minProperties: 1 }
 )
 export type ProfileData = Static<typeof profileDataSchema>
-export const profileDataValidator = getValidator(profileDataSchema, dataValidator)
+export const profileDataValidator = lazyValidator(profileDataSchema, dataValidator)

@@ -1,6 +1,6 @@
-import { Type, getValidator } from '@feathersjs/typebox'
+import { Type } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
-import { queryValidator, Text } from '../../../validators'
+import { queryValidator, Text, lazyValidator } from '../../../validators'
 
 // `q` is required here (an empty search would list everyone); page size is capped by the users service.
 export const userSearchQuerySchema = Type.Object(
@@ -12,4 +12,4 @@ export const userSearchQuerySchema = Type.Object(
   { additionalProperties: false }
 )
 export type UserSearchQuery = Static<typeof userSearchQuerySchema>
-export const userSearchQueryValidator = getValidator(userSearchQuerySchema, queryValidator)
+export const userSearchQueryValidator = lazyValidator(userSearchQuerySchema, queryValidator)

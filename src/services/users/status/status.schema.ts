@@ -1,6 +1,6 @@
-import { Type, getValidator, StringEnum } from '@feathersjs/typebox'
+import { Type, StringEnum } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
-import { dataValidator, DateTime, Nullable } from '../../../validators'
+import { dataValidator, DateTime, Nullable, lazyValidator } from '../../../validators'
 import { userStatuses } from '../users.schema'
 
 export const statusDataSchema = Type.Object(
@@ -8,7 +8,7 @@ export const statusDataSchema = Type.Object(
   { $id: 'StatusData', additionalProperties: false }
 )
 export type StatusData = Static<typeof statusDataSchema>
-export const statusDataValidator = getValidator(statusDataSchema, dataValidator)
+export const statusDataValidator = lazyValidator(statusDataSchema, dataValidator)
 
 /** The presence record pushed as `user_status` and returned by `PUT /api/users/status`: no other user field. */
 export const userStatusSchema = Type.Object(

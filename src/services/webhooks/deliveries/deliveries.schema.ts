@@ -1,9 +1,9 @@
 // For more information about this file see https://dove.feathersjs.com/guides/cli/service.schemas.html
 // The delivery log of a webhook (`GET /api/webhooks/:webhook_id/deliveries`): its attempts, newest first, and
 // the deliveries still waiting for a first attempt (`attempt` 0).
-import { Type, getValidator } from '@feathersjs/typebox'
+import { Type } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
-import { queryValidator, DateTime, Enum, Nullable, Page, Text } from '../../../validators'
+import { queryValidator, DateTime, Enum, Nullable, Page, Text, lazyValidator } from '../../../validators'
 
 export const deliveryAttemptSchema = Type.Object(
   {
@@ -47,4 +47,4 @@ export const deliveryQuerySchema = Type.Object(
   { additionalProperties: false }
 )
 export type DeliveryQuery = Static<typeof deliveryQuerySchema>
-export const deliveryQueryValidator = getValidator(deliveryQuerySchema, queryValidator)
+export const deliveryQueryValidator = lazyValidator(deliveryQuerySchema, queryValidator)
