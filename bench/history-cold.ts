@@ -33,7 +33,7 @@ import {
   type ServerProcess
 } from './lib/environment'
 import { percentile, progress, round, type ScenarioRow, runStandalone } from './lib/results'
-import { JIT_WARMUP_MS, profileArgs } from './lib/scenario-helpers'
+import { HTTP_WARMUP_SECONDS, profileArgs } from './lib/scenario-helpers'
 
 const CHATS = Number(process.env.COLD_CHATS ?? 1000)
 const PER_CHAT = Math.max(60, Number(process.env.COLD_MESSAGES ?? 500))
@@ -429,14 +429,13 @@ export async function run(): Promise<ScenarioRow[]> {
     }
 
     // The JIT warm-up of every scenario (BENCH_JIT_WARMUP_MS), for both servers alike.
-    const warmSeconds = Math.max(1, JIT_WARMUP_MS / 1000)
-    progress(`warm-up (${warmSeconds} s closed loop per server, not recorded)`)
+    progress(`warm-up (${HTTP_WARMUP_SECONDS} s closed loop per server, not recorded)`)
     for (const server of [baseline, ours]) {
       await closedLoop({
         base: server.proc.url,
         path,
         headers: server.headers,
-        seconds: warmSeconds,
+        seconds: HTTP_WARMUP_SECONDS,
         connections: CONNECTIONS
       })
     }

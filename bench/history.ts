@@ -10,7 +10,7 @@
 import os from 'node:os'
 import { closedLoop, fixedRate, type LoadOptions, type LoadResult } from './lib/autocannon'
 import { cpuSeconds, redisUrl, startProcess, type ServerProcess } from './lib/environment'
-import { JIT_WARMUP_MS, profileArgs } from './lib/scenario-helpers'
+import { HTTP_WARMUP_SECONDS, profileArgs } from './lib/scenario-helpers'
 import { searchMessages } from '../src/services/search/messages/message-search-store'
 import { progress, round, type ScenarioRow, runStandalone } from './lib/results'
 import { PASSWORD, SEARCH_WORDS, releaseSharedHistory, sharedHistory } from './lib/seed-history'
@@ -166,11 +166,10 @@ export async function run(): Promise<ScenarioRow[]> {
     // The JIT warm-up of every scenario (BENCH_JIT_WARMUP_MS), per shape and server: with 1 s per shape our server
     // was still compiling in the first measured rows (newest page 2.43 ms of CPU per page, the same page 1.47 ms
     // after 15 s; B4, a tenth of the code, is warm after 1 s).
-    const warmSeconds = Math.max(1, JIT_WARMUP_MS / 1000)
-    progress(`warm-up (${warmSeconds} s per shape and server, not recorded)`)
+    progress(`warm-up (${HTTP_WARMUP_SECONDS} s per shape and server, not recorded)`)
     for (const shape of shapes) {
       for (const server of [baseline, ours])
-        await measure(server, 'closed', shape.path, { seconds: warmSeconds })
+        await measure(server, 'closed', shape.path, { seconds: HTTP_WARMUP_SECONDS })
     }
 
     let newestRate = 0

@@ -79,6 +79,9 @@ export const usPerDelivery = (r: LoadResult) => round((r.cpu.servers / Math.max(
  */
 export const JIT_WARMUP_MS = Number(process.env.BENCH_JIT_WARMUP_MS ?? 2000)
 
+/** The HTTP scenarios' unrecorded warm-up per server and request shape: JIT_WARMUP_MS, and never under the 1 s they had. */
+export const HTTP_WARMUP_SECONDS = Math.max(1, JIT_WARMUP_MS / 1000)
+
 /** Runs `plan` for JIT_WARMUP_MS as the JIT warm-up of a fresh process; nothing of it is recorded. */
 export const jitWarmup = async (run: (plan: LoadRun) => Promise<LoadResult>, plan: LoadRun) => {
   if (JIT_WARMUP_MS <= 0) return
